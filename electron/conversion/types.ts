@@ -1,0 +1,87 @@
+/**
+ * The conversion pipeline's public shapes, consumed alike by the CLI, the desktop app's main
+ * process and the tests. Both engines (PDF.co and, later, local) implement {@link ConversionEngine}.
+ *
+ * Pure types only (no runtime imports), plain data everywhere so events can cross IPC as they are.
+ */
+import type { ErrorDto } from '../shared/error-codes.ts'
+import type { OutputFormat } from '../shared/formats.ts'
+
+export type EngineKind = 'pdfco' | 'local'
+
+/** What to convert and where to put it. */
+export interface ConversionRequest {
+  /** Absolute path of the source PDF. */
+  readonly sourcePath: string
+  /** Absolute path of the output folder (created if missing). */
+  readonly outputDir: string
+  readonly format: OutputFormat
+  /** 1-based page numbers, sorted, unique; `null` = every page. */
+  readonly pages: readonly number[] | null
+  /** PDF open password (user password), when the PDF needs one. */
+  readonly password?: string
+  /** Replace existing files instead of writing `name (2).png`. Default false. */
+  readonly overwrite?: boolean
+}
+
+export type ConversionStage =
+  | 'queued'
+  | 'inspecting' // reading the page count / encryption locally
+  | 'uploading'
+  | 'converting' // PDF.co job(s) running, or the local engine rendering
+  | 'downloading'
+  | 'done'
+  | 'failed'
+  | 'cancelled'
+
+/** Events emitted while one PDF converts, in order. */
+export type ConversionEvent =
+  | { readonly type: 'stage'; readonly stage: ConversionStage; readonly atMs: number }
+  | { readonly type: 'inspected'; readonly pageCount: number; readonly pagesTotal: number }
+  | { readonly type: 'upload-progress'; readonly bytesSent: number; readonly bytesTotal: number }
+  | { readonly type: 'job-submitted'; readonly jobId: string; readonly pages: readonly number[] }
+  | { readonly type: 'job-status'; readonly jobId: string; readonly status: string; readonly elapsedMs: number }
+  | {
+      readonly type: 'page-written'
+      /** 1-based page number (for a multi-page TIFF: the first page of the file). */
+      readonly page: number
+      readonly path: string
+      readonly sizeBytes: number
+      readonly pagesDone: number
+      readonly pagesTotal: number
+    }
+  | { readonly type: 'warning'; readonly page?: number; readonly message: string }
+  | { readonly type: 'failed'; readonly error: ErrorDto }
+
+/** One file written by a conversion. */
+export interface WrittenFile {
+  /** 1-based page number; for a multi-page TIFF the first page, with `pageCount` > 1. */
+  readonly page: number
+  readonly path: string
+  readonly sizeBytes: number
+  readonly pageCount?: number
+}
+
+/** What a finished conversion produced. */
+export interface ConversionOutcome {
+  readonly engine: EngineKind
+  readonly sourcePath: string
+  /** Pages in the PDF. */
+  readonly pageCount: number
+  /** Files in page order. */
+  readonly files: readonly WrittenFile[]
+  readonly elapsedMs: number
+  /** PDF.co credits reported as used, when known. */
+  readonly creditsUsed?: number
+}
+
+export interface ConvertOptions {
+  readonly signal?: AbortSignal
+  readonly onEvent?: (event: ConversionEvent) => void
+}
+
+/** A conversion engine: converts one PDF. Throws an `AppError` (see electron/errors.ts) on failure. */
+export interface ConversionEngine {
+  readonly kind: EngineKind
+  convert(request: ConversionRequest, options?: ConvertOptions): Promise<ConversionOutcome>
+}
