@@ -1,0 +1,318 @@
+/**
+ * The file registry: source PDFs the user added, known to the renderer only by opaque ids.
+ *
+ * Invariant: absolute paths stay in main. The renderer gets {@link FileDescriptor}s (lowercase UUID
+ * `id`, `displayName` = file name only). Passwords given to unlock a PDF live here, in memory only.
+ *
+ * Adding a path checks, in order: it exists and is readable, `%PDF-` appears in the first 1024
+ * bytes (PDF 32000-1 §7.5.2, readers' leniency), size is 1 byte..{@link MAX_SOURCE_BYTES}, it is not
+ * already registered (same real path, or same size and SHA-256), and pdf.js can open it (page
+ * count, or "needs a password"). Folders are expanded recursively: PDFs (by content) are added,
+ * other files are listed as skipped; dot-files and dot-folders are ignored.
+ * Registrations run one at a time so duplicates inside one drop are caught too.
+ */
+import { createHash, randomUUID } from 'node:crypto'
+import { createReadStream } from 'node:fs'
+import { mkdir, open, readdir, realpath, rm, stat, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import { AppError, FileError, InputError, toErrorDto } from '../errors.ts'
+import type { AddFilesResult, DroppedBytes, FileDescriptor, FileId, RejectedFile } from '../ipc/contract.ts'
+import type { Logger } from '../log/logger.ts'
+import { inspectPdf, type PdfInfo } from '../render/inspect.ts'
+
+/** Largest source PDF accepted (PDF.co's presigned-upload limit, `pdfco-api.md` §5.3). */
+export const MAX_SOURCE_BYTES = 2 * 1024 ** 3
+/** Most files looked at while expanding dropped folders. */
+export const MAX_FOLDER_ENTRIES = 10_000
+const HEADER_SEARCH_BYTES = 1024
+
+/** A registered PDF, main-process view. */
+export interface RegisteredFile {
+  readonly id: FileId
+  /** Real (symlink-resolved) absolute path. */
+  readonly path: string
+  readonly displayName: string
+  readonly sizeBytes: number
+  pageCount: number
+  readonly needsPassword: boolean
+  /** Set by a successful unlock; never leaves main. */
+  password: string | undefined
+  /** True when the file is a copy made from dropped bytes (deleted on remove). */
+  readonly isImported: boolean
+  sha256: string | undefined
+}
+
+/** The registry API used by the services. */
+export interface FileRegistry {
+  registerPaths(paths: readonly string[]): Promise<AddFilesResult>
+  registerBytes(files: readonly DroppedBytes[]): Promise<AddFilesResult>
+  get(id: string): RegisteredFile | undefined
+  /** @throws InputError 'input/invalid' when the id is unknown. */
+  require(id: string): RegisteredFile
+  describe(file: RegisteredFile): FileDescriptor
+  /** Forgets a file (and deletes an imported copy). @throws InputError for an unknown id. */
+  remove(id: string): Promise<void>
+  /**
+   * Checks a password with pdf.js and keeps it for conversions.
+   *
+   * @throws InputError for an unknown id; FileError 'file/wrong-password' and the other inspect errors.
+   */
+  unlock(id: string, password: string): Promise<FileDescriptor>
+  /** Deletes imported copies. */
+  dispose(): Promise<void>
+}
+
+type Inspect = (filePath: string, options: { password?: string; maxPages?: number }) => Promise<PdfInfo>
+
+/**
+ * Creates an empty registry; dropped bytes are saved under `importsDir` (swept at start).
+ */
+export async function createFileRegistry(options: {
+  readonly importsDir: string
+  readonly logger?: Logger
+  /** Replaceable for tests; default helper A's `inspectPdf`. */
+  readonly inspect?: Inspect
+  readonly maxSourceBytes?: number
+}): Promise<FileRegistry> {
+  const { importsDir, logger } = options
+  const inspect: Inspect = options.inspect ?? ((p, o) => inspectPdf(p, o))
+  const maxBytes = options.maxSourceBytes ?? MAX_SOURCE_BYTES
+  await rm(importsDir, { recursive: true, force: true }).catch(() => undefined)
+
+  const files = new Map<FileId, RegisteredFile>()
+  let queue: Promise<unknown> = Promise.resolve()
+  const serial = <T>(task: () => Promise<T>): Promise<T> => {
+    const run = queue.then(task, task)
+    queue = run.catch(() => undefined)
+    return run
+  }
+
+  const describe = (file: RegisteredFile): FileDescriptor => ({
+    id: file.id,
+    displayName: file.displayName,
+    pageCount: file.pageCount,
+    sizeBytes: file.sizeBytes,
+    needsPassword: file.needsPassword,
+    isUnlocked: file.password !== undefined,
+  })
+
+  const hashOf = async (file: RegisteredFile): Promise<string> => {
+    file.sha256 ??= await sha256File(file.path)
+    return file.sha256
+  }
+
+  /** Adds one file; throws an AppError explaining the refusal. */
+  const addOne = async (inputPath: string, isImported: boolean, knownHash?: string): Promise<RegisteredFile> => {
+    if (!path.isAbsolute(inputPath)) throw new InputError('input/invalid', 'Only absolute paths can be added')
+    let real: string
+    try {
+      real = await realpath(inputPath)
+    } catch (err) {
+      throw fsError(err, inputPath)
+    }
+    const info = await stat(real).catch((err: unknown) => {
+      throw fsError(err, inputPath)
+    })
+    if (!info.isFile()) throw new FileError('file/unreadable', `${path.basename(inputPath)} is not a regular file`)
+    if (info.size === 0) throw new FileError('file/not-pdf', `${path.basename(inputPath)} is empty`)
+    if (info.size > maxBytes) {
+      throw new FileError('file/unreadable', `${path.basename(inputPath)} is larger than ${Math.round(maxBytes / 1024 ** 2)} MB`)
+    }
+    if (!(await hasPdfHeader(real))) throw new FileError('file/not-pdf', `${path.basename(inputPath)} is not a PDF`)
+    for (const other of files.values()) {
+      if (other.path === real) throw new FileError('file/exists', `${path.basename(inputPath)} is already in the list`)
+    }
+    let sha256 = knownHash
+    for (const other of files.values()) {
+      if (other.sizeBytes !== info.size) continue
+      sha256 ??= await sha256File(real)
+      if ((await hashOf(other)) === sha256) {
+        throw new FileError('file/exists', `${path.basename(inputPath)} is already in the list (same content as ${other.displayName})`)
+      }
+    }
+    let pageCount = 0
+    let needsPassword = false
+    try {
+      pageCount = (await inspect(real, { maxPages: 1 })).pageCount
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'file/password-required') needsPassword = true
+      else throw err
+    }
+    const entry: RegisteredFile = {
+      id: randomUUID() as FileId,
+      path: real,
+      displayName: path.basename(inputPath),
+      sizeBytes: info.size,
+      pageCount,
+      needsPassword,
+      password: undefined,
+      isImported,
+      sha256,
+    }
+    files.set(entry.id, entry)
+    logger?.info('file added', { id: entry.id, pageCount, sizeBytes: entry.sizeBytes, needsPassword })
+    return entry
+  }
+
+  const reject = (displayName: string, err: unknown): RejectedFile => {
+    if (!(err instanceof AppError)) logger?.error('unexpected error while adding a file', { error: err })
+    return { displayName, reason: toErrorDto(err) }
+  }
+
+  /** Lists files under a folder: PDFs by content go to `pdfs`, others to `skipped` (relative names). */
+  const expandFolder = async (root: string, pdfs: string[], skipped: string[]): Promise<void> => {
+    const seen = new Set<string>()
+    const rootName = path.basename(root)
+    let budget = MAX_FOLDER_ENTRIES
+    const walk = async (dir: string): Promise<void> => {
+      const realDir = await realpath(dir).catch(() => dir)
+      if (seen.has(realDir)) return
+      seen.add(realDir)
+      const entries = await readdir(dir, { withFileTypes: true }).catch(() => [])
+      entries.sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }))
+      for (const entry of entries) {
+        if (budget <= 0) return
+        if (entry.name.startsWith('.')) continue
+        const full = path.join(dir, entry.name)
+        const kind = entry.isSymbolicLink() ? await stat(full).catch(() => null) : entry
+        if (kind === null) continue
+        if (kind.isDirectory()) {
+          await walk(full)
+        } else if (kind.isFile()) {
+          budget--
+          if (await hasPdfHeader(full).catch(() => false)) pdfs.push(full)
+          else skipped.push(path.join(rootName, path.relative(root, full)).split(path.sep).join('/'))
+        }
+      }
+    }
+    await walk(root)
+  }
+
+  const registerPathsNow = async (paths: readonly string[]): Promise<AddFilesResult> => {
+    const added: FileDescriptor[] = []
+    const rejected: RejectedFile[] = []
+    const skippedInFolders: string[] = []
+    for (const p of paths) {
+      const displayName = path.basename(p) || p
+      try {
+        if (!path.isAbsolute(p)) throw new InputError('input/invalid', 'Only absolute paths can be added')
+        const info = await stat(p).catch((err: unknown) => {
+          throw fsError(err, p)
+        })
+        if (info.isDirectory()) {
+          const pdfs: string[] = []
+          await expandFolder(p, pdfs, skippedInFolders)
+          for (const pdf of pdfs) {
+            try {
+              added.push(describe(await addOne(pdf, false)))
+            } catch (err) {
+              rejected.push(reject(path.basename(pdf), err))
+            }
+          }
+          continue
+        }
+        added.push(describe(await addOne(p, false)))
+      } catch (err) {
+        rejected.push(reject(displayName, err))
+      }
+    }
+    return { added, rejected, skippedInFolders }
+  }
+
+  return {
+    registerPaths: (paths) => serial(() => registerPathsNow(paths)),
+    registerBytes: (dropped) =>
+      serial(async () => {
+        const added: FileDescriptor[] = []
+        const rejected: RejectedFile[] = []
+        for (const item of dropped) {
+          const name = safeDisplayName(item.name)
+          const bytes = Buffer.from(item.bytes.buffer, item.bytes.byteOffset, item.bytes.byteLength)
+          if (bytes.subarray(0, HEADER_SEARCH_BYTES + 5).indexOf('%PDF-', 0, 'latin1') < 0) {
+            rejected.push({ displayName: name, reason: new FileError('file/not-pdf', `${name} is not a PDF`).toDto() })
+            continue
+          }
+          const folder = path.join(importsDir, randomUUID())
+          const target = path.join(folder, name)
+          try {
+            await mkdir(folder, { recursive: true })
+            await writeFile(target, bytes, { flag: 'wx' })
+            const entry = await addOne(target, true, createHash('sha256').update(bytes).digest('hex'))
+            added.push(describe(entry))
+          } catch (err) {
+            await rm(folder, { recursive: true, force: true }).catch(() => undefined)
+            rejected.push(reject(name, err))
+          }
+        }
+        return { added, rejected, skippedInFolders: [] }
+      }),
+    get: (id) => files.get(id as FileId),
+    require(id) {
+      const file = files.get(id as FileId)
+      if (file === undefined) throw new InputError('input/invalid', 'This file is no longer in the list')
+      return file
+    },
+    describe,
+    async remove(id) {
+      const file = files.get(id as FileId)
+      if (file === undefined) throw new InputError('input/invalid', 'This file is no longer in the list')
+      files.delete(file.id)
+      if (file.isImported) await rm(path.dirname(file.path), { recursive: true, force: true }).catch(() => undefined)
+    },
+    async unlock(id, password) {
+      const file = files.get(id as FileId)
+      if (file === undefined) throw new InputError('input/invalid', 'This file is no longer in the list')
+      if (password === '') throw new FileError('file/password-required', `${file.displayName} needs a password`)
+      const info = await inspect(file.path, { password, maxPages: 1 })
+      file.pageCount = info.pageCount
+      file.password = password
+      logger?.info('file unlocked', { id: file.id, pageCount: info.pageCount })
+      return describe(file)
+    },
+    async dispose() {
+      files.clear()
+      await rm(importsDir, { recursive: true, force: true }).catch(() => undefined)
+    },
+  }
+}
+
+/** True when `%PDF-` occurs in the first 1024 bytes (+5) of the file. */
+async function hasPdfHeader(filePath: string): Promise<boolean> {
+  const handle = await open(filePath, 'r').catch((err: unknown) => {
+    throw fsError(err, filePath)
+  })
+  try {
+    const head = Buffer.alloc(HEADER_SEARCH_BYTES + 5)
+    const { bytesRead } = await handle.read(head, 0, head.length, 0)
+    return head.subarray(0, bytesRead).indexOf('%PDF-', 0, 'latin1') >= 0
+  } catch (err) {
+    throw fsError(err, filePath)
+  } finally {
+    await handle.close().catch(() => undefined)
+  }
+}
+
+async function sha256File(filePath: string): Promise<string> {
+  const hash = createHash('sha256')
+  for await (const chunk of createReadStream(filePath)) hash.update(chunk as Buffer)
+  return hash.digest('hex')
+}
+
+function fsError(err: unknown, filePath: string): FileError {
+  if (err instanceof FileError) return err
+  const code = (err as NodeJS.ErrnoException).code
+  const name = path.basename(filePath)
+  if (code === 'ENOENT' || code === 'ENOTDIR') return new FileError('file/not-found', `${name} was not found`, { cause: err })
+  return new FileError('file/unreadable', `${name} cannot be read (${code ?? 'error'})`, { cause: err })
+}
+
+/**
+ * A safe file name from a dropped file's name: last segment, no control or path characters,
+ * at most 200 characters, `.pdf` kept; 'dropped.pdf' when nothing is left.
+ */
+export function safeDisplayName(name: string): string {
+  const last = name.split(/[\\/]/u).pop() ?? ''
+  // eslint-disable-next-line no-control-regex
+  const cleaned = last.replace(/[\u0000-\u001f\u007f<>:"|?*]/gu, '_').replace(/^\.+/u, '').trim().slice(-200)
+  return cleaned === '' ? 'dropped.pdf' : cleaned
+}

@@ -1,0 +1,251 @@
+/**
+ * Persisted settings: a zod-validated JSON file in userData, written atomically, with the PDF.co
+ * API key encrypted by the platform's secret storage (Electron `safeStorage`).
+ *
+ * The key is decrypted into main-process memory only; {@link SettingsStore.toDto} never carries it
+ * (only `hasApiKey` and a masked form). When the OS offers no encryption the key is kept in memory
+ * for the session and not written at all, rather than stored in the clear.
+ *
+ * A damaged settings file is moved aside (`settings.json.bad-<ms>`) and defaults are used; a
+ * single bad field falls back to its default and the rest is kept.
+ */
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { randomBytes } from 'node:crypto'
+import path from 'node:path'
+import { z } from 'zod'
+import { InputError } from '../errors.ts'
+import type { EngineKind, OverwritePolicy, SettingsDto, SettingsPatch } from '../ipc/contract.ts'
+import { OUTPUT_FORMATS, type OutputFormat } from '../shared/formats.ts'
+import type { Logger } from '../log/logger.ts'
+import type { SecretStorage } from '../platform/platform.ts'
+
+/** PDF.co's API root (`pdfco-api.md` §0). */
+export const DEFAULT_PDFCO_BASE_URL = 'https://api.pdf.co/v1'
+/** Parallel conversions allowed (PDF.co rate limits: 2-25 req/s, `pdfco-api.md` §5.3). */
+export const CONCURRENCY_MIN = 1
+export const CONCURRENCY_MAX = 8
+export const DEFAULT_CONCURRENCY = 2
+
+const persistedSchema = z.object({
+  version: z.literal(1).catch(1),
+  /** base64 of the secret storage blob. */
+  apiKeyEncrypted: z.string().nullable().catch(null),
+  baseUrl: z.string().nullable().catch(null),
+  concurrency: z.number().int().min(CONCURRENCY_MIN).max(CONCURRENCY_MAX).catch(DEFAULT_CONCURRENCY),
+  format: z.enum(OUTPUT_FORMATS).catch('png'),
+  overwrite: z.enum(['keep-both', 'overwrite']).catch('keep-both'),
+  outputDir: z.string().nullable().catch(null),
+  engine: z.enum(['auto', 'pdfco', 'local']).catch('auto'),
+})
+
+/** The settings file's shape. */
+export type PersistedSettings = z.infer<typeof persistedSchema>
+
+const DEFAULTS: PersistedSettings = {
+  version: 1,
+  apiKeyEncrypted: null,
+  baseUrl: null,
+  concurrency: DEFAULT_CONCURRENCY,
+  format: 'png',
+  overwrite: 'keep-both',
+  outputDir: null,
+  engine: 'auto',
+}
+
+/** Settings in memory (the key decrypted, never sent out). */
+export interface SettingsStore {
+  /** Absolute path of the settings file. */
+  readonly filePath: string
+  /** The decrypted API key, or null. Main process only. */
+  getApiKey(): string | null
+  /** Settings as stored (without the key). */
+  get(): Readonly<Omit<PersistedSettings, 'apiKeyEncrypted'>>
+  /** Base URL to use: the saved one, else env `PDFCO_BASE_URL`, else {@link DEFAULT_PDFCO_BASE_URL}. */
+  effectiveBaseUrl(): string
+  /** What the renderer may see. */
+  toDto(): SettingsDto
+  /** @throws InputError 'input/invalid' for a bad base URL or concurrency. */
+  update(patch: SettingsPatch): Promise<void>
+  /** @throws InputError 'input/invalid' for an empty or malformed key. */
+  setApiKey(apiKey: string): Promise<void>
+  clearApiKey(): Promise<void>
+  /** Remembers the output folder (absolute path). */
+  setOutputDir(absolutePath: string): Promise<void>
+}
+
+/**
+ * Loads (or creates on first write) `dir/settings.json`.
+ */
+export async function openSettingsStore(options: {
+  readonly dir: string
+  readonly secrets: SecretStorage
+  readonly env?: NodeJS.ProcessEnv
+  readonly logger?: Logger
+}): Promise<SettingsStore> {
+  const { dir, secrets, logger } = options
+  const env = options.env ?? process.env
+  const filePath = path.join(dir, 'settings.json')
+  let state: PersistedSettings = { ...DEFAULTS }
+  let apiKey: string | null = null
+
+  let raw: string | null = null
+  try {
+    raw = await readFile(filePath, 'utf8')
+  } catch {
+    raw = null
+  }
+  if (raw !== null) {
+    let json: unknown
+    try {
+      json = JSON.parse(raw)
+    } catch {
+      json = undefined
+    }
+    const parsed = persistedSchema.safeParse(json)
+    if (parsed.success) {
+      state = parsed.data
+    } else {
+      const aside = `${filePath}.bad-${Date.now()}`
+      logger?.warn('settings file unreadable, using defaults', { movedTo: path.basename(aside) })
+      await rename(filePath, aside).catch(() => undefined)
+    }
+  }
+  if (state.apiKeyEncrypted !== null) {
+    try {
+      apiKey = secrets.isEncryptionAvailable() ? secrets.decryptString(Buffer.from(state.apiKeyEncrypted, 'base64')) : null
+    } catch (err) {
+      logger?.warn('stored API key cannot be decrypted; it must be entered again', { error: err })
+      apiKey = null
+    }
+    if (apiKey === null) state = { ...state, apiKeyEncrypted: null }
+  }
+
+  let writing: Promise<void> = Promise.resolve()
+  const persist = (): Promise<void> => {
+    const snapshot = JSON.stringify(state, null, 2) + '\n'
+    writing = writing.then(async () => {
+      await mkdir(dir, { recursive: true })
+      const temp = path.join(dir, `.settings.json.part-${randomBytes(4).toString('hex')}`)
+      try {
+        await writeFile(temp, snapshot, { mode: 0o600 })
+        await rename(temp, filePath)
+      } catch (err) {
+        await rm(temp, { force: true }).catch(() => undefined)
+        logger?.error('cannot write settings', { error: err })
+        throw err
+      }
+    })
+    return writing
+  }
+
+  const envBaseUrl = (): string | null => {
+    const value = env['PDFCO_BASE_URL']
+    return value === undefined || value.trim() === '' ? null : value.trim().replace(/\/+$/u, '')
+  }
+
+  return {
+    filePath,
+    getApiKey: () => apiKey,
+    get: () => {
+      const { apiKeyEncrypted: _omit, ...rest } = state
+      return rest
+    },
+    effectiveBaseUrl: () => state.baseUrl ?? envBaseUrl() ?? DEFAULT_PDFCO_BASE_URL,
+    toDto() {
+      return {
+        hasApiKey: apiKey !== null,
+        apiKeyMasked: maskApiKey(apiKey),
+        canEncryptKey: secrets.isEncryptionAvailable(),
+        baseUrl: state.baseUrl ?? envBaseUrl() ?? DEFAULT_PDFCO_BASE_URL,
+        concurrency: state.concurrency,
+        format: state.format,
+        overwrite: state.overwrite,
+        outputFolderName: state.outputDir === null ? null : path.basename(state.outputDir) || state.outputDir,
+        engine: state.engine,
+      }
+    },
+    async update(patch) {
+      const next = { ...state }
+      if (patch.baseUrl !== undefined) next.baseUrl = patch.baseUrl.trim() === '' ? null : normaliseBaseUrl(patch.baseUrl)
+      if (patch.concurrency !== undefined) {
+        if (!Number.isInteger(patch.concurrency) || patch.concurrency < CONCURRENCY_MIN || patch.concurrency > CONCURRENCY_MAX) {
+          throw new InputError('input/invalid', `Concurrency must be a whole number from ${CONCURRENCY_MIN} to ${CONCURRENCY_MAX}`)
+        }
+        next.concurrency = patch.concurrency
+      }
+      if (patch.format !== undefined) next.format = patch.format satisfies OutputFormat
+      if (patch.overwrite !== undefined) next.overwrite = patch.overwrite satisfies OverwritePolicy
+      if (patch.engine !== undefined) next.engine = patch.engine satisfies EngineKind | 'auto'
+      state = next
+      await persist()
+    },
+    async setApiKey(value) {
+      const key = normaliseApiKey(value)
+      apiKey = key
+      if (secrets.isEncryptionAvailable()) {
+        state = { ...state, apiKeyEncrypted: secrets.encryptString(key).toString('base64') }
+      } else {
+        logger?.warn('no OS encryption available: the API key is kept for this session only')
+        state = { ...state, apiKeyEncrypted: null }
+      }
+      await persist()
+    },
+    async clearApiKey() {
+      apiKey = null
+      state = { ...state, apiKeyEncrypted: null }
+      await persist()
+    },
+    async setOutputDir(absolutePath) {
+      state = { ...state, outputDir: absolutePath }
+      await persist()
+    },
+  }
+}
+
+/**
+ * `••••••••` plus the key's last 4 characters (only the bullets for keys of 8 chars or fewer); '' for none.
+ */
+export function maskApiKey(apiKey: string | null): string {
+  if (apiKey === null || apiKey === '') return ''
+  return apiKey.length > 8 ? `••••••••${apiKey.slice(-4)}` : '••••••••'
+}
+
+/**
+ * Trims and checks an API key: 4-512 printable ASCII characters, no spaces.
+ *
+ * @throws InputError 'input/invalid'
+ */
+export function normaliseApiKey(value: string): string {
+  const key = value.trim()
+  if (!/^[\x21-\x7e]{4,512}$/u.test(key)) {
+    throw new InputError('input/invalid', 'The API key must be 4-512 printable characters without spaces')
+  }
+  return key
+}
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]'])
+
+/**
+ * Checks a PDF.co base URL and strips trailing slashes: `https:` anywhere, `http:` only on
+ * loopback (the emulator), because the API key travels in a header.
+ *
+ * @throws InputError 'input/invalid'
+ */
+export function normaliseBaseUrl(value: string): string {
+  let url: URL
+  try {
+    url = new URL(value.trim())
+  } catch {
+    throw new InputError('input/invalid', 'The base URL is not a valid URL')
+  }
+  if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') {
+    throw new InputError('input/invalid', 'The base URL must not carry credentials, a query or a fragment')
+  }
+  if (url.protocol === 'http:' && !LOOPBACK_HOSTS.has(url.hostname)) {
+    throw new InputError('input/invalid', 'Plain http is only allowed for localhost (the emulator); use https')
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new InputError('input/invalid', 'The base URL must start with https://')
+  }
+  return url.href.replace(/\/+$/u, '')
+}
