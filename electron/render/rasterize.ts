@@ -1,0 +1,276 @@
+/**
+ * Page rasterizer: one page of an open pdf.js document → PNG, JPG, WebP or TIFF bytes.
+ *
+ * Built for reuse by the emulator and the local engine (worker threads, page by page, bounded
+ * memory): a document is opened once with {@link openPdfDocument}, each page is rendered with
+ * {@link renderPage}, and the page's pdf.js resources are freed right after (`page.cleanup()`).
+ *
+ * Pixel size: `round(widthPt / 72 * dpi) x round(heightPt / 72 * dpi)` of the displayed page,
+ * i.e. the CropBox after /Rotate and /UserUnit. pdf.js 5.6 applies /UserUnit itself (its
+ * viewport multiplies the scale by it, PDF 32000-2 §14.11.2 table 31); poppler's `pdftoppm`
+ * ignores it (issue19176.pdf: 1275x1650 px here, 18x23 px with pdftoppm at 150 DPI).
+ *
+ * Annotations are drawn from the document's own appearance streams and stored form values
+ * (`AnnotationMode.ENABLE_STORAGE`), so filled form fields show as in a viewer's print-out.
+ */
+import { createCanvas } from '@napi-rs/canvas'
+import sharp from 'sharp'
+import { AppError, CancelledError, FileError } from '../errors.ts'
+import type { OutputFormat } from '../shared/formats.ts'
+import { checkPdfHeader, mapPdfjsOpenError } from './inspect.ts'
+import { loadPdfjs, openPdfjsDocument, type PdfjsDocument, type PdfjsPage } from './pdfjs.ts'
+
+type PdfjsRenderParameters = Parameters<PdfjsPage['render']>[0]
+import { joinTiffPages } from './tiff.ts'
+
+export { joinTiffPages, TiffFileWriter } from './tiff.ts'
+
+/** Default rendering resolution (dots per inch). */
+export const DEFAULT_DPI = 150
+/** Default JPEG quality (1-100). */
+export const DEFAULT_JPEG_QUALITY = 90
+/** Largest page raster accepted (pixels); about 600 MB of RGBA. */
+export const MAX_PAGE_PIXELS = 150_000_000
+/** Largest side accepted (pixels); Skia's canvas limit. */
+export const MAX_PAGE_SIDE_PX = 32_767
+
+/** An open document for {@link renderPage}. */
+export interface OpenedPdf {
+  readonly doc: PdfjsDocument
+  readonly pageCount: number
+  /** Destroys the pdf.js document and closes the file. Safe to call twice. */
+  close(): Promise<void>
+}
+
+/**
+ * Opens a PDF (path or bytes) for rendering.
+ *
+ * @throws FileError 'file/not-found', 'file/not-pdf', 'file/unreadable', 'file/password-required',
+ *   'file/wrong-password', 'file/damaged' (as `inspectPdf`).
+ */
+export async function openPdfDocument(
+  source: string | Uint8Array,
+  options: { readonly password?: string; readonly assetsDir?: string } = {},
+): Promise<OpenedPdf> {
+  const label = typeof source === 'string' ? source : 'the PDF'
+  if (typeof source === 'string') await checkPdfHeader(source)
+  else if (Buffer.from(source.buffer, source.byteOffset, Math.min(source.byteLength, 1029)).indexOf('%PDF-', 0, 'latin1') < 0) {
+    throw new FileError('file/not-pdf', 'The data is not a PDF (no %PDF- header)')
+  }
+  try {
+    const opened = await openPdfjsDocument(source, {
+      ...(options.password === undefined ? {} : { password: options.password }),
+      ...(options.assetsDir === undefined ? {} : { assetsDir: options.assetsDir }),
+    })
+    return { doc: opened.doc, pageCount: opened.doc.numPages, close: opened.close }
+  } catch (err) {
+    throw mapPdfjsOpenError(err, label, (options.password ?? '') !== '')
+  }
+}
+
+/** Options of {@link renderPage} and {@link renderPageRgba}. */
+export interface RenderPageOptions {
+  /** Default 'png'. */
+  readonly format?: OutputFormat
+  /** Dots per inch; default {@link DEFAULT_DPI}. */
+  readonly dpi?: number
+  /** 'transparent' keeps the alpha channel (PNG and WebP only); default 'white'. */
+  readonly background?: 'white' | 'transparent'
+  /** JPEG (and WebP) quality 1-100; default {@link DEFAULT_JPEG_QUALITY}. */
+  readonly jpegQuality?: number
+  readonly signal?: AbortSignal
+}
+
+/** Raw render result: RGBA, 8 bits per channel, not premultiplied. */
+export interface RenderedRgba {
+  readonly rgba: Buffer
+  readonly widthPx: number
+  readonly heightPx: number
+  /** pdf.js warnings seen while this page loaded and rendered (best effort, see below). */
+  readonly warnings: string[]
+}
+
+/** An encoded page image. */
+export interface RenderedPage {
+  readonly data: Buffer
+  readonly widthPx: number
+  readonly heightPx: number
+  readonly warnings: string[]
+}
+
+/**
+ * Renders one page (1-based) to encoded image bytes.
+ *
+ * JPG and TIFF always get a white background. TIFF is single-page RGB, LZW-compressed; join
+ * pages with {@link joinTiffPages} / `TiffFileWriter`.
+ *
+ * @throws AppError 'input/invalid' (page number out of range, page too large to rasterize),
+ *   'file/damaged' (pdf.js cannot read or draw the page), CancelledError.
+ */
+export async function renderPage(doc: PdfjsDocument, pageNumber: number, options: RenderPageOptions = {}): Promise<RenderedPage> {
+  const format = options.format ?? 'png'
+  const transparent = options.background === 'transparent' && (format === 'png' || format === 'webp')
+  const raw = await renderPageRgba(doc, pageNumber, { ...options, background: transparent ? 'transparent' : 'white' })
+  const data = await encodeRgba(raw, format, {
+    transparent,
+    ...(options.jpegQuality === undefined ? {} : { jpegQuality: options.jpegQuality }),
+    dpi: options.dpi ?? DEFAULT_DPI,
+  })
+  throwIfAborted(options.signal)
+  return { data, widthPx: raw.widthPx, heightPx: raw.heightPx, warnings: raw.warnings }
+}
+
+/**
+ * Renders one page (1-based) to raw RGBA pixels; see {@link renderPage} for errors.
+ */
+export async function renderPageRgba(doc: PdfjsDocument, pageNumber: number, options: RenderPageOptions = {}): Promise<RenderedRgba> {
+  const signal = options.signal
+  throwIfAborted(signal)
+  if (!Number.isInteger(pageNumber) || pageNumber < 1 || pageNumber > doc.numPages) {
+    throw new AppError('input/invalid', `Page ${pageNumber} does not exist: this PDF has ${doc.numPages} pages`)
+  }
+  const dpi = options.dpi ?? DEFAULT_DPI
+  if (!(dpi > 0 && dpi <= 2400)) throw new AppError('input/invalid', `DPI must be between 1 and 2400, got ${dpi}`)
+  const pdfjs = await loadPdfjs()
+  const warnings = startWarningCollector()
+  try {
+    let page
+    try {
+      page = await doc.getPage(pageNumber)
+    } catch (err) {
+      throw new AppError('file/damaged', `Page ${pageNumber} cannot be read: ${errorMessage(err)}`, { cause: err })
+    }
+    try {
+      const viewport = page.getViewport({ scale: dpi / 72 })
+      const widthPx = Math.max(1, Math.round(viewport.width))
+      const heightPx = Math.max(1, Math.round(viewport.height))
+      if (widthPx > MAX_PAGE_SIDE_PX || heightPx > MAX_PAGE_SIDE_PX || widthPx * heightPx > MAX_PAGE_PIXELS) {
+        throw new AppError(
+          'input/invalid',
+          `Page ${pageNumber} is too large to rasterize at ${dpi} DPI (${widthPx}x${heightPx} px); use a lower DPI`,
+        )
+      }
+      const canvas = createCanvas(widthPx, heightPx)
+      const context = canvas.getContext('2d')
+      const task = page.render({
+        canvas: canvas as unknown as PdfjsRenderParameters['canvas'],
+        canvasContext: context as unknown as NonNullable<PdfjsRenderParameters['canvasContext']>,
+        viewport,
+        intent: 'display',
+        annotationMode: pdfjs.AnnotationMode.ENABLE_STORAGE,
+        background: options.background === 'transparent' ? 'rgba(0,0,0,0)' : 'rgb(255,255,255)',
+      })
+      const onAbort = (): void => task.cancel()
+      signal?.addEventListener('abort', onAbort, { once: true })
+      try {
+        await task.promise
+      } catch (err) {
+        throwIfAborted(signal)
+        throw new AppError('file/damaged', `Page ${pageNumber} cannot be drawn: ${errorMessage(err)}`, { cause: err })
+      } finally {
+        signal?.removeEventListener('abort', onAbort)
+      }
+      const image = context.getImageData(0, 0, widthPx, heightPx)
+      const rgba = Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength)
+      // Release the native pixel buffer now: its size is invisible to V8, so GC would come late.
+      canvas.width = 0
+      canvas.height = 0
+      return { rgba, widthPx, heightPx, warnings: warnings.messages }
+    } finally {
+      page.cleanup()
+    }
+  } finally {
+    warnings.stop()
+  }
+}
+
+/**
+ * Encodes raw RGBA pixels with sharp.
+ *
+ * Opaque output (JPG, TIFF, or `transparent` false) is flattened onto white and written as RGB.
+ * `dpi` is stored as the image's resolution where the format has one (PNG pHYs, JPEG JFIF, TIFF).
+ */
+export async function encodeRgba(
+  raw: { readonly rgba: Buffer; readonly widthPx: number; readonly heightPx: number },
+  format: OutputFormat,
+  options: { readonly transparent?: boolean; readonly jpegQuality?: number; readonly dpi?: number } = {},
+): Promise<Buffer> {
+  const transparent = options.transparent === true && (format === 'png' || format === 'webp')
+  const quality = clampQuality(options.jpegQuality ?? DEFAULT_JPEG_QUALITY)
+  let img = sharp(raw.rgba, { raw: { width: raw.widthPx, height: raw.heightPx, channels: 4 } })
+  if (!transparent) img = img.flatten({ background: '#ffffff' })
+  if (options.dpi !== undefined) img = img.withMetadata({ density: options.dpi })
+  switch (format) {
+    case 'png':
+      return img.png({ compressionLevel: 6, adaptiveFiltering: false }).toBuffer()
+    case 'jpg':
+      return img.jpeg({ quality, mozjpeg: false, chromaSubsampling: '4:2:0' }).toBuffer()
+    case 'webp':
+      return img.webp({ quality, alphaQuality: 100, effort: 2 }).toBuffer()
+    case 'tiff':
+      return img.tiff({ compression: 'lzw', predictor: 'horizontal' }).toBuffer()
+  }
+}
+
+/**
+ * Renders several pages (1-based) into ONE multi-page TIFF in memory; for long documents use
+ * `TiffFileWriter` page by page instead.
+ */
+export async function renderMultiPageTiff(
+  doc: PdfjsDocument,
+  pageNumbers: readonly number[],
+  options: Omit<RenderPageOptions, 'format' | 'background'> = {},
+): Promise<{ data: Buffer; pageCount: number; warnings: string[] }> {
+  const parts: Buffer[] = []
+  const warnings: string[] = []
+  for (const n of pageNumbers) {
+    const page = await renderPage(doc, n, { ...options, format: 'tiff' })
+    parts.push(page.data)
+    warnings.push(...page.warnings.map((w) => `page ${n}: ${w}`))
+  }
+  return { data: joinTiffPages(parts), pageCount: parts.length, warnings }
+}
+
+function clampQuality(q: number): number {
+  return Math.min(100, Math.max(1, Math.round(q)))
+}
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new CancelledError()
+}
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err)
+}
+
+// ---- pdf.js warnings --------------------------------------------------------------------------
+// pdf.js reports recoverable problems (bad fonts, broken images, repaired xref) only through
+// `console.warn("Warning: ...")`, from its main and its in-thread worker module alike. While at
+// least one render is active, such lines are routed to every active collector instead of the
+// console. With several renders in flight on one thread a warning cannot be attributed to its page,
+// so each active page gets it (best effort); one render per thread attributes exactly.
+
+interface Collector {
+  readonly messages: string[]
+}
+const activeCollectors = new Set<Collector>()
+let originalWarn: typeof console.warn | undefined
+
+function startWarningCollector(): { messages: string[]; stop(): void } {
+  if (originalWarn === undefined) {
+    const original = console.warn
+    originalWarn = original
+    console.warn = (...args: unknown[]): void => {
+      const first = args[0]
+      if (activeCollectors.size > 0 && typeof first === 'string' && first.startsWith('Warning: ')) {
+        const text = [first.slice('Warning: '.length), ...args.slice(1).map(String)].join(' ')
+        for (const c of activeCollectors) if (c.messages.length < 100) c.messages.push(text)
+        return
+      }
+      original.apply(console, args)
+    }
+  }
+  const collector: Collector = { messages: [] }
+  activeCollectors.add(collector)
+  return { messages: collector.messages, stop: () => void activeCollectors.delete(collector) }
+}
