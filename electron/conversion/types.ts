@@ -16,8 +16,15 @@ export interface ConversionRequest {
   /** Absolute path of the output folder (created if missing). */
   readonly outputDir: string
   readonly format: OutputFormat
-  /** 1-based page numbers, sorted, unique; `null` = every page. */
+  /** 1-based page numbers, sorted, unique; `null` = every page (or `pageRange`, when given). */
   readonly pages: readonly number[] | null
+  /**
+   * Page-range text as people type it (`electron/shared/page-range.ts` grammar, e.g. "2-4, last"),
+   * used only when `pages` is null; parsed by the engine against the page count it reads locally,
+   * so callers need not open the PDF first (the CLI's `--pages`). Bad text → InputError
+   * 'input/page-range' before anything is uploaded.
+   */
+  readonly pageRange?: string
   /** PDF open password (user password), when the PDF needs one. */
   readonly password?: string
   /** Replace existing files instead of writing `name (2).png`. Default false. */

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest'
+import type { JobCheckResult, PdfCoClient } from '../../../../electron/pdfco/client.ts'
+import { DEFAULT_POLL_SCHEDULE, pollDelayMs, pollJob } from '../../../../electron/pdfco/jobs.ts'
+
+describe('poll schedule', () => {
+  it('without a hint: 1 s, then ×1.4, capped at 15 s', () => {
+    const delays = Array.from({ length: 12 }, (_, i) => pollDelayMs(i, 0))
+    expect(delays.slice(0, 4)).toEqual([1000, 1400, 1960, 2744])
+    expect(Math.max(...delays)).toBe(15_000)
+    expect(delays.at(-1)).toBe(15_000)
+  })
+  it('checks of a stuck job over 30 min stay near 125 (≈250 credits)', () => {
+    let t = 0
+    let n = 0
+    while (t < 30 * 60_000) t += pollDelayMs(n++, t)
+    expect(n).toBeGreaterThan(110)
+    expect(n).toBeLessThan(135)
+  })
+  it('with a hint: first check at the expected end, then 20 % of elapsed', () => {
+    expect(pollDelayMs(0, 0, DEFAULT_POLL_SCHEDULE, 6_000)).toBe(6_000)
+    expect(pollDelayMs(0, 0, DEFAULT_POLL_SCHEDULE, 100)).toBe(250)
+    expect(pollDelayMs(1, 6_000, DEFAULT_POLL_SCHEDULE, 6_000)).toBe(1_200)
+    expect(pollDelayMs(5, 600_000, DEFAULT_POLL_SCHEDULE, 6_000)).toBe(15_000)
+  })
+})
+
+/** A scripted stand-in for checkJob only: the schedule logic is what is under test here. */
+function scriptedClient(statuses: Array<Partial<JobCheckResult> & { status: string }>): { client: PdfCoClient; forces: boolean[] } {
+  const forces: boolean[] = []
+  let i = 0
+  const client = {
+    checkJob: async (_id: string, o?: { force?: boolean }) => {
+      forces.push(o?.force === true)
+      const s = statuses[Math.min(i++, statuses.length - 1)]!
+      return { urls: [], raw: { ...s }, ...s } as JobCheckResult
+    },
+  } as unknown as PdfCoClient
+  return { client, forces }
+}
+
+describe('pollJob', () => {
+  function fakeClock(): { now: () => number; sleep: (ms: number) => Promise<void>; waits: number[] } {
+    let t = 0
+    const waits: number[] = []
+    return { now: () => t, sleep: async (ms) => void (waits.push(ms), (t += ms)), waits }
+  }
+  it('returns the success answer', async () => {
+    const clock = fakeClock()
+    const { client } = scriptedClient([{ status: 'working' }, { status: 'working' }, { status: 'success', url: 'https://x/list.json' }])
+    const seen: string[] = []
+    const r = await pollJob(client, 'J', { ...clock, onCheck: (c) => seen.push(c.status) })
+    expect(r.url).toBe('https://x/list.json')
+    expect(seen).toEqual(['working', 'working', 'success'])
+    expect(clock.waits).toEqual([1000, 1400, 1960])
+  })
+  it('failed, aborted, unknown become specific errors with the message', async () => {
+    for (const [status, code] of [['failed', 'pdfco/job-failed'], ['aborted', 'pdfco/job-aborted'], ['unknown', 'pdfco/job-unknown']] as const) {
+      const { client } = scriptedClient([{ status, message: `why ${status}` }])
+      await expect(pollJob(client, 'J', fakeClock())).rejects.toMatchObject({ code, message: expect.stringContaining(`why ${status}`) })
+    }
+  })
+  it('a job stuck in working ends at the deadline with pdfco/timeout, checking once at the deadline', async () => {
+    const clock = fakeClock()
+    const { client } = scriptedClient([{ status: 'working' }])
+    await expect(pollJob(client, 'J', { ...clock, deadlineMs: 10_000 })).rejects.toMatchObject({ code: 'pdfco/timeout' })
+    expect(clock.waits.reduce((a, b) => a + b, 0)).toBe(10_000)
+  })
+  it('sends force=true on every 4th check after 2 minutes', async () => {
+    const clock = fakeClock()
+    const { client, forces } = scriptedClient([{ status: 'working' }])
+    await expect(pollJob(client, 'J', { ...clock, deadlineMs: 4 * 60_000 })).rejects.toMatchObject({ code: 'pdfco/timeout' })
+    const early = forces.slice(0, 8)
+    expect(early.every((f) => !f)).toBe(true)
+    expect(forces.filter(Boolean).length).toBeGreaterThanOrEqual(2)
+  })
+})
