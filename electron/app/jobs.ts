@@ -1,0 +1,381 @@
+/**
+ * Conversion jobs of the desktop app on top of helper B's {@link ConversionQueue}: one job per
+ * file per start, reported to the renderer as {@link JobDto} snapshots (`jobs:updated`), written
+ * pages as `outputs:added`, and batch ends as `batch:finished` (+ a system notification when the
+ * window is not focused) with the taskbar progress kept in step.
+ *
+ * Decisions:
+ * - Everything in a `jobs:start` request is checked before anything is queued (file known, unlocked,
+ *   page range valid against its page count, engine available), so the user fixes the input once.
+ * - A retry keeps the job id and converts only the pages not written yet (TIFF: all, it is one file).
+ * - Upload progress is throttled to ≤ 10 updates per second per job; stage changes go out at once.
+ * - A batch is the set of jobs running together: it ends when none is queued or running, and a job
+ *   retried later starts a new batch.
+ */
+import { randomUUID } from 'node:crypto'
+import { mkdir } from 'node:fs/promises'
+import path from 'node:path'
+import { ConversionQueue } from '../conversion/queue.ts'
+import type { ConversionEngine, ConversionEvent, ConversionRequest } from '../conversion/types.ts'
+import { AppError, FileError, InputError, PdfCoError } from '../errors.ts'
+import type { EngineKind, EventChannels, FileId, JobDto, JobId, StartJobsRequest } from '../ipc/contract.ts'
+import type { Logger } from '../log/logger.ts'
+import type { Platform } from '../platform/platform.ts'
+import type { FileRegistry } from '../registry/file-registry.ts'
+import type { OutputRegistry } from '../registry/output-registry.ts'
+import { describePageRangeIssues, parsePageRange } from '../shared/page-range.ts'
+
+/** Shortest gap between two upload-progress updates of one job, in ms (≤ 10/s). */
+export const UPLOAD_UPDATE_INTERVAL_MS = 100
+
+/** Makes the engine of one run; throws an AppError when that engine cannot run now. */
+export type EngineFactory = (kind: EngineKind) => ConversionEngine
+
+/** The job manager used by the services. */
+export interface JobManager {
+  /** @throws AppError (see the module comment) without queueing anything. */
+  start(request: StartJobsRequest, outputDir: string): Promise<readonly JobDto[]>
+  /** @throws InputError for an unknown id. No-op for a finished job. */
+  cancel(jobId: string): void
+  cancelAll(): void
+  /** @throws InputError for an unknown id or a job that is not failed/cancelled. */
+  retry(jobId: string): JobDto
+  setConcurrency(n: number): void
+  /** Cancels everything and waits for running conversions to stop. */
+  dispose(): Promise<void>
+}
+
+interface Job {
+  dto: JobDto
+  readonly format: StartJobsRequest['format']
+  readonly overwrite: boolean
+  readonly outputDir: string
+  readonly password: string | undefined
+  readonly sourcePath: string
+  /** 1-based pages selected. */
+  readonly pages: readonly number[]
+  /** Pages written so far over every run. */
+  readonly writtenPages: Set<number>
+  /** pagesDone at the start of the current run (retries resume). */
+  doneBefore: number
+  batch: Batch
+  lastUploadEmitMs: number
+  uploadTimer: ReturnType<typeof setTimeout> | undefined
+}
+
+interface Batch {
+  readonly jobIds: Set<JobId>
+}
+
+/**
+ * Creates the job manager.
+ */
+export function createJobManager(deps: {
+  readonly files: FileRegistry
+  readonly outputs: OutputRegistry
+  readonly platform: Platform
+  readonly createEngine: EngineFactory
+  /** Chooses the engine for a request without an explicit one. */
+  readonly defaultEngine: () => EngineKind
+  readonly concurrency: number
+  readonly emit: <C extends keyof EventChannels>(channel: C, payload: EventChannels[C]) => void
+  readonly logger?: Logger
+  readonly now?: () => number
+}): JobManager {
+  const now = deps.now ?? Date.now
+  const jobs = new Map<JobId, Job>()
+  let batch: Batch | null = null
+  const queue = new ConversionQueue({
+    concurrency: deps.concurrency,
+    now,
+    engineFor: (id) => {
+      const job = jobs.get(id as JobId)
+      if (job === undefined) throw new InputError('input/invalid', 'Unknown job')
+      return deps.createEngine(job.dto.engine)
+    },
+  })
+
+  const isActive = (job: Job): boolean => job.dto.stage !== 'done' && job.dto.stage !== 'failed' && job.dto.stage !== 'cancelled'
+
+  const publish = (job: Job): void => {
+    if (job.uploadTimer !== undefined) {
+      clearTimeout(job.uploadTimer)
+      job.uploadTimer = undefined
+    }
+    deps.emit('jobs:updated', job.dto)
+    updateProgress()
+  }
+
+  const publishUpload = (job: Job): void => {
+    const t = now()
+    const wait = job.lastUploadEmitMs + UPLOAD_UPDATE_INTERVAL_MS - t
+    if (wait <= 0 || job.dto.uploadPercent >= 100) {
+      job.lastUploadEmitMs = t
+      publish(job)
+    } else {
+      job.uploadTimer ??= setTimeout(() => {
+        job.uploadTimer = undefined
+        job.lastUploadEmitMs = now()
+        if (job.dto.stage === 'uploading') publish(job)
+      }, wait)
+    }
+  }
+
+  const jobFraction = (job: Job): number => {
+    const d = job.dto
+    switch (d.stage) {
+      case 'queued':
+        return 0
+      case 'inspecting':
+        return 0.02
+      case 'uploading':
+        return 0.05 + 0.15 * (d.uploadPercent / 100)
+      case 'converting':
+      case 'downloading':
+        return 0.2 + 0.8 * (d.pagesTotal > 0 ? d.pagesDone / d.pagesTotal : 0)
+      case 'done':
+      case 'failed':
+      case 'cancelled':
+        return 1
+    }
+  }
+
+  const updateProgress = (): void => {
+    if (batch === null) return
+    const members = [...batch.jobIds].map((id) => jobs.get(id)).filter((j): j is Job => j !== undefined)
+    if (members.length === 0) return
+    const fraction = members.reduce((sum, j) => sum + jobFraction(j), 0) / members.length
+    deps.platform.setProgressBar(fraction)
+  }
+
+  const finishBatchIfIdle = (): void => {
+    if (batch === null) return
+    const members = [...batch.jobIds].map((id) => jobs.get(id)).filter((j): j is Job => j !== undefined)
+    if (members.some(isActive)) return
+    const summary = {
+      done: members.filter((j) => j.dto.stage === 'done').length,
+      failed: members.filter((j) => j.dto.stage === 'failed').length,
+      cancelled: members.filter((j) => j.dto.stage === 'cancelled').length,
+    }
+    batch = null
+    deps.platform.setProgressBar(-1)
+    deps.emit('batch:finished', summary)
+    deps.logger?.info('batch finished', summary)
+    if (!deps.platform.isWindowFocused()) {
+      const parts = [`${summary.done} converted`]
+      if (summary.failed > 0) parts.push(`${summary.failed} failed`)
+      if (summary.cancelled > 0) parts.push(`${summary.cancelled} cancelled`)
+      deps.platform.showNotification({
+        title: summary.failed > 0 ? 'PDF to Image: finished with errors' : 'PDF to Image: conversion finished',
+        body: `${parts.join(', ')}.`,
+      })
+    }
+  }
+
+  const currentBatch = (): Batch => {
+    batch ??= { jobIds: new Set() }
+    return batch
+  }
+
+  const onEvent = (id: string, event: ConversionEvent): void => {
+    const job = jobs.get(id as JobId)
+    if (job === undefined) return
+    const d = job.dto
+    switch (event.type) {
+      case 'stage': {
+        if (event.stage === d.stage) return
+        job.dto = {
+          ...d,
+          stage: event.stage,
+          stageStartedAtMs: event.atMs,
+          ...(event.stage === 'uploading' ? { uploadPercent: 0 } : {}),
+          ...(event.stage === 'done' || event.stage === 'failed' || event.stage === 'cancelled'
+            ? { finishedAtMs: event.atMs, ...(event.stage === 'done' ? { uploadPercent: 100 } : {}) }
+            : {}),
+        }
+        publish(job)
+        return
+      }
+      case 'inspected':
+        job.dto = { ...d, pagesTotal: job.doneBefore + event.pagesTotal }
+        publish(job)
+        return
+      case 'upload-progress': {
+        const percent = event.bytesTotal > 0 ? Math.min(100, Math.floor((event.bytesSent / event.bytesTotal) * 100)) : 0
+        if (percent === d.uploadPercent) return
+        job.dto = { ...d, uploadPercent: percent }
+        publishUpload(job)
+        return
+      }
+      case 'page-written': {
+        const output = deps.outputs.add({ jobId: d.id, fileId: d.fileId, page: event.page, path: event.path, sizeBytes: event.sizeBytes })
+        job.writtenPages.add(event.page)
+        job.dto = { ...d, pagesDone: job.doneBefore + event.pagesDone, pagesTotal: job.doneBefore + event.pagesTotal }
+        deps.emit('outputs:added', deps.outputs.toDto(output))
+        publish(job)
+        return
+      }
+      case 'warning':
+        job.dto = { ...d, warnings: [...d.warnings, event.page === undefined ? event.message : `Page ${event.page}: ${event.message}`] }
+        publish(job)
+        return
+      case 'failed':
+        job.dto = { ...d, error: event.error }
+        publish(job)
+        return
+      case 'job-submitted':
+      case 'job-status':
+        return
+    }
+  }
+
+  queue.on('event', onEvent)
+  queue.on('settled', (id, status) => {
+    const job = jobs.get(id as JobId)
+    if (job === undefined) return
+    const stage = status.state === 'done' ? 'done' : status.state === 'failed' ? 'failed' : status.state === 'cancelled' ? 'cancelled' : null
+    if (stage !== null && (job.dto.stage !== stage || (stage !== 'done' && job.dto.error === null))) {
+      job.dto = {
+        ...job.dto,
+        stage,
+        finishedAtMs: job.dto.finishedAtMs ?? status.endedAtMs ?? now(),
+        error: stage === 'done' ? null : (status.error ?? job.dto.error),
+      }
+      publish(job)
+    }
+    if (stage === 'failed') deps.logger?.warn('job failed', { jobId: id, code: status.error?.code, message: status.error?.message })
+    finishBatchIfIdle()
+  })
+
+  const requestFor = (job: Job, pages: readonly number[]): ConversionRequest => ({
+    sourcePath: job.sourcePath,
+    outputDir: job.outputDir,
+    format: job.format,
+    pages,
+    overwrite: job.overwrite,
+    ...(job.password === undefined ? {} : { password: job.password }),
+  })
+
+  return {
+    async start(request, outputDir) {
+      const kind = request.engine ?? deps.defaultEngine()
+      deps.createEngine(kind) // throws when the engine cannot run (e.g. no API key)
+      const planned = request.items.map((item) => {
+        const file = deps.files.require(item.fileId)
+        if (file.needsPassword && file.password === undefined) {
+          throw new FileError('file/password-required', `${file.displayName} is password-protected: enter its password first`)
+        }
+        const parsed = parsePageRange(item.pageRange, file.pageCount)
+        if (!parsed.ok) {
+          throw new InputError('input/page-range', `${file.displayName}: ${describePageRangeIssues(parsed.issues)}`)
+        }
+        return { file, pages: parsed.pages }
+      })
+      await mkdir(outputDir, { recursive: true }).catch((err: unknown) => {
+        throw new FileError('file/write-failed', `Cannot create the output folder ${path.basename(outputDir)}`, { cause: err })
+      })
+      const b = currentBatch()
+      const created: Job[] = []
+      for (const { file, pages } of planned) {
+        const t = now()
+        const job: Job = {
+          dto: {
+            id: randomUUID() as JobId,
+            fileId: file.id as FileId,
+            engine: kind,
+            format: request.format,
+            stage: 'queued',
+            uploadPercent: 0,
+            pagesDone: 0,
+            pagesTotal: pages.length,
+            startedAtMs: t,
+            stageStartedAtMs: t,
+            finishedAtMs: null,
+            error: null,
+            warnings: [],
+          },
+          format: request.format,
+          overwrite: request.overwrite === 'overwrite',
+          outputDir,
+          password: file.password,
+          sourcePath: file.path,
+          pages,
+          writtenPages: new Set(),
+          doneBefore: 0,
+          batch: b,
+          lastUploadEmitMs: 0,
+          uploadTimer: undefined,
+        }
+        jobs.set(job.dto.id, job)
+        b.jobIds.add(job.dto.id)
+        created.push(job)
+      }
+      deps.logger?.info('jobs started', { count: created.length, engine: kind, format: request.format })
+      for (const job of created) deps.emit('jobs:updated', job.dto)
+      for (const job of created) queue.enqueue(job.dto.id, requestFor(job, job.pages))
+      updateProgress()
+      return created.map((j) => j.dto)
+    },
+    cancel(jobId) {
+      if (!jobs.has(jobId as JobId)) throw new InputError('input/invalid', 'Unknown job')
+      queue.cancel(jobId)
+    },
+    cancelAll() {
+      queue.cancelAll()
+    },
+    retry(jobId) {
+      const job = jobs.get(jobId as JobId)
+      if (job === undefined) throw new InputError('input/invalid', 'Unknown job')
+      if (job.dto.stage !== 'failed' && job.dto.stage !== 'cancelled') {
+        throw new InputError('input/invalid', `Only failed or cancelled conversions can be retried (this one is ${job.dto.stage})`)
+      }
+      deps.createEngine(job.dto.engine)
+      const remaining = job.format === 'tiff' ? job.pages : job.pages.filter((p) => !job.writtenPages.has(p))
+      const pages = remaining.length > 0 ? remaining : job.pages
+      job.doneBefore = job.pages.length - pages.length
+      const t = now()
+      const b = currentBatch()
+      job.batch = b
+      b.jobIds.add(job.dto.id)
+      job.dto = {
+        ...job.dto,
+        stage: 'queued',
+        uploadPercent: 0,
+        pagesDone: job.doneBefore,
+        pagesTotal: job.pages.length,
+        stageStartedAtMs: t,
+        finishedAtMs: null,
+        error: null,
+        warnings: [],
+      }
+      queue.retry(job.dto.id, requestFor(job, pages))
+      publish(job)
+      return job.dto
+    },
+    setConcurrency(n) {
+      queue.concurrency = n
+    },
+    async dispose() {
+      queue.cancelAll()
+      await Promise.race([queue.whenIdle(), new Promise((r) => setTimeout(r, 5_000))])
+      for (const job of jobs.values()) if (job.uploadTimer !== undefined) clearTimeout(job.uploadTimer)
+    },
+  }
+}
+
+/** The error `jobs:start` answers when PDF.co is chosen (or the default) and no key is set. */
+export function missingKeyError(): PdfCoError {
+  return new PdfCoError(
+    'pdfco/unauthorized',
+    'No PDF.co API key is set. Enter your key in Settings (get one at https://app.pdf.co), or try the app offline with the PDF.co emulator: run `npm run emulator`, set the base URL it prints and its test key.',
+  )
+}
+
+/** The error when the offline engine is chosen but not available in this build. */
+export function noLocalEngineError(): AppError {
+  return new AppError(
+    'pdfco/unauthorized',
+    'The offline engine is not available yet. Enter a PDF.co API key in Settings, or use the PDF.co emulator (`npm run emulator`).',
+  )
+}
+

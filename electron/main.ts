@@ -1,0 +1,144 @@
+/**
+ * Composition root of the desktop app's main process: lifecycle, the privileged `pdf-thumb:`
+ * scheme, the window, and the install* calls wiring the plain-Node services (./app/services.ts) to
+ * Electron.
+ *
+ * Invariant: the window runs our page only (dev server or dist/index.html), isolated and sandboxed
+ * (./app/window-policy.ts), with navigation and new windows blocked; the renderer reaches main only
+ * through the preload's typed API, and each IPC call is checked for its sender and arguments.
+ *
+ * Build output (vite-plugin-electron):
+ *   dist/index.html           renderer
+ *   dist-electron/main.js     this file (ESM)
+ *   dist-electron/preload.cjs the preload (CJS: sandboxed preloads cannot load ESM)
+ */
+import path from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { app, BrowserWindow, ipcMain, nativeTheme, protocol, session, type Session } from 'electron'
+import { createAppServices, type AppServicesInternals } from './app/services.ts'
+import { contentSecurityPolicy, decideWindowOpen, SECURE_WEB_PREFERENCES, withCspHeader } from './app/window-policy.ts'
+import { forwardEvents } from './ipc/events.ts'
+import { installIpcHandlers, type IpcMainLike } from './ipc/handle.ts'
+import { appUrlMatcher, createTrustedSenders } from './ipc/trusted-senders.ts'
+import { createElectronPlatform } from './platform/electron-platform.ts'
+import type { Platform } from './platform/platform.ts'
+
+const MAIN_DIR = path.dirname(fileURLToPath(import.meta.url))
+const APP_ROOT = path.join(MAIN_DIR, '..')
+const INDEX_HTML = path.join(APP_ROOT, 'dist', 'index.html')
+const PRELOAD = path.join(MAIN_DIR, 'preload.cjs')
+const DEV_SERVER_URL = process.env['VITE_DEV_SERVER_URL']
+/** The scheme serving thumbnails by id (../shared/STYLE.md, `pdf-thumb://`). */
+const THUMB_SCHEME = 'pdf-thumb'
+
+// Must run before `ready`: standard (lowercased host, relative URLs), secure, fetch-able; never bypassCSP.
+protocol.registerSchemesAsPrivileged([
+  { scheme: THUMB_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+])
+
+// Packaged: pdf.js reads its fonts, CMaps and WASM decoders from the unpacked copy (electron-builder.yml asarUnpack).
+if (app.isPackaged && (process.env['PDFJS_ASSETS_DIR'] ?? '') === '') {
+  process.env['PDFJS_ASSETS_DIR'] = path.join(process.resourcesPath, 'app.asar.unpacked', 'node_modules', 'pdfjs-dist')
+}
+
+let mainWindow: BrowserWindow | null = null
+let services: AppServicesInternals | null = null
+let platform: Platform | null = null
+const trusted = createTrustedSenders(appUrlMatcher({ devServerUrl: DEV_SERVER_URL, indexHtmlUrl: pathToFileURL(INDEX_HTML).href }))
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit()
+} else {
+  app.on('second-instance', () => {
+    if (mainWindow === null) return
+    if (mainWindow.isMinimized()) mainWindow.restore()
+    mainWindow.focus()
+  })
+  app.on('web-contents-created', (_event, contents) => {
+    contents.on('will-attach-webview', (e) => e.preventDefault())
+  })
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit()
+  })
+  app.on('activate', () => {
+    if (mainWindow === null && services !== null) createMainWindow()
+  })
+  let isDisposed = false
+  app.on('will-quit', (event) => {
+    if (isDisposed || services === null) return
+    event.preventDefault()
+    isDisposed = true
+    void services.dispose().finally(() => app.quit())
+  })
+  app
+    .whenReady()
+    .then(onReady)
+    .catch((err: unknown) => {
+      console.error('PDF to Image failed to start', err)
+      app.exit(1)
+    })
+}
+
+async function onReady(): Promise<void> {
+  nativeTheme.themeSource = 'system'
+  platform = createElectronPlatform(() => mainWindow)
+  services = await createAppServices({ platform, userDataDir: app.getPath('userData'), logToStderr: !app.isPackaged })
+  const ses = session.defaultSession
+  installContentSecurityPolicy(ses)
+  installThumbnailProtocol(ses, services)
+  installPermissionPolicy(ses)
+  installIpcHandlers(ipcMain as unknown as IpcMainLike, { services, trusted, logger: services.logger.child('ipc') })
+  forwardEvents(services, () => (mainWindow === null ? [] : [mainWindow.webContents]), services.logger.child('ipc'))
+  createMainWindow()
+}
+
+/** CSP as a response header too (the meta tag in renderer/index.html covers file://). */
+function installContentSecurityPolicy(ses: Session): void {
+  const csp = contentSecurityPolicy(DEV_SERVER_URL)
+  ses.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: withCspHeader(details.responseHeaders, csp) })
+  })
+}
+
+/** `pdf-thumb://` on the window's session, answered by the services (ids only, never paths). */
+function installThumbnailProtocol(ses: Session, appServices: AppServicesInternals): void {
+  ses.protocol.handle(THUMB_SCHEME, (request) => appServices.handleThumbnailRequest(request))
+}
+
+/** The page never gets camera, geolocation, notifications etc. (notifications come from main). */
+function installPermissionPolicy(ses: Session): void {
+  ses.setPermissionRequestHandler((_contents, _permission, callback) => callback(false))
+}
+
+function createMainWindow(): void {
+  const win = new BrowserWindow({
+    width: 1180,
+    height: 820,
+    minWidth: 720,
+    minHeight: 520,
+    show: false,
+    title: 'PDF to Image',
+    backgroundColor: nativeTheme.shouldUseDarkColors ? '#1b1b1f' : '#ffffff',
+    webPreferences: { ...SECURE_WEB_PREFERENCES, preload: PRELOAD },
+  })
+  mainWindow = win
+  trusted.add(win.webContents)
+  win.once('ready-to-show', () => win.show())
+  win.on('closed', () => {
+    if (mainWindow === win) mainWindow = null
+  })
+  nativeTheme.on('updated', () => {
+    if (!win.isDestroyed()) win.setBackgroundColor(nativeTheme.shouldUseDarkColors ? '#1b1b1f' : '#ffffff')
+  })
+  win.webContents.on('will-navigate', (event) => event.preventDefault())
+  win.webContents.on('will-redirect', (event) => event.preventDefault())
+  win.webContents.setWindowOpenHandler(({ url }) => {
+    const decision = decideWindowOpen(url)
+    if (decision.openExternally && platform !== null) {
+      platform.openExternal(url).catch((err: unknown) => services?.logger.warn('cannot open link', { error: err }))
+    }
+    return { action: decision.action }
+  })
+  if (DEV_SERVER_URL !== undefined && DEV_SERVER_URL !== '') void win.loadURL(DEV_SERVER_URL)
+  else void win.loadFile(INDEX_HTML)
+}
