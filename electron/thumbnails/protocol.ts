@@ -18,7 +18,7 @@ import { ThumbnailBadRequestError, ThumbnailNotFoundError, type ThumbnailService
 /** Lowercase RFC 4122 UUID (what `crypto.randomUUID()` makes). */
 export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/u
 const PAGE_PATTERN = /^[1-9][0-9]{0,5}$/u
-const WIDTH_PATTERN = /^[0-9]{1,5}$/u
+const WIDTH_PATTERN = /^[1-9][0-9]{0,4}$/u
 
 /** A parsed thumbnail URL. */
 export type ThumbRoute =
