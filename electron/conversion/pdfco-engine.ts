@@ -32,7 +32,7 @@ import pLimit from 'p-limit'
 import { AppError, CancelledError, PdfCoError, toErrorDto } from '../errors.ts'
 import { commitTempFile, removeQuietly, tempFileName, writeError } from '../files/atomic-write.ts'
 import { multiPageFileName, outputFileName, sourceStem } from '../files/output-names.ts'
-import { createPdfCoClient, type JobCheckResult, type PdfCoClient } from '../pdfco/client.ts'
+import { createPdfCoClient, type JobCheckResult, type PdfCoClient, type PresignedUpload } from '../pdfco/client.ts'
 import { DEFAULT_JOB_DEADLINE_MS, pollJob, type PollSchedule } from '../pdfco/jobs.ts'
 import { inspectPdf } from '../render/inspect.ts'
 import type { ErrorCode } from '../shared/error-codes.ts'
@@ -107,6 +107,43 @@ export function createPdfCoEngine(options: PdfCoEngineOptions): ConversionEngine
   const jobDeadlineMs = options.jobDeadlineMs ?? DEFAULT_JOB_DEADLINE_MS
   const contentType = options.uploadContentType ?? 'application/pdf'
 
+  /**
+   * get-presigned-url + PUT. A PUT refused with 403 (link expired, e.g. after a long wait, or
+   * signature refused) is tried once more with a fresh presigned URL; transient failures are
+   * already retried by the client.
+   */
+  async function uploadOnce(
+    sourcePath: string,
+    name: string,
+    signal: AbortSignal,
+    addCredits: (c: number | undefined) => void,
+    onProgress: (bytesSent: number, bytesTotal: number) => void,
+  ): Promise<PresignedUpload> {
+    for (let attempt = 1; ; attempt++) {
+      const presigned = await client.getPresignedUrl({ name, contentType, signal })
+      addCredits(presigned.credits)
+      let lastProgressMs = 0
+      try {
+        await client.uploadFile({
+          presignedUrl: presigned.presignedUrl,
+          path: sourcePath,
+          contentType,
+          signal,
+          onProgress: (bytesSent, bytesTotal) => {
+            const t = now()
+            if (bytesSent === bytesTotal || bytesSent === 0 || t - lastProgressMs >= 100) {
+              lastProgressMs = t
+              onProgress(bytesSent, bytesTotal)
+            }
+          },
+        })
+        return presigned
+      } catch (err) {
+        if (attempt >= 2 || !(err instanceof PdfCoError) || err.httpStatus !== 403) throw err
+      }
+    }
+  }
+
   async function convert(request: ConversionRequest, convertOptions: ConvertOptions = {}): Promise<ConversionOutcome> {
     const startedMs = now()
     const onEvent = convertOptions.onEvent
@@ -151,22 +188,9 @@ export function createPdfCoEngine(options: PdfCoEngineOptions): ConversionEngine
 
       stage('uploading')
       const stem = sourceStem(request.sourcePath)
-      const presigned = await client.getPresignedUrl({ name: `${stem}.pdf`, contentType, signal })
-      addCredits(presigned.credits)
-      let lastProgressMs = 0
-      await client.uploadFile({
-        presignedUrl: presigned.presignedUrl,
-        path: request.sourcePath,
-        contentType,
-        signal,
-        onProgress: (bytesSent, bytesTotal) => {
-          const t = now()
-          if (bytesSent === bytesTotal || bytesSent === 0 || t - lastProgressMs >= 100) {
-            lastProgressMs = t
-            emit({ type: 'upload-progress', bytesSent, bytesTotal })
-          }
-        },
-      })
+      const presigned = await uploadOnce(request.sourcePath, `${stem}.pdf`, signal, addCredits, (bytesSent, bytesTotal) =>
+        emit({ type: 'upload-progress', bytesSent, bytesTotal }),
+      )
 
       stage('converting')
       const format = request.format
