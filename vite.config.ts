@@ -5,6 +5,7 @@ import path from 'node:path'
 import { defineConfig } from 'vite'
 import react from '@vitejs/plugin-react'
 import electron from 'vite-plugin-electron/simple'
+import { harnessBridgePlugin } from './test/harness/vite-plugin.ts'
 
 const root = import.meta.dirname
 const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
@@ -19,17 +20,29 @@ const external = [
 ].map((name) => new RegExp(`^${name.replace(/[/.]/g, '\\$&')}(/.*)?$`))
 
 const isTest = process.env.VITEST !== undefined
+// Renderer-only build for the browser harness (test/harness): no Electron bundles; a bridge script
+// defines window.pdfApp over a WebSocket. Its own output folder, so it never mixes with dist/.
+const harnessOutDir = process.env.PDF_APP_HARNESS_OUT_DIR
+const isHarness = harnessOutDir !== undefined && harnessOutDir !== ''
+// The dev server needs inline scripts (React refresh preamble), injected styles and its HMR socket.
+const DEV_CSP = "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' pdf-thumb: data:; connect-src 'self' ws:"
 
 export default defineConfig({
   root: path.join(root, 'renderer'),
   base: './',
   build: {
-    outDir: path.join(root, 'dist'),
+    outDir: isHarness ? harnessOutDir : path.join(root, 'dist'),
     emptyOutDir: true,
   },
   plugins: [
     react(),
-    ...(isTest
+    {
+      name: 'pdf-app-dev-csp',
+      apply: 'serve',
+      transformIndexHtml: (html) => html.replace(/(http-equiv="Content-Security-Policy"\s+content=")[^"]*"/, `$1${DEV_CSP}"`),
+    },
+    ...(isHarness ? [harnessBridgePlugin()] : []),
+    ...(isTest || isHarness
       ? []
       : [
           electron({

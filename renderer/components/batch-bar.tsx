@@ -1,0 +1,151 @@
+/**
+ * The batch settings and controls at the bottom of the window: format, output folder, overwrite
+ * policy, the overall progress, Cancel all and Convert (disabled with its reason when it cannot run).
+ */
+import { useId } from 'react'
+import { useShallow } from 'zustand/react/shallow'
+import type { OverwritePolicy } from '../../electron/ipc/contract.ts'
+import { FORMAT_LABEL, OUTPUT_FORMATS, isOutputFormat } from '../../electron/shared/formats.ts'
+import { plural } from '../lib/format.ts'
+import { cancelAllJobs, openOutputFolder, pickOutputFolder, startConversion, updateSettings } from '../store/actions.ts'
+import { selectCanSubmit, selectHasActiveJobs, selectHasOutputs, selectOverallProgress } from '../store/selectors.ts'
+import { useAppStore } from '../store/store.ts'
+import { FolderIcon } from './icons.tsx'
+
+const OVERWRITE_LABEL: Readonly<Record<OverwritePolicy, string>> = {
+  'keep-both': 'Keep both (add a number)',
+  overwrite: 'Replace existing images',
+}
+
+/** Footer with the batch settings and controls. */
+export function BatchBar() {
+  const formatId = useId()
+  const overwriteId = useId()
+  const reasonId = useId()
+  const settings = useAppStore((s) => s.settings)
+  const plan = useAppStore(useShallow(selectCanSubmit))
+  const progress = useAppStore(useShallow(selectOverallProgress))
+  const hasActive = useAppStore(selectHasActiveJobs)
+  const hasOutputs = useAppStore(selectHasOutputs)
+  const isDisabled = settings === null
+
+  const convertLabel = plan.canSubmit ? `Convert ${plural(plan.fileCount, 'file')}` : 'Convert'
+  const reason = plan.reason ?? (plan.skippedLocked > 0 ? `${plural(plan.skippedLocked, 'locked file')} will be skipped.` : null)
+
+  return (
+    <footer className="batch-bar" aria-label="Batch settings">
+      <div className="batch-settings">
+        <div className="field">
+          <label htmlFor={formatId} className="field-label">
+            Format
+          </label>
+          <select
+            id={formatId}
+            className="select"
+            disabled={isDisabled}
+            value={settings?.format ?? 'png'}
+            onChange={(e) => {
+              if (isOutputFormat(e.target.value)) void updateSettings({ format: e.target.value })
+            }}
+          >
+            {OUTPUT_FORMATS.map((f) => (
+              <option key={f} value={f}>
+                {FORMAT_LABEL[f]}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <span className="field-label" id={`${formatId}-folder`}>
+            Output folder
+          </span>
+          <button
+            type="button"
+            className="button folder-button"
+            disabled={isDisabled}
+            aria-labelledby={`${formatId}-folder ${formatId}-folder-name`}
+            onClick={() => void pickOutputFolder()}
+          >
+            <FolderIcon size={16} />
+            <span id={`${formatId}-folder-name`} className="folder-name">
+              {settings?.outputFolderName ?? 'Choose…'}
+            </span>
+          </button>
+        </div>
+        <div className="field">
+          <label htmlFor={overwriteId} className="field-label">
+            If an image exists
+          </label>
+          <select
+            id={overwriteId}
+            className="select"
+            disabled={isDisabled}
+            value={settings?.overwrite ?? 'keep-both'}
+            onChange={(e) => void updateSettings({ overwrite: e.target.value === 'overwrite' ? 'overwrite' : 'keep-both' })}
+          >
+            {(Object.keys(OVERWRITE_LABEL) as OverwritePolicy[]).map((p) => (
+              <option key={p} value={p}>
+                {OVERWRITE_LABEL[p]}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+
+      <div className="batch-progress">
+        {progress.total > 0 && (
+          <>
+            <progress
+              className="overall-progress"
+              max={1}
+              value={progress.ratio}
+              aria-label="Overall progress"
+              aria-valuetext={`${Math.round(progress.ratio * 100)}%`}
+            />
+            <p className="batch-progress-text" role="status">
+              {progress.active > 0
+                ? `${progress.done + progress.failed + progress.cancelled} of ${plural(progress.total, 'file')} finished`
+                : finishedText(progress.done, progress.failed, progress.cancelled)}
+            </p>
+          </>
+        )}
+      </div>
+
+      <div className="batch-actions">
+        {hasOutputs && (
+          <button type="button" className="button button-quiet" onClick={() => void openOutputFolder()}>
+            Open output folder
+          </button>
+        )}
+        {hasActive && (
+          <button type="button" className="button" onClick={() => void cancelAllJobs()}>
+            Cancel all
+          </button>
+        )}
+        <div className="convert-wrap">
+          <button
+            type="button"
+            className="button button-primary button-large"
+            disabled={!plan.canSubmit}
+            aria-describedby={reason !== null ? reasonId : undefined}
+            onClick={() => void startConversion()}
+          >
+            {convertLabel}
+          </button>
+          {reason !== null && (
+            <p id={reasonId} className="convert-reason">
+              {reason}
+            </p>
+          )}
+        </div>
+      </div>
+    </footer>
+  )
+}
+
+function finishedText(done: number, failed: number, cancelled: number): string {
+  const parts = [`${done} done`]
+  if (failed > 0) parts.push(`${failed} failed`)
+  if (cancelled > 0) parts.push(`${cancelled} cancelled`)
+  return `Finished: ${parts.join(', ')}`
+}

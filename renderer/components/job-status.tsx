@@ -1,0 +1,81 @@
+/**
+ * The live status of a file's newest job: words, a per-file bar, and the Cancel / Retry buttons.
+ */
+import type { JobDto } from '../../electron/ipc/contract.ts'
+import { assertNever } from '../lib/assert-never.ts'
+import { errorText } from '../lib/error-text.ts'
+import { formatDuration, plural } from '../lib/format.ts'
+import { useNow } from '../lib/use-now.ts'
+import { cancelJob, retryJob } from '../store/actions.ts'
+import { isActiveStage, jobProgress } from '../store/selectors.ts'
+import { RetryIcon } from './icons.tsx'
+
+/** Short label of a stage, and the detail line under it. */
+export function describeJob(job: JobDto, nowMs: number): { readonly label: string; readonly detail: string } {
+  const engine = job.engine === 'pdfco' ? 'PDF.co' : 'this computer'
+  switch (job.stage) {
+    case 'queued':
+      return { label: 'Queued', detail: 'Waiting for a free slot' }
+    case 'inspecting':
+      return { label: 'Reading', detail: 'Checking the PDF' }
+    case 'uploading':
+      return { label: `Uploading ${Math.round(job.uploadPercent)}%`, detail: 'Sending the PDF to PDF.co' }
+    case 'converting':
+      return { label: 'Converting', detail: `On ${engine} · ${formatDuration(nowMs - job.stageStartedAtMs)}` }
+    case 'downloading':
+      return {
+        label: `Downloading ${job.pagesDone} of ${job.pagesTotal}`,
+        detail: job.engine === 'pdfco' ? 'Saving the page images' : 'Rendering and saving pages',
+      }
+    case 'done': {
+      const tookMs = (job.finishedAtMs ?? nowMs) - job.startedAtMs
+      return { label: 'Done', detail: `${plural(job.pagesDone, 'image')} in ${formatDuration(tookMs)}` }
+    }
+    case 'failed':
+      return { label: 'Failed', detail: job.error !== null ? errorText(job.error) : 'The conversion failed.' }
+    case 'cancelled':
+      return { label: 'Cancelled', detail: 'Stopped before it finished' }
+    default:
+      return assertNever(job.stage, 'job stage')
+  }
+}
+
+interface JobStatusProps {
+  readonly job: JobDto
+  readonly fileName: string
+}
+
+/** Status pill + detail + actions for one job. */
+export function JobStatus({ job, fileName }: JobStatusProps) {
+  const isActive = isActiveStage(job.stage)
+  const now = useNow(job.stage === 'converting')
+  const { label, detail } = describeJob(job, now)
+  const canRetry = job.stage === 'failed' || job.stage === 'cancelled'
+
+  return (
+    <div className="job-status" data-stage={job.stage}>
+      <div className="job-status-text">
+        <span className={`pill pill-${job.stage}`} role="status">
+          {label}
+        </span>
+        <span className="job-detail">{detail}</span>
+        {job.warnings.length > 0 && <span className="job-warning">{job.warnings.join(' ')}</span>}
+      </div>
+      <div className="job-actions">
+        {isActive && (
+          <button type="button" className="button button-quiet" onClick={() => void cancelJob(job.id)} aria-label={`Cancel ${fileName}`}>
+            Cancel
+          </button>
+        )}
+        {canRetry && (
+          <button type="button" className="button" onClick={() => void retryJob(job.id)} aria-label={`Retry ${fileName}`}>
+            <RetryIcon size={16} /> Retry
+          </button>
+        )}
+      </div>
+      {isActive && (
+        <progress className="job-progress" max={1} value={jobProgress(job)} aria-label={`Progress of ${fileName}`} />
+      )}
+    </div>
+  )
+}

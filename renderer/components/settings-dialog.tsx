@@ -1,0 +1,233 @@
+/**
+ * Settings: the PDF.co API key (stored encrypted by main, shown masked, never sent back),
+ * "Check key" (remaining credits), base URL (e.g. the local emulator), engine and concurrency.
+ */
+import { useId, useState } from 'react'
+import type { EngineKind } from '../../electron/ipc/contract.ts'
+import { errorText } from '../lib/error-text.ts'
+import { checkApiKey, clearApiKey, revealLog, setApiKey, updateSettings } from '../store/actions.ts'
+import { useAppStore } from '../store/store.ts'
+import { CloseIcon } from './icons.tsx'
+import { ModalDialog } from './modal-dialog.tsx'
+
+/** PDF.co's production endpoint (`pdfco-api.md` §1). */
+export const PDFCO_BASE_URL = 'https://api.pdf.co/v1'
+/** Where `npm run emulator -- --port 8787` listens. */
+export const EMULATOR_BASE_URL = 'http://127.0.0.1:8787/v1'
+const MAX_CONCURRENCY = 8
+
+const ENGINE_CHOICES: readonly { readonly value: EngineKind | 'auto'; readonly label: string; readonly hint: string }[] = [
+  { value: 'auto', label: 'Automatic', hint: 'PDF.co when a key is saved, otherwise this computer' },
+  { value: 'pdfco', label: 'PDF.co', hint: 'Pages are converted by the PDF.co Web API' },
+  { value: 'local', label: 'This computer (offline)', hint: 'Pages are rendered locally; nothing is uploaded' },
+]
+
+/** The settings dialog (mounted while open). */
+export function SettingsDialog() {
+  const isOpen = useAppStore((s) => s.isSettingsOpen)
+  const setOpen = useAppStore((s) => s.setSettingsOpen)
+  return (
+    <ModalDialog isOpen={isOpen} onClose={() => setOpen(false)} labelledBy="settings-title" className="dialog settings-dialog">
+      <header className="dialog-head">
+        <h2 id="settings-title" className="dialog-title">
+          Settings
+        </h2>
+        <button type="button" className="icon-button" aria-label="Close settings" onClick={() => setOpen(false)}>
+          <CloseIcon />
+        </button>
+      </header>
+      <div className="dialog-body">
+        <ApiKeySection />
+        <ServiceSection />
+        <AboutSection />
+      </div>
+    </ModalDialog>
+  )
+}
+
+function ApiKeySection() {
+  const id = useId()
+  const settings = useAppStore((s) => s.settings)
+  const keyCheck = useAppStore((s) => s.keyCheck)
+  const [draft, setDraft] = useState('')
+  const [isSaving, setSaving] = useState(false)
+  if (settings === null) return null
+
+  return (
+    <section className="settings-section" aria-labelledby={`${id}-title`}>
+      <h3 id={`${id}-title`}>PDF.co API key</h3>
+      <p className="settings-status" id={`${id}-status`}>
+        {settings.hasApiKey ? (
+          <>
+            Saved key: <code className="masked-key">{settings.apiKeyMasked}</code>
+          </>
+        ) : (
+          'No key saved yet.'
+        )}
+      </p>
+      {!settings.canEncryptKey && (
+        <p className="settings-warning">
+          This computer offers no secure storage, so the key cannot be stored encrypted.
+        </p>
+      )}
+      <form
+        className="inline-row"
+        onSubmit={async (e) => {
+          e.preventDefault()
+          if (draft.trim() === '') return
+          setSaving(true)
+          const isSaved = await setApiKey(draft.trim())
+          setSaving(false)
+          if (isSaved) setDraft('')
+        }}
+      >
+        <label htmlFor={`${id}-key`} className="visually-hidden">
+          {settings.hasApiKey ? 'New API key' : 'API key'}
+        </label>
+        <input
+          id={`${id}-key`}
+          className="text-input grow"
+          type="password"
+          autoComplete="off"
+          spellCheck={false}
+          placeholder={settings.hasApiKey ? 'Paste a new key to replace it' : 'Paste your PDF.co API key'}
+          value={draft}
+          onChange={(e) => setDraft(e.target.value)}
+        />
+        <button type="submit" className="button button-primary" disabled={draft.trim() === '' || isSaving}>
+          {isSaving ? 'Saving…' : 'Save key'}
+        </button>
+      </form>
+      <div className="inline-row">
+        <button
+          type="button"
+          className="button"
+          disabled={!settings.hasApiKey || keyCheck.status === 'checking'}
+          onClick={() => void checkApiKey()}
+        >
+          {keyCheck.status === 'checking' ? 'Checking…' : 'Check key'}
+        </button>
+        <button type="button" className="button button-quiet" disabled={!settings.hasApiKey} onClick={() => void clearApiKey()}>
+          Remove key
+        </button>
+        <p className="key-check" role="status">
+          {keyCheck.status === 'ok' && (
+            <span className="ok-text">Key works · {keyCheck.remainingCredits.toLocaleString()} credits left</span>
+          )}
+          {keyCheck.status === 'error' && <span className="error-text">{errorText(keyCheck.error)}</span>}
+        </p>
+      </div>
+    </section>
+  )
+}
+
+function ServiceSection() {
+  const id = useId()
+  const settings = useAppStore((s) => s.settings)
+  const [baseUrl, setBaseUrl] = useState(settings?.baseUrl ?? PDFCO_BASE_URL)
+  const [concurrency, setConcurrency] = useState(String(settings?.concurrency ?? 2))
+  if (settings === null) return null
+  const isUrlValid = /^https?:\/\/\S+$/i.test(baseUrl.trim())
+  const concurrencyValue = Number.parseInt(concurrency, 10)
+  const isConcurrencyValid = Number.isInteger(concurrencyValue) && concurrencyValue >= 1 && concurrencyValue <= MAX_CONCURRENCY
+
+  return (
+    <section className="settings-section" aria-labelledby={`${id}-title`}>
+      <h3 id={`${id}-title`}>Conversion</h3>
+      <fieldset className="radio-group">
+        <legend className="field-label">Engine</legend>
+        {ENGINE_CHOICES.map((c) => (
+          <label key={c.value} className="radio">
+            <input
+              type="radio"
+              name={`${id}-engine`}
+              value={c.value}
+              checked={settings.engine === c.value}
+              onChange={() => void updateSettings({ engine: c.value })}
+            />
+            <span>
+              <span className="radio-label">{c.label}</span>
+              <span className="radio-hint">{c.hint}</span>
+            </span>
+          </label>
+        ))}
+      </fieldset>
+
+      <form
+        className="field"
+        onSubmit={(e) => {
+          e.preventDefault()
+          if (isUrlValid) void updateSettings({ baseUrl: baseUrl.trim() })
+        }}
+      >
+        <label htmlFor={`${id}-url`} className="field-label">
+          PDF.co base URL
+        </label>
+        <div className="inline-row">
+          <input
+            id={`${id}-url`}
+            className="text-input grow"
+            type="url"
+            spellCheck={false}
+            value={baseUrl}
+            aria-invalid={!isUrlValid}
+            aria-describedby={`${id}-url-hint`}
+            onChange={(e) => setBaseUrl(e.target.value)}
+          />
+          <button type="submit" className="button" disabled={!isUrlValid || baseUrl.trim() === settings.baseUrl}>
+            Save URL
+          </button>
+        </div>
+        <p id={`${id}-url-hint`} className={isUrlValid ? 'field-hint' : 'field-error'}>
+          {isUrlValid ? (
+            <>
+              Now: <code>{settings.baseUrl}</code>{' '}
+              <button type="button" className="link-button" onClick={() => setBaseUrl(EMULATOR_BASE_URL)}>
+                Use local emulator
+              </button>{' '}
+              <button type="button" className="link-button" onClick={() => setBaseUrl(PDFCO_BASE_URL)}>
+                Use PDF.co
+              </button>
+            </>
+          ) : (
+            'Enter an http:// or https:// address, e.g. https://api.pdf.co/v1'
+          )}
+        </p>
+      </form>
+
+      <div className="field">
+        <label htmlFor={`${id}-concurrency`} className="field-label">
+          Files converted at the same time
+        </label>
+        <input
+          id={`${id}-concurrency`}
+          className="text-input narrow"
+          type="number"
+          min={1}
+          max={MAX_CONCURRENCY}
+          step={1}
+          value={concurrency}
+          aria-invalid={!isConcurrencyValid}
+          onChange={(e) => setConcurrency(e.target.value)}
+          onBlur={() => {
+            if (isConcurrencyValid && concurrencyValue !== settings.concurrency) void updateSettings({ concurrency: concurrencyValue })
+          }}
+        />
+      </div>
+    </section>
+  )
+}
+
+function AboutSection() {
+  const info = useAppStore((s) => s.appInfo)
+  return (
+    <section className="settings-section about" aria-label="About">
+      <p className="field-hint">
+        PDF to Image {info?.version ?? ''} · {info?.platform ?? ''}
+      </p>
+      <button type="button" className="button button-quiet" onClick={() => void revealLog()}>
+        Show log file{info !== null ? ` (${info.logFileName})` : ''}
+      </button>
+    </section>
+  )
+}

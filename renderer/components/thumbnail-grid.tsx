@@ -1,0 +1,127 @@
+/**
+ * The page thumbnails of one file, in a virtualized grid: only the rows in view (plus a small
+ * overscan) are in the DOM, so a 1000-page file keeps a few dozen `<img>` elements.
+ *
+ * Images come from `thumbUrl` (`pdf-thumb://…` in Electron, the harness's HTTP route in tests);
+ * never a `file://` URL or a path.
+ */
+import { useVirtualizer } from '@tanstack/react-virtual'
+import { memo, useLayoutEffect, useRef, useState } from 'react'
+import type { OutputPageDto } from '../../electron/ipc/contract.ts'
+import { useAppStore } from '../store/store.ts'
+
+/** Layout constants in CSS pixels (must match `.thumb-*` in styles.css). */
+const CELL_WIDTH_PX = 132
+const GAP_PX = 10
+const ROW_HEIGHT_PX = 214
+const MAX_VIEW_HEIGHT_PX = 460
+const FALLBACK_WIDTH_PX = 800
+
+/** Width (px) requested from the thumbnail protocol for grid cells. */
+export const GRID_THUMB_WIDTH = 160
+
+interface ThumbnailGridProps {
+  readonly outputs: readonly OutputPageDto[]
+  readonly fileName: string
+}
+
+/** Columns that fit a container width. */
+export function columnsFor(widthPx: number): number {
+  return Math.max(1, Math.floor((widthPx + GAP_PX) / (CELL_WIDTH_PX + GAP_PX)))
+}
+
+/** The virtualized grid of a file's page images. */
+export function ThumbnailGrid({ outputs, fileName }: ThumbnailGridProps) {
+  const scrollRef = useRef<HTMLDivElement>(null)
+  const [widthPx, setWidthPx] = useState(FALLBACK_WIDTH_PX)
+
+  useLayoutEffect(() => {
+    const el = scrollRef.current
+    if (el === null) return
+    const measure = () => {
+      if (el.clientWidth > 0) setWidthPx(el.clientWidth)
+    }
+    measure()
+    if (typeof ResizeObserver === 'undefined') return
+    const observer = new ResizeObserver(measure)
+    observer.observe(el)
+    return () => observer.disconnect()
+  }, [])
+
+  const columns = columnsFor(widthPx)
+  const rowCount = Math.ceil(outputs.length / columns)
+  const virtualizer = useVirtualizer({
+    count: rowCount,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT_PX,
+    overscan: 2,
+    initialRect: { width: FALLBACK_WIDTH_PX, height: MAX_VIEW_HEIGHT_PX },
+  })
+  const totalHeightPx = virtualizer.getTotalSize()
+
+  return (
+    <div
+      ref={scrollRef}
+      className="thumb-scroll"
+      role="list"
+      aria-label={`Pages of ${fileName}`}
+      style={{ height: Math.min(totalHeightPx, MAX_VIEW_HEIGHT_PX) }}
+    >
+      <div className="thumb-canvas" style={{ height: totalHeightPx }}>
+        {virtualizer.getVirtualItems().map((row) => (
+          <div key={row.key} className="thumb-row" role="none" style={{ transform: `translateY(${row.start}px)` }}>
+            {outputs.slice(row.index * columns, row.index * columns + columns).map((output, i) => (
+              <Thumbnail
+                key={output.id}
+                output={output}
+                fileName={fileName}
+                position={row.index * columns + i + 1}
+                setSize={outputs.length}
+              />
+            ))}
+          </div>
+        ))}
+      </div>
+    </div>
+  )
+}
+
+interface ThumbnailProps {
+  readonly output: OutputPageDto
+  readonly fileName: string
+  readonly position: number
+  readonly setSize: number
+}
+
+/** One cell: the image as a button that opens the large preview. */
+const Thumbnail = memo(function Thumbnail({ output, fileName, position, setSize }: ThumbnailProps) {
+  const setPreview = useAppStore((s) => s.setPreview)
+  const [isBroken, setBroken] = useState(false)
+  return (
+    <div role="listitem" className="thumb-cell" aria-posinset={position} aria-setsize={setSize}>
+      <button
+        type="button"
+        className="thumb"
+        title={output.displayName}
+        onClick={() => setPreview({ fileId: output.fileId, outputId: output.id })}
+      >
+        <span className="thumb-frame">
+          {isBroken ? (
+            <span className="thumb-broken">Page {output.page}</span>
+          ) : (
+            <img
+              src={`${output.thumbUrl}?w=${GRID_THUMB_WIDTH}`}
+              alt={`Page ${output.page} of ${fileName}`}
+              decoding="async"
+              draggable={false}
+              onError={() => setBroken(true)}
+            />
+          )}
+        </span>
+        <span className="thumb-caption" aria-hidden="true">
+          {output.page}
+        </span>
+      </button>
+    </div>
+  )
+})

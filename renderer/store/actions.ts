@@ -1,0 +1,188 @@
+/**
+ * Module-level actions (zustand "practice with no store actions"): each calls main through
+ * `api.ts`, then writes the answer into the store. Expected failures become notices or field
+ * states; they never throw into React.
+ */
+import type {
+  AddFilesResult,
+  FileId,
+  JobId,
+  OutputId,
+  Result,
+  SettingsPatch,
+} from '../../electron/ipc/contract.ts'
+import { getPdfApp } from '../api.ts'
+import { errorText } from '../lib/error-text.ts'
+import { selectPreview, selectSubmitPlan } from './selectors.ts'
+import { useAppStore } from './store.ts'
+
+const store = useAppStore
+
+/** Shows a failed result as a notice; true when it failed (narrows `result` to the failure). */
+function reportError<T>(result: Result<T>): result is Extract<Result<T>, { readonly ok: false }> {
+  if (!result.ok) store.getState().pushNotice('error', errorText(result.error))
+  return !result.ok
+}
+
+/** Loads settings and app info at start-up. */
+export async function loadInitialState(): Promise<void> {
+  const api = getPdfApp()
+  const [settings, info] = await Promise.all([api.getSettings(), api.getAppInfo()])
+  if (settings.ok) store.getState().setSettings(settings.value)
+  else reportError(settings)
+  if (info.ok) store.getState().setAppInfo(info.value)
+}
+
+async function addWith(call: () => Promise<Result<AddFilesResult>>): Promise<void> {
+  store.getState().setBusy({ adding: true })
+  try {
+    const result = await call()
+    if (reportError(result)) return
+    store.getState().applyAddFilesResult(result.value)
+  } finally {
+    store.getState().setBusy({ adding: false })
+  }
+}
+
+/** "Add PDFs": the system file dialog (`files:pick`). */
+export function pickFiles(): Promise<void> {
+  return addWith(() => getPdfApp().pickFiles())
+}
+
+/** Files (or folders) dropped on the window. */
+export function addDroppedFiles(files: readonly File[]): Promise<void> {
+  if (files.length === 0) return Promise.resolve()
+  return addWith(() => getPdfApp().registerDroppedFiles(files))
+}
+
+/** Removes a file from the list (main cancels its job, if any). */
+export async function removeFile(fileId: FileId): Promise<void> {
+  const result = await getPdfApp().removeFile(fileId)
+  if (reportError(result)) return
+  const s = store.getState()
+  if (s.preview?.fileId === fileId) s.setPreview(null)
+  s.removeFileLocal(fileId)
+  s.clearOutputs(fileId)
+}
+
+/** Tries a password on a locked PDF; a wrong one shows as such on the field. */
+export async function unlockFile(fileId: FileId, password: string): Promise<void> {
+  const s = store.getState()
+  s.setUnlockState(fileId, { status: 'busy' })
+  const result = await getPdfApp().unlockFile(fileId, password)
+  if (result.ok) {
+    store.getState().replaceFile(result.value)
+    store.getState().setUnlockState(fileId, { status: 'idle' })
+  } else if (result.error.code === 'file/wrong-password' || result.error.code === 'file/password-required') {
+    store.getState().setUnlockState(fileId, { status: 'wrong' })
+  } else {
+    store.getState().setUnlockState(fileId, { status: 'error', message: errorText(result.error) })
+  }
+}
+
+/** "Choose…" output folder (main remembers it). */
+export async function pickOutputFolder(): Promise<void> {
+  const result = await getPdfApp().pickOutputFolder()
+  if (reportError(result) || result.value === null) return
+  const settings = await getPdfApp().getSettings()
+  if (settings.ok) store.getState().setSettings(settings.value)
+}
+
+/** Opens the output folder in the file manager. */
+export async function openOutputFolder(): Promise<void> {
+  reportError(await getPdfApp().openOutputFolder())
+}
+
+/** Opens one image in the system viewer. */
+export async function openOutput(outputId: OutputId): Promise<void> {
+  reportError(await getPdfApp().openOutput(outputId))
+}
+
+/** Shows one image in its folder. */
+export async function revealOutput(outputId: OutputId): Promise<void> {
+  reportError(await getPdfApp().revealOutput(outputId))
+}
+
+/** Shows the log file in its folder (for bug reports). */
+export async function revealLog(): Promise<void> {
+  reportError(await getPdfApp().revealLog())
+}
+
+/** "Convert": starts one job per ready file with the batch settings. */
+export async function startConversion(): Promise<void> {
+  const state = store.getState()
+  const plan = selectSubmitPlan(state)
+  if (!plan.canSubmit || state.settings === null) return
+  state.setBusy({ starting: true })
+  try {
+    const result = await getPdfApp().startJobs({
+      items: plan.fileIds.map((fileId) => ({ fileId, pageRange: state.pageRangeById[fileId] ?? '' })),
+      format: state.settings.format,
+      overwrite: state.settings.overwrite,
+    })
+    if (reportError(result)) return
+    store.getState().startBatch(result.value)
+  } finally {
+    store.getState().setBusy({ starting: false })
+  }
+}
+
+/** Cancels one job. */
+export async function cancelJob(jobId: JobId): Promise<void> {
+  reportError(await getPdfApp().cancelJob(jobId))
+}
+
+/** Cancels every job still working. */
+export async function cancelAllJobs(): Promise<void> {
+  reportError(await getPdfApp().cancelAllJobs())
+}
+
+/** Runs a failed or cancelled job again. */
+export async function retryJob(jobId: JobId): Promise<void> {
+  const result = await getPdfApp().retryJob(jobId)
+  if (reportError(result)) return
+  store.getState().addToBatch(result.value)
+}
+
+/** Saves settings changes (format, overwrite, base URL, concurrency, engine). */
+export async function updateSettings(patch: SettingsPatch): Promise<boolean> {
+  const result = await getPdfApp().updateSettings(patch)
+  if (reportError(result)) return false
+  store.getState().setSettings(result.value)
+  return true
+}
+
+/** Stores a new API key (main encrypts it; only the masked form comes back). */
+export async function setApiKey(apiKey: string): Promise<boolean> {
+  const result = await getPdfApp().setApiKey(apiKey)
+  if (reportError(result)) return false
+  store.getState().setSettings(result.value)
+  store.getState().setKeyCheck({ status: 'idle' })
+  return true
+}
+
+/** Forgets the API key. */
+export async function clearApiKey(): Promise<void> {
+  const result = await getPdfApp().clearApiKey()
+  if (reportError(result)) return
+  store.getState().setSettings(result.value)
+  store.getState().setKeyCheck({ status: 'idle' })
+}
+
+/** "Check key": asks PDF.co for the remaining credits. */
+export async function checkApiKey(): Promise<void> {
+  store.getState().setKeyCheck({ status: 'checking' })
+  const result = await getPdfApp().checkApiKey()
+  store
+    .getState()
+    .setKeyCheck(result.ok ? { status: 'ok', remainingCredits: result.value.remainingCredits } : { status: 'error', error: result.error })
+}
+
+/** Moves the preview to the previous (-1) or next (+1) image of the same file. */
+export function stepPreview(direction: -1 | 1): void {
+  const s = store.getState()
+  const preview = selectPreview(s)
+  if (preview === null) return
+  const target = direction === -1 ? preview.previous : preview.next
+  if (target !== null) s.setPreview({ fileId: target.fileId, outputId: target.id })
+}

@@ -1,0 +1,48 @@
+/**
+ * Outputs slice: the page images written so far, grouped under their source file.
+ */
+import type { FileId, OutputPageDto } from '../../electron/ipc/contract.ts'
+import type { SliceCreator } from './types.ts'
+
+export interface OutputsSlice {
+  /** Per file, its page images sorted by page; a newer image of a page replaces the older one. */
+  readonly outputsByFile: Readonly<Record<FileId, readonly OutputPageDto[]>>
+  addOutput(output: OutputPageDto): void
+  clearOutputs(fileId: FileId): void
+}
+
+/**
+ * Inserts `output` into a page-sorted list, replacing an entry for the same page.
+ *
+ * @returns a new array; appending in page order (the usual case) costs one copy.
+ */
+export function insertByPage(list: readonly OutputPageDto[], output: OutputPageDto): OutputPageDto[] {
+  const next = [...list]
+  let i = next.length
+  while (i > 0 && next[i - 1]!.page > output.page) i -= 1
+  if (i > 0 && next[i - 1]!.page === output.page) next[i - 1] = output
+  else next.splice(i, 0, output)
+  return next
+}
+
+/** Creates the outputs slice. */
+export const createOutputsSlice: SliceCreator<OutputsSlice> = (set) => ({
+  outputsByFile: {},
+  addOutput: (output) =>
+    set(
+      (s) => ({
+        outputsByFile: { ...s.outputsByFile, [output.fileId]: insertByPage(s.outputsByFile[output.fileId] ?? [], output) },
+      }),
+      undefined,
+      'outputs/added',
+    ),
+  clearOutputs: (fileId) =>
+    set(
+      (s) => {
+        const { [fileId]: _gone, ...outputsByFile } = s.outputsByFile
+        return { outputsByFile }
+      },
+      undefined,
+      'outputs/cleared',
+    ),
+})

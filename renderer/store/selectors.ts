@@ -1,0 +1,223 @@
+/**
+ * Derived values of the store. Components read these (with `useShallow` when a selector returns
+ * a new array or object) instead of storing anything computable.
+ */
+import type { FileDescriptor, FileId, JobDto, JobStage } from '../../electron/ipc/contract.ts'
+import { describePageRangeIssues, parsePageRange } from '../../electron/shared/page-range.ts'
+import { assertNever } from '../lib/assert-never.ts'
+import type { AppState } from './types.ts'
+
+/** Stages during which a job is still working. */
+export function isActiveStage(stage: JobStage): boolean {
+  switch (stage) {
+    case 'queued':
+    case 'inspecting':
+    case 'uploading':
+    case 'converting':
+    case 'downloading':
+      return true
+    case 'done':
+    case 'failed':
+    case 'cancelled':
+      return false
+    default:
+      return assertNever(stage, 'job stage')
+  }
+}
+
+/**
+ * A job's progress from 0 to 1, for the bars.
+ *
+ * Weights: uploading fills 0.05-0.25 by percent, converting sits at 0.3 (PDF.co gives no
+ * percentage), downloading fills 0.35-1 by pages; every finished stage counts as 1.
+ */
+export function jobProgress(job: JobDto): number {
+  switch (job.stage) {
+    case 'queued':
+      return 0
+    case 'inspecting':
+      return 0.02
+    case 'uploading':
+      return 0.05 + 0.2 * (Math.min(100, Math.max(0, job.uploadPercent)) / 100)
+    case 'converting':
+      return 0.3
+    case 'downloading':
+      return job.pagesTotal > 0 ? 0.35 + 0.65 * Math.min(1, job.pagesDone / job.pagesTotal) : 0.35
+    case 'done':
+    case 'failed':
+    case 'cancelled':
+      return 1
+    default:
+      return assertNever(job.stage, 'job stage')
+  }
+}
+
+/** The file's descriptor, or undefined once removed. */
+export function selectFile(state: AppState, fileId: FileId): FileDescriptor | undefined {
+  return state.filesById[fileId]
+}
+
+/** The newest job of a file (the one its row shows), or undefined when it never ran. */
+export function selectJobForFile(state: AppState, fileId: FileId): JobDto | undefined {
+  let newest: JobDto | undefined
+  for (const job of Object.values(state.jobsById)) {
+    if (job.fileId !== fileId) continue
+    if (newest === undefined || job.startedAtMs >= newest.startedAtMs) newest = job
+  }
+  return newest
+}
+
+/** True when the file cannot be converted until a password is given. */
+export function isLocked(file: FileDescriptor): boolean {
+  return file.needsPassword && !file.isUnlocked
+}
+
+/**
+ * The page-range error text of one file, naming the bad part, or null when the text is valid
+ * (or cannot be checked yet because the PDF is still locked).
+ */
+export function selectPageRangeError(state: AppState, fileId: FileId): string | null {
+  const file = state.filesById[fileId]
+  if (file === undefined || isLocked(file)) return null
+  const result = parsePageRange(state.pageRangeById[fileId] ?? '', file.pageCount)
+  return result.ok ? null : describePageRangeIssues(result.issues)
+}
+
+/** How many pages the file's range selects (0 while locked or invalid). */
+export function selectSelectedPageCount(state: AppState, fileId: FileId): number {
+  const file = state.filesById[fileId]
+  if (file === undefined || isLocked(file)) return 0
+  const result = parsePageRange(state.pageRangeById[fileId] ?? '', file.pageCount)
+  return result.ok ? result.pages.length : 0
+}
+
+/** True while the file's newest job is still working. */
+export function selectIsFileBusy(state: AppState, fileId: FileId): boolean {
+  const job = selectJobForFile(state, fileId)
+  return job !== undefined && isActiveStage(job.stage)
+}
+
+/** What Convert would do: the files it would send and why it cannot run, if it cannot. */
+export interface SubmitPlan {
+  readonly canSubmit: boolean
+  /** Why Convert is disabled, in words; null when it is enabled. */
+  readonly reason: string | null
+  readonly fileIds: readonly FileId[]
+  /** Locked files that will be left out (shown as a hint). */
+  readonly skippedLocked: number
+}
+
+/**
+ * Decides whether Convert can run and on which files.
+ *
+ * Sends every file that is not working already and not locked; an invalid page range anywhere
+ * blocks the batch (the user's intent is unclear), as does a missing output folder.
+ */
+export function selectSubmitPlan(state: AppState): SubmitPlan {
+  const blocked = (reason: string): SubmitPlan => ({ canSubmit: false, reason, fileIds: [], skippedLocked: 0 })
+  if (state.settings === null) return blocked('Loading settings…')
+  if (state.fileOrder.length === 0) return blocked('Add a PDF first.')
+  const fileIds: FileId[] = []
+  let skippedLocked = 0
+  let busy = 0
+  for (const id of state.fileOrder) {
+    const file = state.filesById[id]
+    if (file === undefined) continue
+    if (selectIsFileBusy(state, id)) {
+      busy += 1
+      continue
+    }
+    if (isLocked(file)) {
+      skippedLocked += 1
+      continue
+    }
+    if (selectPageRangeError(state, id) !== null) return blocked(`Fix the page range of ${file.displayName}.`)
+    fileIds.push(id)
+  }
+  if (fileIds.length === 0) {
+    if (busy > 0) return blocked(busy === 1 ? 'The file is converting.' : 'Every file is converting.')
+    return blocked(skippedLocked === 1 ? 'Enter the password of the locked PDF first.' : 'Enter the passwords of the locked PDFs first.')
+  }
+  if (state.settings.outputFolderName === null) return blocked('Choose an output folder first.')
+  if (state.busy.starting) return blocked('Starting…')
+  return { canSubmit: true, reason: null, fileIds, skippedLocked }
+}
+
+/**
+ * Convert's state as primitives only (safe with `useShallow`, unlike the plan's id array):
+ * enabled or not, why not, how many files it would send, how many locked ones it skips.
+ */
+export function selectCanSubmit(state: AppState): {
+  readonly canSubmit: boolean
+  readonly reason: string | null
+  readonly fileCount: number
+  readonly skippedLocked: number
+} {
+  const plan = selectSubmitPlan(state)
+  return { canSubmit: plan.canSubmit, reason: plan.reason, fileCount: plan.fileIds.length, skippedLocked: plan.skippedLocked }
+}
+
+/** Progress of the current batch. */
+export interface OverallProgress {
+  /** 0..1 over the batch's jobs. */
+  readonly ratio: number
+  readonly total: number
+  readonly done: number
+  readonly failed: number
+  readonly cancelled: number
+  /** Jobs still working. */
+  readonly active: number
+}
+
+/** The overall progress bar's numbers, over the jobs of the current batch. */
+export function selectOverallProgress(state: AppState): OverallProgress {
+  let sum = 0
+  let total = 0
+  let done = 0
+  let failed = 0
+  let cancelled = 0
+  let active = 0
+  for (const id of state.batchJobIds) {
+    const job = state.jobsById[id]
+    if (job === undefined) continue
+    total += 1
+    sum += jobProgress(job)
+    if (job.stage === 'done') done += 1
+    else if (job.stage === 'failed') failed += 1
+    else if (job.stage === 'cancelled') cancelled += 1
+    else active += 1
+  }
+  return { ratio: total === 0 ? 0 : sum / total, total, done, failed, cancelled, active }
+}
+
+/** True while any job is working (enables "Cancel all"). */
+export function selectHasActiveJobs(state: AppState): boolean {
+  return Object.values(state.jobsById).some((j) => isActiveStage(j.stage))
+}
+
+/** True when any page image was written (enables "Open output folder"). */
+export function selectHasOutputs(state: AppState): boolean {
+  return Object.values(state.outputsByFile).some((list) => list.length > 0)
+}
+
+/** The preview's image, its neighbours and its position in the file's list. */
+export function selectPreview(state: AppState) {
+  const p = state.preview
+  if (p === null) return null
+  const list = state.outputsByFile[p.fileId] ?? []
+  const index = list.findIndex((o) => o.id === p.outputId)
+  if (index === -1) return null
+  return {
+    output: list[index]!,
+    index,
+    count: list.length,
+    previous: list[index - 1] ?? null,
+    next: list[index + 1] ?? null,
+    fileName: state.filesById[p.fileId]?.displayName ?? '',
+  }
+}
+
+/** True on first launch without a key, when the welcome explains PDF.co keys and the emulator. */
+export function selectShowWelcome(state: AppState): boolean {
+  return state.settings !== null && !state.settings.hasApiKey
+}

@@ -1,0 +1,150 @@
+import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { App } from '../../../renderer/app.tsx'
+import { PageRangeField } from '../../../renderer/components/page-range-field.tsx'
+import { installIpcSync } from '../../../renderer/store/ipc-sync.ts'
+import { resetAppStore, useAppStore } from '../../../renderer/store/store.ts'
+import { createFakeApi, type FakeApi } from './fake-api.tsx'
+import { makeFile, makeJob, makeOutput, makeSettings } from './fixtures.tsx'
+
+const store = useAppStore
+let fake: FakeApi
+/** Emits a main event inside act(), as React needs for store-driven renders. */
+const emit: FakeApi['emit'] = (channel, payload) => act(() => fake.emit(channel, payload))
+let offSync: () => void
+
+// jsdom has no layout: give elements a size so the virtualized thumbnail grid renders rows.
+const sizeProps = { clientWidth: 800, clientHeight: 460 }
+beforeEach(() => {
+  for (const [key, value] of Object.entries(sizeProps)) {
+    Object.defineProperty(HTMLElement.prototype, key, { configurable: true, get: () => value })
+  }
+  resetAppStore()
+  fake = createFakeApi()
+  window.pdfApp = fake.api
+  offSync = installIpcSync(fake.api)
+  store.getState().setSettings(makeSettings())
+})
+afterEach(() => {
+  for (const key of Object.keys(sizeProps)) delete (HTMLElement.prototype as unknown as Record<string, unknown>)[key]
+  cleanup()
+  offSync()
+  delete window.pdfApp
+})
+
+describe('PageRangeField', () => {
+  it('validates live, names the bad part, and wires aria-invalid + aria-describedby', () => {
+    const file = makeFile({ pageCount: 4, displayName: 'r.pdf' })
+    store.getState().applyAddFilesResult({ added: [file], rejected: [], skippedInFolders: [] })
+    render(<PageRangeField fileId={file.id} pageCount={4} fileName="r.pdf" isDisabled={false} />)
+    const input = screen.getByRole('textbox', { name: 'Pages' })
+    expect(input.getAttribute('aria-invalid')).toBe('false')
+    expect(document.getElementById(input.getAttribute('aria-describedby')!)?.textContent).toMatch(/All 4 pages/)
+
+    fireEvent.change(input, { target: { value: '2-3, 7' } })
+    expect(input.getAttribute('aria-invalid')).toBe('true')
+    const error = document.getElementById(input.getAttribute('aria-describedby')!)
+    expect(error?.textContent).toBe('page 7 is past the end: this PDF has 4 pages')
+    expect(store.getState().pageRangeById[file.id]).toBe('2-3, 7')
+
+    fireEvent.change(input, { target: { value: '2-3, last' } })
+    expect(input.getAttribute('aria-invalid')).toBe('false')
+    expect(screen.getByText('3 of 4 pages')).toBeTruthy()
+  })
+})
+
+describe('App', () => {
+  it('disables Convert with the reason while a range is invalid, and sends the typed range', async () => {
+    const file = makeFile({ pageCount: 4, displayName: 'r.pdf' })
+    store.getState().applyAddFilesResult({ added: [file], rejected: [], skippedInFolders: [] })
+    render(<App />)
+    const convert = screen.getByRole('button', { name: /^Convert/ })
+    expect((convert as HTMLButtonElement).disabled).toBe(false)
+    fireEvent.change(screen.getByRole('textbox', { name: 'Pages' }), { target: { value: '5' } })
+    expect((convert as HTMLButtonElement).disabled).toBe(true)
+    expect(document.getElementById(convert.getAttribute('aria-describedby')!)?.textContent).toBe('Fix the page range of r.pdf.')
+    fireEvent.change(screen.getByRole('textbox', { name: 'Pages' }), { target: { value: '1, 3' } })
+    fireEvent.click(screen.getByRole('button', { name: 'Convert 1 file' }))
+    await waitFor(() => expect(fake.calls.some((c) => c.method === 'startJobs')).toBe(true))
+    expect(fake.calls.find((c) => c.method === 'startJobs')?.args[0]).toEqual({
+      items: [{ fileId: file.id, pageRange: '1, 3' }],
+      format: 'png',
+      overwrite: 'keep-both',
+    })
+  })
+
+  it('lists refused files with their reason and folder-skipped names', () => {
+    store.getState().applyAddFilesResult({
+      added: [],
+      rejected: [{ displayName: 'fake.pdf', reason: { code: 'file/not-pdf', message: 'x', retryable: false } }],
+      skippedInFolders: ['notes.txt'],
+    })
+    render(<App />)
+    expect(screen.getByText('fake.pdf')).toBeTruthy()
+    expect(screen.getByText(/Not a PDF/)).toBeTruthy()
+    expect(screen.getByText('notes.txt')).toBeTruthy()
+  })
+
+  it('shows live job status and thumbnails from main events, and the failure reason with Retry', async () => {
+    const file = makeFile({ displayName: 'r.pdf' })
+    const retried = makeJob(file.id, { stage: 'queued', startedAtMs: 5000, stageStartedAtMs: 5000 })
+    fake = createFakeApi({ retryJob: async () => ({ ok: true, value: retried }) })
+    window.pdfApp = fake.api
+    offSync()
+    offSync = installIpcSync(fake.api)
+    store.getState().applyAddFilesResult({ added: [file], rejected: [], skippedInFolders: [] })
+    render(<App />)
+    const job = makeJob(file.id, { stage: 'uploading', uploadPercent: 42, stageStartedAtMs: 2 })
+    emit('jobs:updated', job)
+    expect(screen.getByText('Uploading 42%')).toBeTruthy()
+    emit('jobs:updated', { ...job, stage: 'downloading', pagesDone: 1, pagesTotal: 4, stageStartedAtMs: 3 })
+    expect(screen.getByText('Downloading 1 of 4')).toBeTruthy()
+    emit('outputs:added', makeOutput(job, 1))
+    const img = screen.getByRole('img', { name: 'Page 1 of r.pdf' }) as HTMLImageElement
+    expect(img.getAttribute('src')).toMatch(/^pdf-thumb:\/\/output\/[0-9a-f-]+\?w=160$/)
+    emit('jobs:updated', {
+      ...job,
+      stage: 'failed',
+      stageStartedAtMs: 4,
+      error: { code: 'pdfco/no-credits', message: 'x', retryable: false },
+    })
+    expect(screen.getByText(/run out of credits/)).toBeTruthy()
+    fireEvent.click(screen.getByRole('button', { name: 'Retry r.pdf' }))
+    expect(fake.calls.some((c) => c.method === 'retryJob' && c.args[0] === job.id)).toBe(true)
+    await screen.findByText('Queued')
+  })
+
+  it('asks for a password and reports a wrong one as such', async () => {
+    const file = makeFile({ displayName: 'secret.pdf', needsPassword: true, pageCount: 0 })
+    fake = createFakeApi({
+      unlockFile: async () => ({ ok: false, error: { code: 'file/wrong-password', message: 'x', retryable: false } }),
+    })
+    window.pdfApp = fake.api
+    store.getState().applyAddFilesResult({ added: [file], rejected: [], skippedInFolders: [] })
+    render(<App />)
+    const field = screen.getByLabelText(/Password/)
+    fireEvent.change(field, { target: { value: 'nope' } })
+    fireEvent.click(screen.getByRole('button', { name: 'Unlock' }))
+    await screen.findByText('Wrong password. Try again.')
+    expect(field.getAttribute('aria-invalid')).toBe('true')
+  })
+
+  it('explains keys and the emulator on first launch without a key', () => {
+    store.getState().setSettings(makeSettings({ hasApiKey: false, apiKeyMasked: '' }))
+    render(<App />)
+    expect(screen.getByRole('heading', { name: 'Welcome to PDF to Image' })).toBeTruthy()
+    expect(screen.getByText('npm run emulator -- --port 8787 --key test-key')).toBeTruthy()
+    expect(screen.getByText('http://127.0.0.1:8787/v1')).toBeTruthy()
+  })
+
+  it('hands dropped files to registerDroppedFiles', async () => {
+    render(<App />)
+    const file = new File([new Uint8Array([37, 80, 68, 70])], 'dropped.pdf', { type: 'application/pdf' })
+    const drop = new Event('drop', { bubbles: true, cancelable: true })
+    Object.defineProperty(drop, 'dataTransfer', { value: { files: [file], types: ['Files'] } })
+    window.dispatchEvent(drop)
+    expect(drop.defaultPrevented).toBe(true)
+    await waitFor(() => expect(fake.calls.some((c) => c.method === 'registerDroppedFiles')).toBe(true))
+    expect((fake.calls.find((c) => c.method === 'registerDroppedFiles')?.args[0] as File[])[0]?.name).toBe('dropped.pdf')
+  })
+})

@@ -1,0 +1,140 @@
+import { beforeEach, describe, expect, it } from 'vitest'
+import { insertByPage } from '../../../renderer/store/outputs-slice.ts'
+import {
+  jobProgress,
+  selectCanSubmit,
+  selectJobForFile,
+  selectOverallProgress,
+  selectPageRangeError,
+  selectPreview,
+  selectSubmitPlan,
+} from '../../../renderer/store/selectors.ts'
+import { resetAppStore, useAppStore } from '../../../renderer/store/store.ts'
+import { makeFile, makeJob, makeOutput, makeSettings } from './fixtures.tsx'
+
+const store = useAppStore
+const add = (...files: ReturnType<typeof makeFile>[]) => store.getState().applyAddFilesResult({ added: files, rejected: [], skippedInFolders: [] })
+
+beforeEach(() => {
+  resetAppStore()
+  store.getState().setSettings(makeSettings())
+})
+
+describe('selectPageRangeError', () => {
+  it('is null for empty and valid text, names the bad part otherwise', () => {
+    const file = makeFile({ pageCount: 4 })
+    add(file)
+    expect(selectPageRangeError(store.getState(), file.id)).toBeNull()
+    store.getState().setPageRange(file.id, '1-2, last')
+    expect(selectPageRangeError(store.getState(), file.id)).toBeNull()
+    store.getState().setPageRange(file.id, '1-2, 9')
+    expect(selectPageRangeError(store.getState(), file.id)).toBe('page 9 is past the end: this PDF has 4 pages')
+    store.getState().setPageRange(file.id, '3-1, x')
+    expect(selectPageRangeError(store.getState(), file.id)).toMatch(/3-1 is reversed.*"x" is not a page number/)
+  })
+
+  it('does not judge a locked file (page count unknown)', () => {
+    const file = makeFile({ pageCount: 0, needsPassword: true })
+    add(file)
+    store.getState().setPageRange(file.id, '99')
+    expect(selectPageRangeError(store.getState(), file.id)).toBeNull()
+  })
+})
+
+describe('selectSubmitPlan / selectCanSubmit', () => {
+  it('explains why Convert is disabled', () => {
+    expect(selectCanSubmit(store.getState())).toMatchObject({ canSubmit: false, reason: 'Add a PDF first.' })
+    const file = makeFile({ displayName: 'a.pdf' })
+    add(file)
+    store.getState().setPageRange(file.id, '0')
+    expect(selectCanSubmit(store.getState())).toMatchObject({ canSubmit: false, reason: 'Fix the page range of a.pdf.' })
+    store.getState().setPageRange(file.id, '2')
+    store.getState().setSettings(makeSettings({ outputFolderName: null }))
+    expect(selectCanSubmit(store.getState()).reason).toBe('Choose an output folder first.')
+    store.getState().setSettings(makeSettings())
+    expect(selectCanSubmit(store.getState())).toEqual({ canSubmit: true, reason: null, fileCount: 1, skippedLocked: 0 })
+  })
+
+  it('skips locked and busy files, and sends the rest', () => {
+    const ready = makeFile()
+    const locked = makeFile({ needsPassword: true, pageCount: 0 })
+    const busy = makeFile()
+    add(ready, locked, busy)
+    store.getState().upsertJob(makeJob(busy.id, { stage: 'converting' }))
+    const plan = selectSubmitPlan(store.getState())
+    expect(plan).toMatchObject({ canSubmit: true, fileIds: [ready.id], skippedLocked: 1 })
+  })
+
+  it('blocks when only locked files remain', () => {
+    add(makeFile({ needsPassword: true, pageCount: 0 }))
+    expect(selectCanSubmit(store.getState()).reason).toBe('Enter the password of the locked PDF first.')
+  })
+})
+
+describe('jobs', () => {
+  it('jobProgress grows through the stages', () => {
+    const f = makeFile()
+    const steps = [
+      makeJob(f.id, { stage: 'queued' }),
+      makeJob(f.id, { stage: 'uploading', uploadPercent: 50 }),
+      makeJob(f.id, { stage: 'converting' }),
+      makeJob(f.id, { stage: 'downloading', pagesDone: 2, pagesTotal: 4 }),
+      makeJob(f.id, { stage: 'done' }),
+    ].map(jobProgress)
+    expect(steps).toEqual([...steps].sort((a, b) => a - b))
+    expect(steps[0]).toBe(0)
+    expect(steps[4]).toBe(1)
+  })
+
+  it('an older snapshot never overwrites a newer one (events race invoke answers)', () => {
+    const f = makeFile()
+    add(f)
+    const queued = makeJob(f.id, { stage: 'queued', stageStartedAtMs: 1000 })
+    const converting = { ...queued, stage: 'converting' as const, stageStartedAtMs: 2000 }
+    store.getState().upsertJob(converting)
+    store.getState().startBatch([queued])
+    expect(store.getState().jobsById[queued.id]?.stage).toBe('converting')
+    const retried = { ...queued, stage: 'queued' as const, stageStartedAtMs: 3000 }
+    store.getState().upsertJob(retried)
+    expect(store.getState().jobsById[queued.id]?.stage).toBe('queued')
+  })
+
+  it('a file shows its newest job', () => {
+    const f = makeFile()
+    add(f)
+    const old = makeJob(f.id, { stage: 'failed', startedAtMs: 1 })
+    const retry = makeJob(f.id, { stage: 'uploading', startedAtMs: 2 })
+    store.getState().upsertJob(retry)
+    store.getState().upsertJob(old)
+    expect(selectJobForFile(store.getState(), f.id)?.id).toBe(retry.id)
+  })
+
+  it('selectOverallProgress averages the batch and counts outcomes', () => {
+    const [a, b, c] = [makeFile(), makeFile(), makeFile()]
+    add(a, b, c)
+    const jobs = [makeJob(a.id, { stage: 'done' }), makeJob(b.id, { stage: 'failed' }), makeJob(c.id, { stage: 'queued' })]
+    store.getState().startBatch(jobs)
+    expect(selectOverallProgress(store.getState())).toEqual({ ratio: 2 / 3, total: 3, done: 1, failed: 1, cancelled: 0, active: 1 })
+  })
+})
+
+describe('outputs and preview', () => {
+  it('keeps pages sorted and replaces a page written again', () => {
+    const f = makeFile()
+    const job = makeJob(f.id)
+    const [p1, p3, p2, p2b] = [makeOutput(job, 1), makeOutput(job, 3), makeOutput(job, 2), makeOutput(job, 2)]
+    const list = [p1, p3, p2, p2b].reduce<ReturnType<typeof insertByPage>>((acc, o) => insertByPage(acc, o), [])
+    expect(list.map((o) => o.page)).toEqual([1, 2, 3])
+    expect(list[1]?.id).toBe(p2b.id)
+  })
+
+  it('selectPreview knows its neighbours', () => {
+    const f = makeFile({ displayName: 'r.pdf' })
+    add(f)
+    const job = makeJob(f.id)
+    const outs = [1, 2, 3].map((p) => makeOutput(job, p))
+    outs.forEach((o) => store.getState().addOutput(o))
+    store.getState().setPreview({ fileId: f.id, outputId: outs[1]!.id })
+    expect(selectPreview(store.getState())).toMatchObject({ index: 1, count: 3, previous: outs[0], next: outs[2], fileName: 'r.pdf' })
+  })
+})
