@@ -346,14 +346,15 @@ class EmulatorServer {
     if (f.latencyMs > 0) await sleep(f.latencyMs, undefined, { signal: this.#abort.signal }).catch(() => undefined)
 
     // Faults, in this order: forced 429, rate limit, forced 5xx, random 500.
-    const now = Date.now()
-    this.#recentApiCallsMs.push(now)
-    while (this.#recentApiCallsMs.length > 0 && (this.#recentApiCallsMs[0] as number) <= now - 1000) this.#recentApiCallsMs.shift()
     if (f.fail429Next > 0) {
       f.fail429Next--
       return this.#sendRateLimited(res)
     }
-    if (f.rateLimitPerSecond !== null && this.#recentApiCallsMs.length > f.rateLimitPerSecond) return this.#sendRateLimited(res)
+    // Sliding one-second window over the requests let through (refused ones do not count).
+    const now = Date.now()
+    while (this.#recentApiCallsMs.length > 0 && (this.#recentApiCallsMs[0] as number) <= now - 1000) this.#recentApiCallsMs.shift()
+    if (f.rateLimitPerSecond !== null && this.#recentApiCallsMs.length >= f.rateLimitPerSecond) return this.#sendRateLimited(res)
+    this.#recentApiCallsMs.push(now)
     if (f.fail5xxNext > 0) {
       f.fail5xxNext--
       return this.#sendJson(res, f.fail5xxStatus, { error: true, status: f.fail5xxStatus, message: 'Service temporarily unavailable' })
