@@ -8,13 +8,14 @@
  * through the preload's typed API, and each IPC call is checked for its sender and arguments.
  *
  * Build output (vite-plugin-electron):
- *   dist/index.html           renderer
+ *   dist/index.html           renderer, served as app://bundle/index.html
  *   dist-electron/main.js     this file (ESM)
  *   dist-electron/preload.cjs the preload (CJS: sandboxed preloads cannot load ESM)
  */
 import path from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { fileURLToPath } from 'node:url'
 import { app, BrowserWindow, ipcMain, nativeTheme, protocol, session, type Session } from 'electron'
+import { createRendererProtocolHandler, RENDERER_ORIGIN, RENDERER_SCHEME } from './app/renderer-protocol.ts'
 import { createAppServices, type AppServicesInternals } from './app/services.ts'
 import { contentSecurityPolicy, decideWindowOpen, SECURE_WEB_PREFERENCES, withCspHeader } from './app/window-policy.ts'
 import { forwardEvents } from './ipc/events.ts'
@@ -25,7 +26,9 @@ import type { Platform } from './platform/platform.ts'
 
 const MAIN_DIR = path.dirname(fileURLToPath(import.meta.url))
 const APP_ROOT = path.join(MAIN_DIR, '..')
-const INDEX_HTML = path.join(APP_ROOT, 'dist', 'index.html')
+const RENDERER_DIST = path.join(APP_ROOT, 'dist')
+/** The page in production: dist/index.html served by the `app:` scheme (not file://, see ./app/renderer-protocol.ts). */
+const INDEX_URL = `${RENDERER_ORIGIN}/index.html`
 const PRELOAD = path.join(MAIN_DIR, 'preload.cjs')
 const DEV_SERVER_URL = process.env['VITE_DEV_SERVER_URL']
 /** The scheme serving thumbnails by id (../shared/STYLE.md, `pdf-thumb://`). */
@@ -33,6 +36,7 @@ const THUMB_SCHEME = 'pdf-thumb'
 
 // Must run before `ready`: standard (lowercased host, relative URLs), secure, fetch-able; never bypassCSP.
 protocol.registerSchemesAsPrivileged([
+  { scheme: RENDERER_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } },
   { scheme: THUMB_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
 ])
 
@@ -44,7 +48,7 @@ if (app.isPackaged && (process.env['PDFJS_ASSETS_DIR'] ?? '') === '') {
 let mainWindow: BrowserWindow | null = null
 let services: AppServicesInternals | null = null
 let platform: Platform | null = null
-const trusted = createTrustedSenders(appUrlMatcher({ devServerUrl: DEV_SERVER_URL, indexHtmlUrl: pathToFileURL(INDEX_HTML).href }))
+const trusted = createTrustedSenders(appUrlMatcher({ devServerUrl: DEV_SERVER_URL, indexHtmlUrl: INDEX_URL }))
 
 if (!app.requestSingleInstanceLock()) {
   app.quit()
@@ -85,6 +89,7 @@ async function onReady(): Promise<void> {
   services = await createAppServices({ platform, userDataDir: app.getPath('userData'), logToStderr: !app.isPackaged })
   const ses = session.defaultSession
   installContentSecurityPolicy(ses)
+  installRendererProtocol(ses)
   installThumbnailProtocol(ses, services)
   installPermissionPolicy(ses)
   installIpcHandlers(ipcMain as unknown as IpcMainLike, { services, trusted, logger: services.logger.child('ipc') })
@@ -92,12 +97,17 @@ async function onReady(): Promise<void> {
   createMainWindow()
 }
 
-/** CSP as a response header too (the meta tag in renderer/index.html covers file://). */
+/** CSP as a response header on http(s) responses (the dev server); `app:` responses carry it themselves. */
 function installContentSecurityPolicy(ses: Session): void {
   const csp = contentSecurityPolicy(DEV_SERVER_URL)
   ses.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: withCspHeader(details.responseHeaders, csp) })
   })
+}
+
+/** `app://bundle/` serves dist/ (path-guarded, CSP header on every response). */
+function installRendererProtocol(ses: Session): void {
+  ses.protocol.handle(RENDERER_SCHEME, createRendererProtocolHandler({ rootDir: RENDERER_DIST, csp: contentSecurityPolicy() }))
 }
 
 /** `pdf-thumb://` on the window's session, answered by the services (ids only, never paths). */
@@ -140,5 +150,5 @@ function createMainWindow(): void {
     return { action: decision.action }
   })
   if (DEV_SERVER_URL !== undefined && DEV_SERVER_URL !== '') void win.loadURL(DEV_SERVER_URL)
-  else void win.loadFile(INDEX_HTML)
+  else void win.loadURL(INDEX_URL)
 }

@@ -61,12 +61,16 @@ export function createTrustedSenders(isAppUrl: (url: string) => boolean): Truste
 }
 
 /**
- * Builds the `isAppUrl` check: same origin as `devServerUrl` in dev, else exactly the `file:` URL of
- * the built `index.html` (query and fragment ignored).
+ * Builds the `isAppUrl` check: same scheme and host as `devServerUrl` in dev, else exactly the
+ * page `indexHtmlUrl` (e.g. `app://bundle/index.html`; query and fragment ignored).
+ *
+ * Scheme + host are compared rather than `URL.origin`, which Node reports as 'null' for custom
+ * schemes.
  */
 export function appUrlMatcher(options: { readonly devServerUrl?: string | undefined; readonly indexHtmlUrl: string }): (url: string) => boolean {
   const dev = options.devServerUrl === undefined || options.devServerUrl === '' ? null : new URL(options.devServerUrl)
   const index = new URL(options.indexHtmlUrl)
+  const sameSite = (a: URL, b: URL): boolean => a.protocol === b.protocol && a.host === b.host
   return (url) => {
     let parsed: URL
     try {
@@ -74,7 +78,7 @@ export function appUrlMatcher(options: { readonly devServerUrl?: string | undefi
     } catch {
       return false
     }
-    if (dev !== null) return parsed.origin === dev.origin && parsed.origin !== 'null'
-    return parsed.protocol === 'file:' && parsed.host === index.host && parsed.pathname === index.pathname
+    if (dev !== null) return sameSite(parsed, dev)
+    return sameSite(parsed, index) && parsed.pathname === index.pathname
   }
 }

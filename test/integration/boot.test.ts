@@ -26,7 +26,7 @@ interface BootReport {
   windowOptions: { webPreferences: Record<string, unknown> }
   preloadExists: boolean
   loaded: { file?: string; url?: string }
-  loadedFileExists: boolean | null
+  appResponses: Record<string, { status: number; type: string | null; csp: string | null; body: string }>
   ipcChannels: string[]
   navigation: Record<string, boolean>
   openHttps: { action: string }
@@ -43,15 +43,41 @@ interface BootReport {
   pdfjsAssetsDir: string | null
 }
 
+const APP_URLS = [
+  'app://bundle/index.html',
+  'app://bundle/',
+  'app://bundle/../package.json',
+  'app://bundle/%2e%2e/package.json',
+  'app://bundle/assets/..%2f..%2fpackage.json',
+  'app://bundle/%2Fetc%2Fpasswd',
+  'app://bundle/C:%5Cwindows',
+  'app://other/index.html',
+  'app://bundle/missing.js',
+]
+
 async function boot(env: Record<string, string> = {}): Promise<BootReport> {
   const { stdout } = await exec(process.execPath, [path.join(ROOT, 'test/integration/boot-support/run-main.mjs'), BUILT.mainJs], {
     cwd: ROOT,
-    env: { ...process.env, FAKE_ELECTRON_USER_DATA: await mkdtemp(path.join(dir, 'ud-')), VITE_DEV_SERVER_URL: '', ...env },
+    env: {
+      ...process.env,
+      FAKE_ELECTRON_USER_DATA: await mkdtemp(path.join(dir, 'ud-')),
+      VITE_DEV_SERVER_URL: '',
+      BOOT_APP_URLS: [...APP_URLS, await firstAsset()].join(' '),
+      ...env,
+    },
     maxBuffer: 8 * 1024 * 1024,
   })
   const line = stdout.split('\n').find((l) => l.startsWith('@@BOOT@@'))
   if (line === undefined) throw new Error(`no report from the boot child:\n${stdout}`)
   return JSON.parse(line.slice('@@BOOT@@'.length)) as BootReport
+}
+
+/** `app://bundle/assets/<first .js>` of the built renderer. */
+async function firstAsset(): Promise<string> {
+  const html = await readFile(BUILT.indexHtml, 'utf8')
+  const src = /<script[^>]+src="\.\/(assets\/[^"]+\.js)"/.exec(html)?.[1]
+  if (src === undefined) throw new Error('no script in dist/index.html')
+  return `app://bundle/${src}`
 }
 
 beforeAll(async () => {
@@ -68,24 +94,35 @@ describe('main bundle', () => {
     report = await boot()
   }, 60_000)
 
-  it('registers pdf-thumb as privileged before ready (standard, secure, fetch; never bypassCSP) and handles it on the session', () => {
+  it('registers pdf-thumb (and app:) as privileged before ready (standard, secure, fetch; never bypassCSP) and handles them on the session', () => {
     expect(report.callsAtImport).toContain('protocol.registerSchemesAsPrivileged')
     expect(report.calls.indexOf('protocol.registerSchemesAsPrivileged')).toBeLessThan(report.calls.indexOf('app.ready'))
-    expect(report.schemes).toEqual([{ scheme: 'pdf-thumb', privileges: { standard: true, secure: true, supportFetchAPI: true } }])
+    expect(report.schemes).toEqual([
+      { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } },
+      { scheme: 'pdf-thumb', privileges: { standard: true, secure: true, supportFetchAPI: true } },
+    ])
     expect(JSON.stringify(report.schemes)).not.toContain('bypassCSP')
-    expect(report.sessionProtocols).toEqual(['pdf-thumb'])
+    expect([...report.sessionProtocols].sort()).toEqual(['app', 'pdf-thumb'])
+    expect(report.globalProtocols).toEqual([])
     expect(report.thumb404).toBe(404)
     expect(report.thumbTraversal).toBe(404)
   })
 
-  it('creates an isolated, sandboxed window with the CJS preload and loads dist/index.html', () => {
+  it('creates an isolated, sandboxed window with the CJS preload and loads dist/index.html through app://bundle/', async () => {
     const prefs = report.windowOptions.webPreferences
     expect(prefs).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, webviewTag: false })
     expect(String(prefs['preload'])).toMatch(/dist-electron[/\\]preload\.cjs$/)
     expect(report.preloadExists).toBe(true)
-    expect(report.loaded.file).toBe(BUILT.indexHtml)
-    expect(report.loadedFileExists).toBe(true)
+    expect(report.loaded).toEqual({ url: 'app://bundle/index.html' })
     expect(report.calls).toContain('app.requestSingleInstanceLock')
+    const index = report.appResponses['app://bundle/index.html']!
+    expect(index).toMatchObject({ status: 200, type: 'text/html; charset=utf-8' })
+    expect(index.body).toContain('<!doctype html>')
+    expect(index.csp).toContain("default-src 'none'")
+    expect(report.appResponses['app://bundle/']?.status).toBe(200)
+    const script = report.appResponses[await firstAsset()]!
+    expect(script).toMatchObject({ status: 200, type: 'text/javascript; charset=utf-8' })
+    for (const url of APP_URLS.slice(2)) expect([url, report.appResponses[url]?.status]).toEqual([url, 404])
   })
 
   it('sets a strict CSP header replacing any other, and the page has the same policy in a meta tag', async () => {

@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 
+
 register('./hooks.mjs', import.meta.url)
 const mainJs = process.argv[2]
 if (process.env.FAKE_ELECTRON_PACKAGED === '1') process.resourcesPath = '/opt/pdf-to-image/resources'
@@ -45,7 +46,7 @@ let permission = null
 record.permissionHandler?.(wc, 'media', (allowed) => (permission = allowed))
 
 // IPC: a trusted call and a foreign one.
-const indexUrl = pathToFileURL(win.loaded?.file ?? '').href
+const indexUrl = win.loaded?.url ?? ''
 const settings = await record.ipcHandlers.get('settings:get')?.({ sender: { id: wc.id }, senderFrame: { url: indexUrl, parent: null } })
 const foreign = await record.ipcHandlers.get('settings:get')?.({ sender: { id: 999 }, senderFrame: { url: indexUrl, parent: null } })
 
@@ -53,6 +54,16 @@ const foreign = await record.ipcHandlers.get('settings:get')?.({ sender: { id: 9
 const thumbHandler = record.sessionProtocols.find((p) => p.scheme === 'pdf-thumb')?.fn
 const thumb404 = thumbHandler ? (await thumbHandler(new Request('pdf-thumb://output/0f8fad5b-d9cb-469f-a165-70867728950e?w=160'))).status : null
 const thumbTraversal = thumbHandler ? (await thumbHandler(new Request('pdf-thumb://output/..%2f..%2fetc%2fpasswd?w=160'))).status : null
+
+// Renderer protocol (app://bundle/).
+const appHandler = record.sessionProtocols.find((p) => p.scheme === 'app')?.fn
+const appResponses = {}
+if (appHandler) {
+  for (const url of process.env.BOOT_APP_URLS?.split(' ') ?? []) {
+    const res = await appHandler(new Request(url))
+    appResponses[url] = { status: res.status, type: res.headers.get('content-type'), csp: res.headers.get('content-security-policy'), body: res.status === 200 ? (await res.text()).slice(0, 200) : '' }
+  }
+}
 
 // Quit: services are disposed, then quit is called again.
 let quitPrevented = false
@@ -69,7 +80,7 @@ const out = {
   windowOptions: win.options,
   preloadExists: existsSync(win.options.webPreferences.preload),
   loaded: win.loaded,
-  loadedFileExists: win.loaded?.file ? existsSync(win.loaded.file) : null,
+  appResponses,
   ipcChannels: [...record.ipcHandlers.keys()],
   navigation,
   openHttps,
