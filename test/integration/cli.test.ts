@@ -1,0 +1,147 @@
+/**
+ * The CLI as a user runs it: a child process (`node --import tsx electron/cli.ts`) against the
+ * emulator started in this process. Exit codes, files on disk, a mix of good and bad files,
+ * `--json` output, folder expansion, and the API key never printed.
+ */
+import { spawn } from 'node:child_process'
+import { copyFile, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { pathToFileURL } from 'node:url'
+import sharp from 'sharp'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { collectInputs } from '../../electron/cli.ts'
+import { makeDamagedPdf, makeNotPdf, makePagesPdf } from '../helpers/make-pdf.ts'
+import { startEmulator, type Emulator } from '../pdfco-emulator/server.ts'
+
+const KEY = 'cli-test-key-a83f0d'
+const root = path.resolve(import.meta.dirname, '../..')
+/** tsx's loader by absolute URL: the child runs in a temp folder where `tsx` would not resolve. */
+const tsxLoader = pathToFileURL(path.join(root, 'node_modules/tsx/dist/loader.mjs')).href
+let emu: Emulator
+let dir: string
+let pdf14: string
+let pdf2: string
+
+interface Run {
+  code: number | null
+  stdout: string
+  stderr: string
+}
+
+/** Runs the CLI asynchronously (the emulator lives in this process, so never spawnSync). */
+function cli(args: string[], env: Record<string, string | undefined> = {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', tsxLoader, path.join(root, 'electron/cli.ts'), ...args], {
+      cwd: dir,
+      env: { ...process.env, PDFCO_API_KEY: KEY, PDFCO_BASE_URL: emu.baseUrl, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+    child.on('error', reject)
+    child.on('close', (code) => resolve({ code, stdout, stderr }))
+  })
+}
+
+beforeAll(async () => {
+  emu = await startEmulator({ apiKey: KEY })
+  dir = await mkdtemp(path.join(tmpdir(), 'cli-it-'))
+  pdf14 = await makePagesPdf(dir, 'name.pdf', 14)
+  pdf2 = await makePagesPdf(dir, 'two.pdf', 2)
+})
+afterAll(async () => {
+  await emu?.close()
+  await rm(dir, { recursive: true, force: true })
+})
+
+describe('CLI', () => {
+  it('--help documents every option and exits 0', async () => {
+    const r = await cli(['--help'])
+    expect(r.code).toBe(0)
+    for (const word of ['--pages', '--format', '--out', '--password', '--overwrite', '--json', '--concurrency', '--chunk-size', 'PDFCO_API_KEY', 'PDFCO_BASE_URL', 'Exit codes']) {
+      expect(r.stdout).toContain(word)
+    }
+  })
+
+  it('usage errors exit 2: missing key, bad format, no input', async () => {
+    const noKey = await cli([pdf2], { PDFCO_API_KEY: '' })
+    expect(noKey.code).toBe(2)
+    expect(noKey.stderr).toMatch(/PDFCO_API_KEY is not set/)
+    const badFormat = await cli([pdf2, '--format', 'gif'])
+    expect(badFormat.code).toBe(2)
+    expect(badFormat.stderr).toMatch(/--format must be one of png, jpg, webp, tiff/)
+    expect((await cli([])).code).toBe(2)
+  })
+
+  it('pages 2-4 → name-02.png … name-04.png with the right size, exit 0', async () => {
+    const out = path.join(dir, 'out-pages')
+    const r = await cli([pdf14, '--pages', '2-4', '--out', out])
+    expect(r.stderr).not.toMatch(/error/i)
+    expect(r.code).toBe(0)
+    expect((await readdir(out)).sort()).toEqual(['name-02.png', 'name-03.png', 'name-04.png'])
+    const meta = await sharp(path.join(out, 'name-03.png')).metadata()
+    expect([meta.width, meta.height]).toEqual([1275, 1650])
+    expect(r.stdout).toMatch(/uploading 100%/)
+    expect(r.stdout).toMatch(/downloading 3\/3/)
+    expect(r.stdout).toMatch(/Summary: 1 converted, 0 failed/)
+  })
+
+  it('a mix of good and bad files: the good ones convert, exit 1, --json lines and a summary', async () => {
+    const out = path.join(dir, 'out-mix')
+    const notPdf = await makeNotPdf(dir)
+    const damaged = await makeDamagedPdf(dir)
+    const missing = path.join(dir, 'missing.pdf')
+    const r = await cli([notPdf, pdf2, damaged, missing, '--json', '--out', out, '--format', 'webp'])
+    expect(r.code).toBe(1)
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>)
+    expect(lines.slice(0, -1).every((l) => l['type'] === 'event')).toBe(true)
+    const summary = lines.at(-1) as { type: string; ok: number; failed: number; files: Array<{ file: string; state: string; error: { code: string } | null; outputs: string[] }> }
+    expect(summary).toMatchObject({ type: 'summary', ok: 1, failed: 3 })
+    const byFile = Object.fromEntries(summary.files.map((f) => [path.basename(f.file), f]))
+    expect(byFile['not-a-pdf.pdf']!.error!.code).toBe('file/not-pdf')
+    expect(byFile['damaged.pdf']!.error!.code).toBe('file/damaged')
+    expect(byFile['missing.pdf']!.error!.code).toBe('file/not-found')
+    expect(byFile['two.pdf']).toMatchObject({ state: 'done', error: null })
+    expect((await readdir(out)).sort()).toEqual(['two-1.webp', 'two-2.webp'])
+    const written = lines.filter((l) => (l['event'] as { type?: string })?.type === 'page-written')
+    expect(written).toHaveLength(2)
+  })
+
+  it('a folder expands to the PDFs in it, recognised by content', async () => {
+    const folder = path.join(dir, 'folder')
+    await mkdir(path.join(folder, 'sub'), { recursive: true })
+    await copyFile(pdf2, path.join(folder, 'a.pdf'))
+    await copyFile(pdf2, path.join(folder, 'b-no-extension'))
+    await writeFile(path.join(folder, 'notes.txt'), 'not a pdf')
+    await copyFile(pdf2, path.join(folder, 'sub', 'deep.pdf'))
+    const out = path.join(dir, 'out-folder')
+    const r = await cli([folder, '--out', out, '--format', 'jpg', '--pages', 'last'])
+    expect(r.code).toBe(0)
+    expect((await readdir(out)).sort()).toEqual(['a-2.jpg', 'b-no-extension-2.jpg'])
+    // --recursive, checked in-process (same function the CLI calls).
+    const rec = await collectInputs([folder], dir, true)
+    expect(rec.files.map((f) => path.relative(folder, f.path))).toEqual(['a.pdf', 'b-no-extension', path.join('sub', 'deep.pdf')])
+    expect((await collectInputs([path.join(folder, 'sub', '..', 'sub')], dir, false)).files).toHaveLength(1)
+    const empty = path.join(dir, 'empty')
+    await mkdir(empty, { recursive: true })
+    expect((await collectInputs([empty], dir, false)).warnings[0]).toMatch(/no PDF files found/)
+  })
+
+  it('a bad page range fails that file with a message naming the bad part', async () => {
+    const r = await cli([pdf2, '--pages', '2-1', '--out', path.join(dir, 'out-range')])
+    expect(r.code).toBe(1)
+    expect(r.stdout).toMatch(/2-1 is reversed/)
+    expect(r.stdout).toMatch(/input\/page-range/)
+  })
+
+  it('a wrong key fails every file with pdfco/unauthorized and is never printed', async () => {
+    const secret = 'cli-wrong-key-SECRET-77'
+    const r = await cli([pdf2, '--out', path.join(dir, 'out-key')], { PDFCO_API_KEY: secret })
+    expect(r.code).toBe(1)
+    expect(r.stdout).toMatch(/pdfco\/unauthorized/)
+    expect(r.stdout + r.stderr).not.toContain(secret)
+  })
+})
