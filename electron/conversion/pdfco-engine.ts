@@ -25,6 +25,10 @@
  *   is left; pages already published stay (they are complete files). Jobs already submitted keep
  *   running at PDF.co (there is no cancel endpoint); their output is never fetched.
  * - On failure the same cleanup runs; pages published before the failure stay.
+ * - Upload: `application/pdf` by default; a PUT refused with 403 (expired or refused signature)
+ *   is retried once with a fresh presigned URL; transient failures are retried by the client.
+ * - `creditsUsed` sums the `credits` PDF.co reports in its answers (upload, job checks); PDF.co's
+ *   job/check does not report the conversion's own page credits (§3), so this is a lower bound.
  */
 import { mkdir, stat } from 'node:fs/promises'
 import path from 'node:path'
