@@ -12,8 +12,14 @@
  *
  * Annotations are drawn from the document's own appearance streams and stored form values
  * (`AnnotationMode.ENABLE_STORAGE`), so filled form fields show as in a viewer's print-out.
+ *
+ * Non-embedded fonts that pdf.js cannot map to its standard fonts (typically CJK) are drawn with
+ * `fillText` in the generic family `serif` / `sans-serif`. @napi-rs/canvas does no per-glyph
+ * fallback, so CJK text would come out as empty boxes; when a CJK system font is installed the
+ * generic families are pointed at it (see {@link configureFallbackFonts}). Without one (e.g. a bare
+ * Linux box: apt `fonts-noto-cjk` or `fonts-ipafont` fixes it) such text stays boxes.
  */
-import { createCanvas } from '@napi-rs/canvas'
+import { createCanvas, GlobalFonts } from '@napi-rs/canvas'
 import sharp from 'sharp'
 import { AppError, CancelledError, FileError } from '../errors.ts'
 import type { OutputFormat } from '../shared/formats.ts'
@@ -66,6 +72,31 @@ export async function openPdfDocument(
   } catch (err) {
     throw mapPdfjsOpenError(err, label, (options.password ?? '') !== '')
   }
+}
+
+/** CJK system fonts by preference (Linux, macOS, Windows names), serif and sans. */
+const CJK_SERIF_FONTS = ['Noto Serif CJK JP', 'Noto Serif CJK SC', 'Source Han Serif', 'IPAMincho', 'IPAexMincho', 'Hiragino Mincho ProN', 'Yu Mincho', 'MS Mincho', 'SimSun', 'Songti SC']
+const CJK_SANS_FONTS = ['Noto Sans CJK JP', 'Noto Sans CJK SC', 'Source Han Sans', 'IPAGothic', 'IPAexGothic', 'Hiragino Sans', 'Hiragino Kaku Gothic ProN', 'Yu Gothic', 'MS Gothic', 'Microsoft YaHei', 'WenQuanYi Zen Hei', 'Droid Sans Fallback']
+
+let fallbackFonts: { serif: string | null; sansSerif: string | null } | undefined
+
+/**
+ * Points the canvas' generic `serif` / `sans-serif` families at installed CJK fonts, once per thread.
+ *
+ * Only text in non-embedded fonts that pdf.js does not replace with its standard fonts is affected.
+ * Returns the families chosen (null = none installed, generic family left alone).
+ */
+export function configureFallbackFonts(): { serif: string | null; sansSerif: string | null } {
+  if (fallbackFonts !== undefined) return fallbackFonts
+  const installed = new Set(GlobalFonts.families.map((f) => f.family))
+  const serif = CJK_SERIF_FONTS.find((f) => installed.has(f)) ?? null
+  const sans = CJK_SANS_FONTS.find((f) => installed.has(f)) ?? null
+  const serifChoice = serif ?? sans
+  const sansChoice = sans ?? serif
+  if (serifChoice !== null) GlobalFonts.setAlias(serifChoice, 'serif')
+  if (sansChoice !== null) GlobalFonts.setAlias(sansChoice, 'sans-serif')
+  fallbackFonts = { serif: serifChoice, sansSerif: sansChoice }
+  return fallbackFonts
 }
 
 /** Options of {@link renderPage} and {@link renderPageRgba}. */
@@ -132,6 +163,7 @@ export async function renderPageRgba(doc: PdfjsDocument, pageNumber: number, opt
   const dpi = options.dpi ?? DEFAULT_DPI
   if (!(dpi > 0 && dpi <= 2400)) throw new AppError('input/invalid', `DPI must be between 1 and 2400, got ${dpi}`)
   const pdfjs = await loadPdfjs()
+  configureFallbackFonts()
   const warnings = startWarningCollector()
   try {
     let page
