@@ -84,7 +84,11 @@ if (!app.requestSingleInstanceLock()) {
 }
 
 async function onReady(): Promise<void> {
+  // The renderer follows prefers-color-scheme; the window background follows along to avoid flashes.
   nativeTheme.themeSource = 'system'
+  nativeTheme.on('updated', () => {
+    if (mainWindow !== null && !mainWindow.isDestroyed()) mainWindow.setBackgroundColor(windowBackground())
+  })
   platform = createElectronPlatform(() => mainWindow)
   services = await createAppServices({ platform, userDataDir: app.getPath('userData'), logToStderr: !app.isPackaged })
   const ses = session.defaultSession
@@ -128,7 +132,7 @@ function createMainWindow(): void {
     minHeight: 520,
     show: false,
     title: 'PDF to Image',
-    backgroundColor: nativeTheme.shouldUseDarkColors ? '#1b1b1f' : '#ffffff',
+    backgroundColor: windowBackground(),
     webPreferences: { ...SECURE_WEB_PREFERENCES, preload: PRELOAD },
   })
   mainWindow = win
@@ -136,9 +140,6 @@ function createMainWindow(): void {
   win.once('ready-to-show', () => win.show())
   win.on('closed', () => {
     if (mainWindow === win) mainWindow = null
-  })
-  nativeTheme.on('updated', () => {
-    if (!win.isDestroyed()) win.setBackgroundColor(nativeTheme.shouldUseDarkColors ? '#1b1b1f' : '#ffffff')
   })
   win.webContents.on('will-navigate', (event) => event.preventDefault())
   win.webContents.on('will-redirect', (event) => event.preventDefault())
@@ -151,4 +152,8 @@ function createMainWindow(): void {
   })
   if (DEV_SERVER_URL !== undefined && DEV_SERVER_URL !== '') void win.loadURL(DEV_SERVER_URL)
   else void win.loadURL(INDEX_URL)
+}
+
+function windowBackground(): string {
+  return nativeTheme.shouldUseDarkColors ? '#1b1b1f' : '#ffffff'
 }
