@@ -249,12 +249,11 @@ export function createPdfCoEngine(options: PdfCoEngineOptions): ConversionEngine
         addCredits(ack.credits)
         const jobId = ack.jobId ?? ''
         emit({ type: 'job-submitted', jobId, pages: jobPages })
-        const expected = estimator.expectedMs(jobPages.length)
         const done: JobCheckResult = await pollJob(client, jobId, {
           signal,
           deadlineMs: jobDeadlineMs,
           schedule: options.pollSchedule,
-          ...(expected === undefined ? {} : { expectedDurationMs: expected }),
+          expectedDurationMs: () => estimator.expectedMs(jobPages.length),
           now,
           onCheck: (result, elapsedMs) => {
             addCredits(result.credits)

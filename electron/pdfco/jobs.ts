@@ -2,20 +2,21 @@
  * The async job lifecycle: poll `job/check` until the job ends, on an adaptive schedule with an
  * overall deadline (`pdfco-api.md` §3, issue 2 §3).
  *
- * Schedule and why. Every check costs 2 credits (§3) and a PNG page about 15, so polling must be
- * sparse; but a late check delays the whole conversion by up to one interval, so it must not lag
- * far behind the job either.
- * - Without a hint: first check after 1 s (small chunks finish in seconds), then each wait is
- *   ×1.4 the previous, capped at 15 s: checks at ≈1, 2.4, 4.4, 7.1, 11, 16, 23, 34, 49 s, then every
- *   15 s. A job of T seconds is noticed at most ~40 % (and on average ~20 %) late, for about
- *   log(T)/log(1.4) + 3 checks: 8 checks (16 credits) for a 20 s job. A job stuck for the full
- *   30 min deadline costs about 125 checks (250 credits).
- * - With a hint (`expectedDurationMs`, the engine's estimate from earlier jobs of the same
- *   document: ms per page × pages), the first check is at the expected end and later waits are
- *   20 % of the elapsed time (≥ 250 ms, ≤ 15 s): a predictable job is picked up within ~20 % after
- *   it ends, usually with one or two checks.
+ * Schedule and why. Every check costs 2 credits (§3) and a page 12-28, so polling must be sparse;
+ * but a late check delays the whole conversion by up to one interval, so it must not lag far
+ * behind the job either.
+ * - Without a hint: first check after 1 s (a 10-page chunk can finish in seconds), then each wait
+ *   is ×1.25 the previous, capped at 15 s: checks at ≈1, 2.3, 3.8, 5.8, 8.3, 11.4, 15, 20, 26, 34,
+ *   43, 54, 69 s, then every 15 s. A job is noticed at most 25 % of its run time late (about 12 %
+ *   on average), for about log(T)/log(1.25) + 1 checks: 7 checks (14 credits) for a 10 s job, 14
+ *   for a minute; a job stuck for the whole 30 min deadline costs about 128 checks (256 credits).
+ * - With a hint (`expectedDurationMs`, the engine's estimate from jobs of the same document that
+ *   already finished: ms per page × pages; read before every wait, so jobs already running adopt
+ *   it as soon as a sibling finishes): wait until the expected end, then poll every 10 % of the
+ *   elapsed time (≥ 250 ms, ≤ 15 s). A predictable job is picked up within ~10 % of its end,
+ *   usually with one or two checks.
  * - Official samples poll every 3 s, activepieces backs off 3→30 s, Zapier 5→25 s (§3); our cap
- *   of 15 s keeps long jobs responsive at ≈8 credits a minute.
+ *   of 15 s keeps long jobs responsive at 8 credits a minute.
  * - `job/check` answers `working` for ids it does not know unless `force=true` (§6.2), so once a job
  *   has been working for 2 min every 4th check sends `force=true`, and the client-side deadline
  *   (default 30 min, as n8n) ends any job that never finishes.
@@ -42,10 +43,10 @@ export interface PollSchedule {
 /** Defaults described in the module comment. */
 export const DEFAULT_POLL_SCHEDULE: PollSchedule = {
   firstDelayMs: 1_000,
-  factor: 1.4,
+  factor: 1.25,
   maxDelayMs: 15_000,
   minDelayMs: 250,
-  hintedShare: 0.2,
+  hintedShare: 0.1,
 }
 
 /** Default overall deadline of one job: 30 min. */
@@ -65,7 +66,7 @@ export function pollDelayMs(
 ): number {
   const clamp = (ms: number): number => Math.round(Math.min(schedule.maxDelayMs, Math.max(schedule.minDelayMs, ms)))
   if (expectedDurationMs !== undefined && expectedDurationMs > 0) {
-    if (check === 0) return clamp(expectedDurationMs - elapsedMs)
+    if (expectedDurationMs - elapsedMs >= schedule.minDelayMs) return clamp(expectedDurationMs - elapsedMs)
     return clamp(elapsedMs * schedule.hintedShare)
   }
   return clamp(schedule.firstDelayMs * schedule.factor ** check)
@@ -77,7 +78,8 @@ export interface PollJobOptions {
   /** Overall deadline from the start of polling, in ms. Default 30 min. */
   readonly deadlineMs?: number | undefined
   readonly schedule?: Partial<PollSchedule> | undefined
-  readonly expectedDurationMs?: number | undefined
+  /** Estimated job time in ms, or a function read before every wait (see the module comment). */
+  readonly expectedDurationMs?: number | (() => number | undefined) | undefined
   /** After this many ms of `working`, every `forceEvery`-th check sends `force=true`. Default 120 000. */
   readonly forceAfterMs?: number | undefined
   readonly forceEvery?: number | undefined
@@ -113,7 +115,8 @@ export async function pollJob(client: PdfCoClient, jobId: string, options: PollJ
         { retryable: false },
       )
     }
-    const delay = Math.min(pollDelayMs(check, elapsed, schedule, options.expectedDurationMs), deadlineMs - elapsed)
+    const hint = typeof options.expectedDurationMs === 'function' ? options.expectedDurationMs() : options.expectedDurationMs
+    const delay = Math.min(pollDelayMs(check, elapsed, schedule, hint), deadlineMs - elapsed)
     await wait(delay, options.signal)
     const checkElapsed = now() - startedMs
     const force = checkElapsed >= forceAfterMs && check % forceEvery === 0

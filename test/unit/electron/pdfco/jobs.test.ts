@@ -3,9 +3,9 @@ import type { JobCheckResult, PdfCoClient } from '../../../../electron/pdfco/cli
 import { DEFAULT_POLL_SCHEDULE, pollDelayMs, pollJob } from '../../../../electron/pdfco/jobs.ts'
 
 describe('poll schedule', () => {
-  it('without a hint: 1 s, then ×1.4, capped at 15 s', () => {
-    const delays = Array.from({ length: 12 }, (_, i) => pollDelayMs(i, 0))
-    expect(delays.slice(0, 4)).toEqual([1000, 1400, 1960, 2744])
+  it('without a hint: 1 s, then ×1.25, capped at 15 s', () => {
+    const delays = Array.from({ length: 16 }, (_, i) => pollDelayMs(i, 0))
+    expect(delays.slice(0, 4)).toEqual([1000, 1250, 1563, 1953])
     expect(Math.max(...delays)).toBe(15_000)
     expect(delays.at(-1)).toBe(15_000)
   })
@@ -16,11 +16,25 @@ describe('poll schedule', () => {
     expect(n).toBeGreaterThan(110)
     expect(n).toBeLessThan(135)
   })
-  it('with a hint: first check at the expected end, then 20 % of elapsed', () => {
+  it('with a hint: wait for the expected end, then 10 % of elapsed', () => {
     expect(pollDelayMs(0, 0, DEFAULT_POLL_SCHEDULE, 6_000)).toBe(6_000)
+    expect(pollDelayMs(3, 2_000, DEFAULT_POLL_SCHEDULE, 6_000)).toBe(4_000)
     expect(pollDelayMs(0, 0, DEFAULT_POLL_SCHEDULE, 100)).toBe(250)
-    expect(pollDelayMs(1, 6_000, DEFAULT_POLL_SCHEDULE, 6_000)).toBe(1_200)
+    expect(pollDelayMs(1, 6_000, DEFAULT_POLL_SCHEDULE, 6_000)).toBe(600)
     expect(pollDelayMs(5, 600_000, DEFAULT_POLL_SCHEDULE, 6_000)).toBe(15_000)
+  })
+  it('a hint that appears while polling is used from the next wait on', async () => {
+    let t = 0
+    const waits: number[] = []
+    let hint: number | undefined
+    const { client } = scriptedClient([{ status: 'working' }, { status: 'working' }, { status: 'success' }])
+    await pollJob(client, 'J', {
+      now: () => t,
+      sleep: async (ms) => void (waits.push(ms), (t += ms)),
+      expectedDurationMs: () => hint,
+      onCheck: () => (hint = 5_000),
+    })
+    expect(waits).toEqual([1000, 4000, 500])
   })
 })
 
@@ -51,7 +65,7 @@ describe('pollJob', () => {
     const r = await pollJob(client, 'J', { ...clock, onCheck: (c) => seen.push(c.status) })
     expect(r.url).toBe('https://x/list.json')
     expect(seen).toEqual(['working', 'working', 'success'])
-    expect(clock.waits).toEqual([1000, 1400, 1960])
+    expect(clock.waits).toEqual([1000, 1250, 1563])
   })
   it('failed, aborted, unknown become specific errors with the message', async () => {
     for (const [status, code] of [['failed', 'pdfco/job-failed'], ['aborted', 'pdfco/job-aborted'], ['unknown', 'pdfco/job-unknown']] as const) {
