@@ -38,6 +38,8 @@ export interface JobManager {
   /** @throws InputError for an unknown id. No-op for a finished job. */
   cancel(jobId: string): void
   cancelAll(): void
+  /** Cancels the queued or running jobs of one file (before it is removed). */
+  cancelForFile(fileId: string): void
   /** @throws InputError for an unknown id or a job that is not failed/cancelled. */
   retry(jobId: string): JobDto
   setConcurrency(n: number): void
@@ -322,6 +324,9 @@ export function createJobManager(deps: {
     },
     cancelAll() {
       queue.cancelAll()
+    },
+    cancelForFile(fileId) {
+      for (const job of jobs.values()) if (job.dto.fileId === fileId && isActive(job)) queue.cancel(job.dto.id)
     },
     retry(jobId) {
       const job = jobs.get(jobId as JobId)

@@ -184,6 +184,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     'files:register-dropped': async (paths) => files.registerPaths(paths),
     'files:register-dropped-bytes': async (dropped) => files.registerBytes(dropped),
     'files:remove': async (fileId) => {
+      jobs.cancelForFile(fileId)
       await files.remove(fileId)
     },
     'files:unlock': async (fileId, password) => files.unlock(fileId, password),

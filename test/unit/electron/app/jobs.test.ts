@@ -114,6 +114,8 @@ describe('job manager', () => {
     const started = await jobs.start({ items: ids.map((fileId) => ({ fileId, pageRange: '' })), format: 'png', overwrite: 'keep-both' }, dir)
     await until(() => updates().filter((u) => u.stage === 'converting').length === 2)
     jobs.cancel(started[0]!.id)
+    jobs.cancelForFile(ids[1]!)
+    await until(() => updates().some((u) => u.id === started[1]!.id && u.stage === 'cancelled'))
     jobs.cancelAll()
     await until(() => events.some((e) => e.channel === 'batch:finished'))
     expect(events.filter((e) => e.channel === 'batch:finished').map((e) => e.payload)).toEqual([{ done: 0, failed: 0, cancelled: 3 }])
