@@ -4,7 +4,7 @@
  */
 import { open } from 'node:fs/promises'
 import { CancelledError, FileError } from '../errors.ts'
-import { openPdfjsDocument, type OpenedPdfjs } from './pdfjs.ts'
+import { collectPdfjsWarnings, openPdfjsDocument, type OpenedPdfjs } from './pdfjs.ts'
 
 /** One page's displayed geometry. */
 export interface PdfPageInfo {
@@ -52,6 +52,8 @@ export async function inspectPdf(
   let opened: OpenedPdfjs | undefined
   const onAbort = (): void => void opened?.close()
   signal?.addEventListener('abort', onAbort, { once: true })
+  // pdf.js' recoverable-problem warnings are not this function's output: keep them off stderr.
+  const warnings = collectPdfjsWarnings()
   try {
     try {
       opened = await openPdfjsDocument(path, options?.password === undefined ? {} : { password: options.password })
@@ -88,6 +90,7 @@ export async function inspectPdf(
   } finally {
     signal?.removeEventListener('abort', onAbort)
     await opened?.close()
+    warnings.stop()
   }
 }
 

@@ -88,6 +88,8 @@ export interface OpenPdfjsOptions {
 /** An open pdf.js document plus the way to release it. */
 export interface OpenedPdfjs {
   readonly doc: PdfjsDocument
+  /** pdf.js warnings seen while opening (they are not printed). */
+  readonly openWarnings: readonly string[]
   /** Destroys the document and closes the file. Safe to call twice. */
   close(): Promise<void>
 }
@@ -152,6 +154,7 @@ export async function openPdfjsDocument(source: string | Uint8Array, options: Op
     params = { ...common, data: new Uint8Array(source) }
   }
 
+  const warnings = collectPdfjsWarnings()
   const task = pdfjs.getDocument(params)
   let closed = false
   const close = async (): Promise<void> => {
@@ -165,10 +168,12 @@ export async function openPdfjsDocument(source: string | Uint8Array, options: Op
   }
   try {
     const doc = await task.promise
-    return { doc, close }
+    return { doc, openWarnings: warnings.messages, close }
   } catch (err) {
     await close()
     throw err
+  } finally {
+    warnings.stop()
   }
 }
 
@@ -179,4 +184,42 @@ async function readFully(handle: import('node:fs/promises').FileHandle, into: Ui
     if (bytesRead === 0) break
     done += bytesRead
   }
+}
+
+// ---- pdf.js warnings --------------------------------------------------------------------------
+// pdf.js reports recoverable problems (bad fonts, broken images, repaired xref) only through
+// `console.warn("Warning: ...")`, from its main and its in-thread worker module alike. While at
+// least one render is active, such lines are routed to every active collector instead of the
+// console. With several renders in flight on one thread a warning cannot be attributed to its page,
+// so each active page gets it (best effort); one render per thread attributes exactly.
+
+interface Collector {
+  readonly messages: string[]
+}
+const activeCollectors = new Set<Collector>()
+let originalWarn: typeof console.warn | undefined
+
+/**
+ * Routes pdf.js `Warning: ...` console lines to a collector until `stop()` (instead of stderr).
+ *
+ * pdf.js reports recoverable problems only through `console.warn`. With several operations in
+ * flight on one thread, each active collector receives every warning (best effort).
+ */
+export function collectPdfjsWarnings(): { messages: string[]; stop(): void } {
+  if (originalWarn === undefined) {
+    const original = console.warn
+    originalWarn = original
+    console.warn = (...args: unknown[]): void => {
+      const first = args[0]
+      if (activeCollectors.size > 0 && typeof first === 'string' && first.startsWith('Warning: ')) {
+        const text = [first.slice('Warning: '.length), ...args.slice(1).map(String)].join(' ')
+        for (const c of activeCollectors) if (c.messages.length < 100) c.messages.push(text)
+        return
+      }
+      original.apply(console, args)
+    }
+  }
+  const collector: Collector = { messages: [] }
+  activeCollectors.add(collector)
+  return { messages: collector.messages, stop: () => void activeCollectors.delete(collector) }
 }

@@ -24,7 +24,7 @@ import sharp from 'sharp'
 import { AppError, CancelledError, FileError } from '../errors.ts'
 import type { OutputFormat } from '../shared/formats.ts'
 import { checkPdfHeader, mapPdfjsOpenError } from './inspect.ts'
-import { loadPdfjs, openPdfjsDocument, type PdfjsDocument, type PdfjsPage } from './pdfjs.ts'
+import { collectPdfjsWarnings, loadPdfjs, openPdfjsDocument, type PdfjsDocument, type PdfjsPage } from './pdfjs.ts'
 
 type PdfjsRenderParameters = Parameters<PdfjsPage['render']>[0]
 import { joinTiffPages } from './tiff.ts'
@@ -44,6 +44,8 @@ export const MAX_PAGE_SIDE_PX = 32_767
 export interface OpenedPdf {
   readonly doc: PdfjsDocument
   readonly pageCount: number
+  /** pdf.js warnings while opening (e.g. "Indexing all PDF objects" for a repaired xref). */
+  readonly openWarnings: readonly string[]
   /** Destroys the pdf.js document and closes the file. Safe to call twice. */
   close(): Promise<void>
 }
@@ -68,7 +70,7 @@ export async function openPdfDocument(
       ...(options.password === undefined ? {} : { password: options.password }),
       ...(options.assetsDir === undefined ? {} : { assetsDir: options.assetsDir }),
     })
-    return { doc: opened.doc, pageCount: opened.doc.numPages, close: opened.close }
+    return { doc: opened.doc, pageCount: opened.doc.numPages, openWarnings: opened.openWarnings, close: opened.close }
   } catch (err) {
     throw mapPdfjsOpenError(err, label, (options.password ?? '') !== '')
   }
@@ -164,7 +166,7 @@ export async function renderPageRgba(doc: PdfjsDocument, pageNumber: number, opt
   if (!(dpi > 0 && dpi <= 2400)) throw new AppError('input/invalid', `DPI must be between 1 and 2400, got ${dpi}`)
   const pdfjs = await loadPdfjs()
   configureFallbackFonts()
-  const warnings = startWarningCollector()
+  const warnings = collectPdfjsWarnings()
   try {
     let page
     try {
@@ -273,36 +275,4 @@ function throwIfAborted(signal: AbortSignal | undefined): void {
 
 function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err)
-}
-
-// ---- pdf.js warnings --------------------------------------------------------------------------
-// pdf.js reports recoverable problems (bad fonts, broken images, repaired xref) only through
-// `console.warn("Warning: ...")`, from its main and its in-thread worker module alike. While at
-// least one render is active, such lines are routed to every active collector instead of the
-// console. With several renders in flight on one thread a warning cannot be attributed to its page,
-// so each active page gets it (best effort); one render per thread attributes exactly.
-
-interface Collector {
-  readonly messages: string[]
-}
-const activeCollectors = new Set<Collector>()
-let originalWarn: typeof console.warn | undefined
-
-function startWarningCollector(): { messages: string[]; stop(): void } {
-  if (originalWarn === undefined) {
-    const original = console.warn
-    originalWarn = original
-    console.warn = (...args: unknown[]): void => {
-      const first = args[0]
-      if (activeCollectors.size > 0 && typeof first === 'string' && first.startsWith('Warning: ')) {
-        const text = [first.slice('Warning: '.length), ...args.slice(1).map(String)].join(' ')
-        for (const c of activeCollectors) if (c.messages.length < 100) c.messages.push(text)
-        return
-      }
-      original.apply(console, args)
-    }
-  }
-  const collector: Collector = { messages: [] }
-  activeCollectors.add(collector)
-  return { messages: collector.messages, stop: () => void activeCollectors.delete(collector) }
 }

@@ -165,6 +165,20 @@ describe('openPdfDocument', () => {
     await ok.close()
   })
 
+  it('repairs a broken xref and reports pdf.js warnings instead of printing them', async () => {
+    const good = await readFile(path.join(dir, 'small.pdf'), 'latin1')
+    const broken = good.replace(/startxref\s+\d+/, 'startxref\n999999')
+    const doc = await openPdfDocument(Buffer.from(broken, 'latin1'))
+    try {
+      expect(doc.pageCount).toBe(2)
+      expect(doc.openWarnings.join('\n')).toMatch(/Indexing all PDF objects/)
+      const page = await renderPage(doc.doc, 1, { dpi: 72 })
+      expect([page.widthPx, page.heightPx]).toEqual([144, 72])
+    } finally {
+      await doc.close()
+    }
+  })
+
   it('opens from bytes too', async () => {
     const bytes = await readFile(path.join(dir, 'small.pdf'))
     const doc = await openPdfDocument(bytes)
