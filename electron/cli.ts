@@ -202,7 +202,8 @@ export async function collectInputs(args: readonly string[], cwd: string, recurs
   const add = (p: string, label: string): void => {
     if (seen.has(p)) return
     seen.add(p)
-    files.push({ path: p, label })
+    const rel = path.relative(cwd, p)
+    files.push({ path: p, label: !rel.startsWith('..') && !path.isAbsolute(rel) && rel.length < label.length ? rel : label })
   }
   for (const arg of args) {
     const abs = path.resolve(cwd, arg)
@@ -432,18 +433,18 @@ function createPrinter(options: CliOptions, io: CliIo, views: Map<string, FileVi
     let drawn = 0
     let timer: NodeJS.Timeout | undefined
     const draw = (): void => {
-      const cols = Math.max(40, out.columns ?? 100)
-      const maxRows = Math.max(3, (out.rows ?? 30) - 2)
+      const cols = Math.max(40, out.columns || 100)
+      const maxRows = Math.max(3, (out.rows || 30) - 2)
       const list = [...views.values()]
-      let lines = list.map((v) => truncate(`${icon(v)} ${v.file.label}  ${describe(v)}`, cols - 1))
+      const nameWidth = Math.min(Math.max(...list.map((v) => v.file.label.length)), Math.floor(cols * 0.45))
+      const row = (v: FileView): string =>
+        truncate(`${icon(v)} ${truncateStart(v.file.label, nameWidth).padEnd(nameWidth)}  ${describe(v)}`, cols - 1)
+      let lines = list.map(row)
       if (lines.length > maxRows) {
         const active = list.filter((v) => v.state !== 'queued' && v.state !== 'done')
         const done = list.filter((v) => v.state === 'done').length
         const queued = list.filter((v) => v.state === 'queued').length
-        lines = [
-          ...active.slice(0, maxRows - 1).map((v) => truncate(`${icon(v)} ${v.file.label}  ${describe(v)}`, cols - 1)),
-          `  … ${done} done, ${queued} queued`,
-        ]
+        lines = [...active.slice(0, maxRows - 1).map(row), `  … ${done} done, ${queued} queued`]
       }
       let s = drawn > 0 ? `\x1b[${drawn}A` : ''
       for (const line of lines) s += `\x1b[2K${line}\n`
@@ -592,6 +593,11 @@ function formatBytes(n: number): string {
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`
   if (n < 1024 ** 3) return `${(n / 1024 ** 2).toFixed(1)} MB`
   return `${(n / 1024 ** 3).toFixed(2)} GB`
+}
+
+/** Keeps the end (the file name) of a long path: `…/folder/file.pdf`. */
+function truncateStart(s: string, max: number): string {
+  return s.length <= max ? s : `…${s.slice(s.length - max + 1)}`
 }
 
 function truncate(s: string, max: number): string {
