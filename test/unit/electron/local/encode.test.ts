@@ -1,4 +1,4 @@
-import sharp from 'sharp'
+import sharp, { type Metadata, type Stats } from 'sharp'
 import { describe, expect, it } from 'vitest'
 import { encodePixels, type EncodeSettings } from '../../../../electron/local/encode.ts'
 
@@ -34,7 +34,7 @@ function tiffCompression(tiff: Buffer): number | undefined {
 
 const base: EncodeSettings = { format: 'png', color: 'color', background: 'white', quality: 90, dpi: 150 }
 
-async function meta(settings: Partial<EncodeSettings>): Promise<{ m: sharp.Metadata; s: sharp.Stats; raw: Buffer }> {
+async function meta(settings: Partial<EncodeSettings>): Promise<{ m: Metadata; s: Stats; raw: Buffer }> {
   const out = await encodePixels(pixels(), { ...base, ...settings })
   const img = sharp(out)
   return { m: await img.metadata(), s: await img.stats(), raw: await sharp(out).raw().toBuffer() }
