@@ -70,12 +70,15 @@ export async function renderPlannedPage(
       const viewport = page.getViewport({ scale: plan.scale })
       const canvas = createCanvas(plan.widthPx, plan.heightPx)
       try {
-        const context = canvas.getContext('2d')
+        // Given a canvas, pdf.js makes its own opaque context (`alpha: false`): right for white pages.
+        // A transparent page needs our own context with alpha, passed without the canvas.
         const transparent = encode.background === 'transparent'
+        const target = transparent
+          ? { canvas: null, canvasContext: canvas.getContext('2d') as unknown as NonNullable<RenderParameters['canvasContext']> }
+          : { canvas: canvas as unknown as RenderParameters['canvas'] }
         try {
           await page.render({
-            canvas: canvas as unknown as RenderParameters['canvas'],
-            canvasContext: context as unknown as NonNullable<RenderParameters['canvasContext']>,
+            ...target,
             viewport,
             intent: 'display',
             annotationMode: pdfjs.AnnotationMode.ENABLE_STORAGE,
