@@ -21,7 +21,6 @@ export function App() {
   const showWelcome = useAppStore(selectShowWelcome)
   const hasFiles = useAppStore((s) => s.fileOrder.length > 0)
   const isAdding = useAppStore((s) => s.busy.adding)
-  const engine = useAppStore((s) => s.settings?.engine)
   const openSettings = () => useAppStore.getState().setSettingsOpen(true)
 
   return (
@@ -39,9 +38,9 @@ export function App() {
       </header>
       <main className="content">
         {showWelcome && !hasFiles && <Welcome />}
-        {showWelcome && hasFiles && engine !== 'pdfco' && (
+        {showWelcome && hasFiles && (
           <p className="banner">
-            No PDF.co key saved: PDFs are converted offline on this computer.{' '}
+            Converting needs a PDF.co API key (or the local emulator).{' '}
             <button type="button" className="link-button" onClick={openSettings}>
               Add a key
             </button>

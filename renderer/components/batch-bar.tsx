@@ -29,7 +29,11 @@ export function BatchBar() {
   const hasOutputs = useAppStore(selectHasOutputs)
   const isDisabled = settings === null
 
-  const convertLabel = plan.canSubmit ? `Convert ${plural(plan.fileCount, 'file')}` : 'Convert'
+  const convertLabel = !plan.canSubmit
+    ? 'Convert'
+    : plan.isRepeat
+      ? `Convert ${plan.fileCount === 1 ? 'again' : `all ${plan.fileCount} again`}`
+      : `Convert ${plural(plan.fileCount, 'file')}`
   const reason = plan.reason ?? (plan.skippedLocked > 0 ? `${plural(plan.skippedLocked, 'locked file')} will be skipped.` : null)
 
   return (
@@ -64,11 +68,12 @@ export function BatchBar() {
             className="button folder-button"
             disabled={isDisabled}
             aria-labelledby={`${formatId}-folder ${formatId}-folder-name`}
+            title={settings?.outputFolderName === null ? 'Pictures › PDF to Image, until you choose a folder' : undefined}
             onClick={() => void pickOutputFolder()}
           >
             <FolderIcon size={16} />
             <span id={`${formatId}-folder-name`} className="folder-name">
-              {settings?.outputFolderName ?? 'Choose…'}
+              {settings === null ? '…' : (settings.outputFolderName ?? 'Default folder')}
             </span>
           </button>
         </div>

@@ -1,6 +1,7 @@
 /**
  * The list of added PDFs, or the empty-state drop target when there are none.
  */
+import { useEffect, useRef } from 'react'
 import { useAppStore } from '../store/store.ts'
 import { pickFiles } from '../store/actions.ts'
 import { DropIcon } from './icons.tsx'
@@ -10,6 +11,16 @@ import { FileRow } from './file-row.tsx'
 export function FileList() {
   const fileOrder = useAppStore((s) => s.fileOrder)
   const isAdding = useAppStore((s) => s.busy.adding)
+  const seenCount = useRef(fileOrder.length)
+
+  // Bring the first newly added file into view (drops land at the end of a possibly long list).
+  useEffect(() => {
+    const firstNew = fileOrder[seenCount.current]
+    seenCount.current = fileOrder.length
+    if (firstNew === undefined) return
+    document.querySelector(`[data-file-id="${firstNew}"]`)?.scrollIntoView?.({ block: 'nearest' })
+  }, [fileOrder])
+
   if (fileOrder.length === 0) {
     return (
       <section className="empty-drop" aria-labelledby="empty-title">

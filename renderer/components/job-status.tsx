@@ -59,7 +59,6 @@ export function JobStatus({ job, fileName }: JobStatusProps) {
           {label}
         </span>
         <span className="job-detail">{detail}</span>
-        {job.warnings.length > 0 && <span className="job-warning">{job.warnings.join(' ')}</span>}
       </div>
       <div className="job-actions">
         {isActive && (
@@ -73,6 +72,15 @@ export function JobStatus({ job, fileName }: JobStatusProps) {
           </button>
         )}
       </div>
+      {(job.warnings.length > 0 || (job.error !== null && job.stage === 'failed')) && (
+        <details className="job-details">
+          <summary>Details</summary>
+          {job.error !== null && job.stage === 'failed' && <p>{job.error.message}</p>}
+          {job.warnings.map((w, i) => (
+            <p key={i}>{w}</p>
+          ))}
+        </details>
+      )}
       {isActive && (
         <progress className="job-progress" max={1} value={jobProgress(job)} aria-label={`Progress of ${fileName}`} />
       )}

@@ -1,9 +1,9 @@
 /**
  * Settings: the PDF.co API key (stored encrypted by main, shown masked, never sent back),
- * "Check key" (remaining credits), base URL (e.g. the local emulator), engine and concurrency.
+ * "Check key" (remaining credits), base URL (e.g. the local emulator) and concurrency.
+ * (No engine choice yet: the offline engine is not wired into the services.)
  */
 import { useId, useState } from 'react'
-import type { EngineKind } from '../../electron/ipc/contract.ts'
 import { errorText } from '../lib/error-text.ts'
 import { checkApiKey, clearApiKey, revealLog, setApiKey, updateSettings } from '../store/actions.ts'
 import { useAppStore } from '../store/store.ts'
@@ -16,11 +16,6 @@ export const PDFCO_BASE_URL = 'https://api.pdf.co/v1'
 export const EMULATOR_BASE_URL = 'http://127.0.0.1:8787/v1'
 const MAX_CONCURRENCY = 8
 
-const ENGINE_CHOICES: readonly { readonly value: EngineKind | 'auto'; readonly label: string; readonly hint: string }[] = [
-  { value: 'auto', label: 'Automatic', hint: 'PDF.co when a key is saved, otherwise this computer' },
-  { value: 'pdfco', label: 'PDF.co', hint: 'Pages are converted by the PDF.co Web API' },
-  { value: 'local', label: 'This computer (offline)', hint: 'Pages are rendered locally; nothing is uploaded' },
-]
 
 /** The settings dialog (mounted while open). */
 export function SettingsDialog() {
@@ -134,24 +129,6 @@ function ServiceSection() {
   return (
     <section className="settings-section" aria-labelledby={`${id}-title`}>
       <h3 id={`${id}-title`}>Conversion</h3>
-      <fieldset className="radio-group">
-        <legend className="field-label">Engine</legend>
-        {ENGINE_CHOICES.map((c) => (
-          <label key={c.value} className="radio">
-            <input
-              type="radio"
-              name={`${id}-engine`}
-              value={c.value}
-              checked={settings.engine === c.value}
-              onChange={() => void updateSettings({ engine: c.value })}
-            />
-            <span>
-              <span className="radio-label">{c.label}</span>
-              <span className="radio-hint">{c.hint}</span>
-            </span>
-          </label>
-        ))}
-      </fieldset>
 
       <form
         className="field"

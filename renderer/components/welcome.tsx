@@ -8,13 +8,12 @@ import { EMULATOR_BASE_URL } from './settings-dialog.tsx'
 /** The welcome panel (shown while no key is saved). */
 export function Welcome() {
   const openSettings = () => useAppStore.getState().setSettingsOpen(true)
-  const engine = useAppStore((s) => s.settings?.engine)
   return (
     <section className="welcome" aria-labelledby="welcome-title">
       <h2 id="welcome-title">Welcome to PDF to Image</h2>
       <p>
-        Pages are converted by the <strong>PDF.co</strong> Web API, which needs an API key.
-        {engine !== 'pdfco' && ' Until you add one, PDFs are converted offline on this computer.'}
+        Pages are converted by the <strong>PDF.co</strong> Web API, which needs an API key. You can add PDFs now
+        and convert them once a key is set.
       </p>
       <div className="welcome-columns">
         <div>

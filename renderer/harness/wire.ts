@@ -20,6 +20,15 @@ export type ServerMessage =
   | { readonly type: 'result'; readonly id: number; readonly result: unknown }
   | { readonly type: 'event'; readonly channel: string; readonly payload: unknown }
 
+/** A file for the bridge's `window.__harness.dropFiles` test hook. */
+export interface HarnessDropItem {
+  readonly name: string
+  /** The file's bytes, base64. */
+  readonly base64: string
+  /** When set, `getPathForFile` answers this path (the Electron way); else '' (bytes fallback). */
+  readonly path?: string
+}
+
 const BYTES_KEY = '$bytes'
 
 function toBase64(bytes: Uint8Array): string {

@@ -91,18 +91,14 @@ export function selectSelectedPageCount(state: AppState, fileId: FileId): number
   return result.ok ? result.pages.length : 0
 }
 
-/** True while the file's newest job is still working. */
-export function selectIsFileBusy(state: AppState, fileId: FileId): boolean {
-  const job = selectJobForFile(state, fileId)
-  return job !== undefined && isActiveStage(job.stage)
-}
-
 /** What Convert would do: the files it would send and why it cannot run, if it cannot. */
 export interface SubmitPlan {
   readonly canSubmit: boolean
   /** Why Convert is disabled, in words; null when it is enabled. */
   readonly reason: string | null
   readonly fileIds: readonly FileId[]
+  /** True when every file was converted already and Convert runs them all again. */
+  readonly isRepeat: boolean
   /** Locked files that will be left out (shown as a hint). */
   readonly skippedLocked: number
 }
@@ -110,37 +106,42 @@ export interface SubmitPlan {
 /**
  * Decides whether Convert can run and on which files.
  *
- * Sends every file that is not working already and not locked; an invalid page range anywhere
- * blocks the batch (the user's intent is unclear), as does a missing output folder.
+ * Convert sends the files not converted yet (never run, failed or cancelled); once every file is
+ * done it runs them all again (e.g. in another format). Files that are working or still locked are
+ * left out. An invalid page range on a file it would send blocks the batch (the user's intent is
+ * unclear), as does a missing API key. No output folder chosen is fine: main then writes to its
+ * default folder.
  */
 export function selectSubmitPlan(state: AppState): SubmitPlan {
-  const blocked = (reason: string): SubmitPlan => ({ canSubmit: false, reason, fileIds: [], skippedLocked: 0 })
+  const blocked = (reason: string): SubmitPlan => ({ canSubmit: false, reason, fileIds: [], isRepeat: false, skippedLocked: 0 })
   if (state.settings === null) return blocked('Loading settings…')
   if (state.fileOrder.length === 0) return blocked('Add a PDF first.')
-  const fileIds: FileId[] = []
+  const pending: FileId[] = []
+  const done: FileId[] = []
   let skippedLocked = 0
   let busy = 0
   for (const id of state.fileOrder) {
     const file = state.filesById[id]
     if (file === undefined) continue
-    if (selectIsFileBusy(state, id)) {
-      busy += 1
-      continue
-    }
-    if (isLocked(file)) {
-      skippedLocked += 1
-      continue
-    }
-    if (selectPageRangeError(state, id) !== null) return blocked(`Fix the page range of ${file.displayName}.`)
-    fileIds.push(id)
+    const job = selectJobForFile(state, id)
+    if (job !== undefined && isActiveStage(job.stage)) busy += 1
+    else if (isLocked(file)) skippedLocked += 1
+    else if (job?.stage === 'done') done.push(id)
+    else pending.push(id)
   }
+  const isRepeat = pending.length === 0
+  const fileIds = isRepeat ? done : pending
   if (fileIds.length === 0) {
     if (busy > 0) return blocked(busy === 1 ? 'The file is converting.' : 'Every file is converting.')
     return blocked(skippedLocked === 1 ? 'Enter the password of the locked PDF first.' : 'Enter the passwords of the locked PDFs first.')
   }
-  if (state.settings.outputFolderName === null) return blocked('Choose an output folder first.')
+  for (const id of fileIds) {
+    if (selectPageRangeError(state, id) !== null) return blocked(`Fix the page range of ${state.filesById[id]?.displayName ?? 'the file'}.`)
+  }
+  // The offline engine is not wired into the services yet, so without a key nothing can convert.
+  if (!state.settings.hasApiKey && state.settings.engine !== 'local') return blocked('Add your PDF.co API key in Settings first.')
   if (state.busy.starting) return blocked('Starting…')
-  return { canSubmit: true, reason: null, fileIds, skippedLocked }
+  return { canSubmit: true, reason: null, fileIds, isRepeat, skippedLocked }
 }
 
 /**
@@ -151,10 +152,17 @@ export function selectCanSubmit(state: AppState): {
   readonly canSubmit: boolean
   readonly reason: string | null
   readonly fileCount: number
+  readonly isRepeat: boolean
   readonly skippedLocked: number
 } {
   const plan = selectSubmitPlan(state)
-  return { canSubmit: plan.canSubmit, reason: plan.reason, fileCount: plan.fileIds.length, skippedLocked: plan.skippedLocked }
+  return {
+    canSubmit: plan.canSubmit,
+    reason: plan.reason,
+    fileCount: plan.fileIds.length,
+    isRepeat: plan.isRepeat,
+    skippedLocked: plan.skippedLocked,
+  }
 }
 
 /** Progress of the current batch. */

@@ -49,10 +49,12 @@ describe('selectSubmitPlan / selectCanSubmit', () => {
     store.getState().setPageRange(file.id, '0')
     expect(selectCanSubmit(store.getState())).toMatchObject({ canSubmit: false, reason: 'Fix the page range of a.pdf.' })
     store.getState().setPageRange(file.id, '2')
+    store.getState().setSettings(makeSettings({ hasApiKey: false, apiKeyMasked: '' }))
+    expect(selectCanSubmit(store.getState()).reason).toBe('Add your PDF.co API key in Settings first.')
     store.getState().setSettings(makeSettings({ outputFolderName: null }))
-    expect(selectCanSubmit(store.getState()).reason).toBe('Choose an output folder first.')
+    expect(selectCanSubmit(store.getState()).canSubmit).toBe(true)
     store.getState().setSettings(makeSettings())
-    expect(selectCanSubmit(store.getState())).toEqual({ canSubmit: true, reason: null, fileCount: 1, skippedLocked: 0 })
+    expect(selectCanSubmit(store.getState())).toEqual({ canSubmit: true, reason: null, fileCount: 1, isRepeat: false, skippedLocked: 0 })
   })
 
   it('skips locked and busy files, and sends the rest', () => {
@@ -63,6 +65,21 @@ describe('selectSubmitPlan / selectCanSubmit', () => {
     store.getState().upsertJob(makeJob(busy.id, { stage: 'converting' }))
     const plan = selectSubmitPlan(store.getState())
     expect(plan).toMatchObject({ canSubmit: true, fileIds: [ready.id], skippedLocked: 1 })
+  })
+
+  it('sends only files not converted yet; once all are done, all again', () => {
+    const [done, failed, fresh] = [makeFile(), makeFile(), makeFile()]
+    add(done, failed, fresh)
+    store.getState().upsertJob(makeJob(done.id, { stage: 'done' }))
+    store.getState().upsertJob(makeJob(failed.id, { stage: 'failed' }))
+    expect(selectSubmitPlan(store.getState())).toMatchObject({ fileIds: [failed.id, fresh.id], isRepeat: false })
+    // A bad range on a done file does not block converting the others.
+    store.getState().setPageRange(done.id, '99')
+    expect(selectSubmitPlan(store.getState()).canSubmit).toBe(true)
+    store.getState().setPageRange(done.id, '')
+    store.getState().upsertJob(makeJob(failed.id, { stage: 'done', startedAtMs: 2000 }))
+    store.getState().upsertJob(makeJob(fresh.id, { stage: 'done' }))
+    expect(selectSubmitPlan(store.getState())).toMatchObject({ fileIds: [done.id, failed.id, fresh.id], isRepeat: true })
   })
 
   it('blocks when only locked files remain', () => {
