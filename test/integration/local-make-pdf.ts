@@ -3,7 +3,7 @@
  * need no corpus. Each function returns the PDF bytes.
  */
 import PDFKit from 'pdfkit'
-import { degrees, PDFDocument, PDFName, PDFNumber, PDFRawStream, StandardFonts, rgb, type PDFDict } from 'pdf-lib'
+import { degrees, PDFDocument, PDFName, PDFNumber, PDFRawStream, PDFString, StandardFonts, rgb, type PDFDict } from 'pdf-lib'
 
 /** `pageCount` US Letter pages (612 x 792 pt) with "Page N" and a few lines of text each. */
 export async function makeTextPdf(pageCount: number): Promise<Uint8Array> {
@@ -90,4 +90,32 @@ export function makePasswordPdf(userPassword: string): Promise<Buffer> {
 /** Bytes that start like a PDF but are not one. */
 export function makeDamagedPdf(): Uint8Array {
   return new TextEncoder().encode('%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 9 0 R >>\nendobj\ngarbage garbage\n%%EOF\n')
+}
+
+/**
+ * A Letter page with "日本語テスト" in a non-embedded CID font (HeiseiMin-W3, Adobe-Japan1) through
+ * the predefined Shift-JIS CMap 90ms-RKSJ-H: needs pdf.js' packed CMaps and a CJK system font.
+ */
+export async function makeCjkPdf(): Promise<Uint8Array> {
+  const doc = await PDFDocument.create()
+  const page = doc.addPage([612, 792])
+  const ctx = doc.context
+  const descriptor = ctx.register(
+    ctx.obj({ Type: 'FontDescriptor', FontName: 'HeiseiMin-W3', Flags: 6, FontBBox: [0, -141, 1000, 859], ItalicAngle: 0, Ascent: 859, Descent: -141, CapHeight: 709, StemV: 80 }),
+  )
+  const cidFont = ctx.register(
+    ctx.obj({
+      Type: 'Font',
+      Subtype: 'CIDFontType2',
+      BaseFont: 'HeiseiMin-W3',
+      CIDSystemInfo: ctx.obj({ Registry: PDFString.of('Adobe'), Ordering: PDFString.of('Japan1'), Supplement: 2 }),
+      FontDescriptor: descriptor,
+      DW: 1000,
+    }),
+  )
+  const type0 = ctx.register(ctx.obj({ Type: 'Font', Subtype: 'Type0', BaseFont: 'HeiseiMin-W3', Encoding: '90ms-RKSJ-H', DescendantFonts: [cidFont] }))
+  page.node.setFontDictionary(PDFName.of('F1'), type0)
+  // 日本語テスト in Shift-JIS.
+  page.node.set(PDFName.of('Contents'), ctx.register(ctx.stream('BT /F1 36 Tf 72 700 Td <93FA967B8CEA836583588367> Tj ET')))
+  return doc.save()
 }
