@@ -15,20 +15,29 @@
  */
 import { createCanvas } from '@napi-rs/canvas'
 import { AppError, FileError } from '../errors.ts'
-import { loadPdfjs, type PdfjsPage } from '../render/pdfjs.ts'
+import { collectPdfjsWarnings, loadPdfjs, type PdfjsPage } from '../render/pdfjs.ts'
 import { configureFallbackFonts, type OpenedPdf } from '../render/rasterize.ts'
 import { encodePixels, type EncodeSettings } from './encode.ts'
 import type { PageGeometry, PagePlan } from './page-plan.ts'
-import { captureWarningsInto } from './pdf-warnings.ts'
 
 type RenderParameters = Parameters<PdfjsPage['render']>[0]
 
 /**
- * Displayed size of each page at scale 1 (points; CropBox, /Rotate, /UserUnit applied).
+ * Displayed size of each page at scale 1 (points; CropBox, /Rotate, /UserUnit applied), with the
+ * pdf.js warnings raised meanwhile.
  *
  * @throws FileError 'file/damaged' naming the page that cannot be read.
  */
-export async function measurePages(opened: OpenedPdf, pages: readonly number[]): Promise<PageGeometry[]> {
+export async function measurePages(opened: OpenedPdf, pages: readonly number[]): Promise<{ geometries: PageGeometry[]; warnings: string[] }> {
+  const collector = collectPdfjsWarnings()
+  try {
+    return { geometries: await measureAll(opened, pages), warnings: uniqueWarnings(collector.messages) }
+  } finally {
+    collector.stop()
+  }
+}
+
+async function measureAll(opened: OpenedPdf, pages: readonly number[]): Promise<PageGeometry[]> {
   const out: PageGeometry[] = []
   for (const n of pages) {
     let page: PdfjsPage
@@ -55,57 +64,71 @@ export async function renderPlannedPage(
   plan: PagePlan,
   encode: EncodeSettings,
 ): Promise<{ data: Buffer; warnings: string[] }> {
-  const pdfjs = await loadPdfjs()
   // Non-embedded CJK text is drawn with the canvas' generic families: point them at a CJK font.
   configureFallbackFonts()
-  const warnings: string[] = []
-  const data = await captureWarningsInto(warnings, async () => {
-    let page: PdfjsPage
+  const collector = collectPdfjsWarnings()
+  try {
+    const data = await renderAndEncode(opened, plan, encode)
+    return { data, warnings: uniqueWarnings(collector.messages) }
+  } finally {
+    collector.stop()
+  }
+}
+
+async function renderAndEncode(opened: OpenedPdf, plan: PagePlan, encode: EncodeSettings): Promise<Buffer> {
+  const pdfjs = await loadPdfjs()
+  let page: PdfjsPage
+  try {
+    page = await opened.doc.getPage(plan.page)
+  } catch (err) {
+    throw new FileError('file/damaged', `Page ${plan.page} cannot be read: ${errorMessage(err)}`, { cause: err })
+  }
+  try {
+    const viewport = page.getViewport({ scale: plan.scale })
+    const canvas = createCanvas(plan.widthPx, plan.heightPx)
     try {
-      page = await opened.doc.getPage(plan.page)
-    } catch (err) {
-      throw new FileError('file/damaged', `Page ${plan.page} cannot be read: ${errorMessage(err)}`, { cause: err })
-    }
-    try {
-      const viewport = page.getViewport({ scale: plan.scale })
-      const canvas = createCanvas(plan.widthPx, plan.heightPx)
+      // Given a canvas, pdf.js makes its own opaque context (`alpha: false`): right for white pages.
+      // A transparent page needs our own context with alpha, passed without the canvas.
+      const transparent = encode.background === 'transparent'
+      const target = transparent
+        ? { canvas: null, canvasContext: canvas.getContext('2d') as unknown as NonNullable<RenderParameters['canvasContext']> }
+        : { canvas: canvas as unknown as RenderParameters['canvas'] }
       try {
-        // Given a canvas, pdf.js makes its own opaque context (`alpha: false`): right for white pages.
-        // A transparent page needs our own context with alpha, passed without the canvas.
-        const transparent = encode.background === 'transparent'
-        const target = transparent
-          ? { canvas: null, canvasContext: canvas.getContext('2d') as unknown as NonNullable<RenderParameters['canvasContext']> }
-          : { canvas: canvas as unknown as RenderParameters['canvas'] }
-        try {
-          await page.render({
-            ...target,
-            viewport,
-            intent: 'display',
-            annotationMode: pdfjs.AnnotationMode.ENABLE_STORAGE,
-            background: transparent ? 'rgba(0,0,0,0)' : 'rgb(255,255,255)',
-          }).promise
-        } catch (err) {
-          throw new FileError('file/damaged', `Page ${plan.page} cannot be drawn: ${errorMessage(err)}`, { cause: err })
-        }
-        // `data()` is a view of the canvas' own pixel memory (no copy): encode before freeing it.
-        const pixels = canvas.data()
-        try {
-          return await encodePixels({ data: pixels, widthPx: plan.widthPx, heightPx: plan.heightPx, premultiplied: true }, encode)
-        } catch (err) {
-          throw new AppError('internal', `Page ${plan.page} could not be encoded as ${encode.format.toUpperCase()}: ${errorMessage(err)}`, {
-            cause: err,
-          })
-        }
-      } finally {
-        // Free the native pixel buffer now: V8 does not see its size, so GC would come late.
-        canvas.width = 0
-        canvas.height = 0
+        await page.render({
+          ...target,
+          viewport,
+          intent: 'display',
+          annotationMode: pdfjs.AnnotationMode.ENABLE_STORAGE,
+          background: transparent ? 'rgba(0,0,0,0)' : 'rgb(255,255,255)',
+        }).promise
+      } catch (err) {
+        throw new FileError('file/damaged', `Page ${plan.page} cannot be drawn: ${errorMessage(err)}`, { cause: err })
+      }
+      // `data()` is a view of the canvas' own pixel memory (no copy): encode before freeing it.
+      const pixels = canvas.data()
+      try {
+        return await encodePixels({ data: pixels, widthPx: plan.widthPx, heightPx: plan.heightPx, premultiplied: true }, encode)
+      } catch (err) {
+        throw new AppError('internal', `Page ${plan.page} could not be encoded as ${encode.format.toUpperCase()}: ${errorMessage(err)}`, {
+          cause: err,
+        })
       }
     } finally {
-      page.cleanup()
+      // Free the native pixel buffer now: V8 does not see its size, so GC would come late.
+      canvas.width = 0
+      canvas.height = 0
     }
-  })
-  return { data, warnings }
+  } finally {
+    page.cleanup()
+  }
+}
+
+/** At most this many distinct warnings are kept per page. */
+const MAX_WARNINGS_PER_PAGE = 20
+
+/** Distinct warnings in order of first appearance, at most {@link MAX_WARNINGS_PER_PAGE}. */
+export function uniqueWarnings(messages: readonly string[]): string[] {
+  return [...new Set(messages.map((m) => m.trim()).filter((m) => m !== ''))].slice(0, MAX_WARNINGS_PER_PAGE)
 }
 
 function errorMessage(err: unknown): string {

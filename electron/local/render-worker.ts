@@ -12,8 +12,7 @@
 import { parentPort } from 'node:worker_threads'
 import sharp from 'sharp'
 import { openPdfDocument, type OpenedPdf } from '../render/rasterize.ts'
-import { measurePages, renderPlannedPage } from './page-render.ts'
-import { captureWarningsInto } from './pdf-warnings.ts'
+import { measurePages, renderPlannedPage, uniqueWarnings } from './page-render.ts'
 import { serializeError, type WorkerCalls, type WorkerReplyMessage, type WorkerRequestMessage } from './protocol.ts'
 
 const port = parentPort
@@ -43,22 +42,15 @@ async function run(message: WorkerRequestMessage): Promise<unknown> {
   switch (message.type) {
     case 'open': {
       await closeDocument()
-      const warnings: string[] = []
       const { sourcePath, password, assetsDir } = message.payload
-      opened = await captureWarningsInto(warnings, () =>
-        openPdfDocument(sourcePath, {
-          ...(password === undefined || password === '' ? {} : { password }),
-          ...(assetsDir === undefined ? {} : { assetsDir }),
-        }),
-      )
-      return { pageCount: opened.pageCount, warnings } satisfies WorkerCalls['open']['reply']
+      opened = await openPdfDocument(sourcePath, {
+        ...(password === undefined || password === '' ? {} : { password }),
+        ...(assetsDir === undefined ? {} : { assetsDir }),
+      })
+      return { pageCount: opened.pageCount, warnings: uniqueWarnings(opened.openWarnings) } satisfies WorkerCalls['open']['reply']
     }
-    case 'measure': {
-      const doc = requireOpen()
-      const warnings: string[] = []
-      const geometries = await captureWarningsInto(warnings, () => measurePages(doc, message.payload.pages))
-      return { geometries, warnings } satisfies WorkerCalls['measure']['reply']
-    }
+    case 'measure':
+      return (await measurePages(requireOpen(), message.payload.pages)) satisfies WorkerCalls['measure']['reply']
     case 'render': {
       const { data, warnings } = await renderPlannedPage(requireOpen(), message.payload.plan, message.payload.encode)
       return { data, warnings } satisfies WorkerCalls['render']['reply']
