@@ -6,7 +6,7 @@
  * never a `file://` URL or a path.
  */
 import { useVirtualizer } from '@tanstack/react-virtual'
-import { memo, useLayoutEffect, useRef, useState } from 'react'
+import { memo, useEffect, useLayoutEffect, useRef, useState } from 'react'
 import type { OutputPageDto } from '../../electron/ipc/contract.ts'
 import { useAppStore } from '../store/store.ts'
 
@@ -77,6 +77,7 @@ export function ThumbnailGrid({ outputs, fileName }: ThumbnailGridProps) {
                 fileName={fileName}
                 position={row.index * columns + i + 1}
                 setSize={outputs.length}
+                isScrolling={virtualizer.isScrolling}
               />
             ))}
           </div>
@@ -91,12 +92,25 @@ interface ThumbnailProps {
   readonly fileName: string
   readonly position: number
   readonly setSize: number
+  /** True while the grid scrolls: cells that appear then wait to request their image. */
+  readonly isScrolling: boolean
 }
 
-/** One cell: the image as a button that opens the large preview. */
-const Thumbnail = memo(function Thumbnail({ output, fileName, position, setSize }: ThumbnailProps) {
+/**
+ * One cell: the image as a button that opens the large preview.
+ *
+ * A cell mounted during a fast scroll requests its image only once scrolling pauses, so flinging
+ * through 1000 pages does not queue hundreds of thumbnails the user never sees; once requested,
+ * the image stays.
+ */
+const Thumbnail = memo(function Thumbnail({ output, fileName, position, setSize, isScrolling }: ThumbnailProps) {
   const setPreview = useAppStore((s) => s.setPreview)
   const [isBroken, setBroken] = useState(false)
+  const [shouldLoad, setShouldLoad] = useState(!isScrolling)
+  useEffect(() => {
+    if (!isScrolling) setShouldLoad(true)
+  }, [isScrolling])
+  const alt = `Page ${output.page} of ${fileName}`
   return (
     <div role="listitem" className="thumb-cell" aria-posinset={position} aria-setsize={setSize}>
       <button
@@ -106,12 +120,14 @@ const Thumbnail = memo(function Thumbnail({ output, fileName, position, setSize 
         onClick={() => setPreview({ fileId: output.fileId, outputId: output.id })}
       >
         <span className="thumb-frame">
-          {isBroken ? (
-            <span className="thumb-broken">Page {output.page}</span>
+          {isBroken || !shouldLoad ? (
+            <span className={isBroken ? 'thumb-broken' : 'thumb-pending'} role="img" aria-label={alt}>
+              {isBroken ? `Page ${output.page}` : ''}
+            </span>
           ) : (
             <img
               src={`${output.thumbUrl}?w=${GRID_THUMB_WIDTH}`}
-              alt={`Page ${output.page} of ${fileName}`}
+              alt={alt}
               decoding="async"
               draggable={false}
               onError={() => setBroken(true)}

@@ -7,7 +7,7 @@
  * reported (the bridge's event log), and what landed on disk.
  */
 import { existsSync, readFileSync } from 'node:fs'
-import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import sharp from 'sharp'
@@ -48,6 +48,11 @@ describe.skipIf(chromiumPath === null)('desktop app flows in the browser harness
     pdf.slow = await makePagesPdf(dir, 'slow.pdf', 4, SMALL)
     pdf.notPdf = await makeNotPdf(dir, 'holiday-photo.pdf')
     pdf.locked = await makeEncryptedPdf(dir, 'locked.pdf', { userPassword: 'open-sesame', pages: 2 })
+    pdf.picked = await makePagesPdf(dir, 'picked.pdf', 2, SMALL)
+    pdf.folder = path.join(dir, 'scans')
+    await mkdir(pdf.folder)
+    await makePagesPdf(pdf.folder, 'in-folder.pdf', 1, SMALL)
+    await writeFile(path.join(pdf.folder, 'notes.txt'), 'not a pdf')
     app = await openApp({ emulator: { apiKey: 'test-key', dpi: 50 } })
   })
   afterAll(async () => {
@@ -58,6 +63,14 @@ describe.skipIf(chromiumPath === null)('desktop app flows in the browser harness
   it('first launch explains the API key and the emulator, and passes axe in light and dark', async () => {
     const { page } = app
     await page.getByRole('heading', { name: 'Welcome to PDF to Image' }).waitFor()
+    // Keyboard first: Tab reaches the main action, with a visible focus ring.
+    await page.keyboard.press('Tab')
+    const focused = page.locator(':focus')
+    expect(await focused.textContent()).toContain('Add PDFs')
+    const outline = await focused.evaluate(
+      (el) => (globalThis as unknown as { getComputedStyle(e: unknown): { outlineStyle: string } }).getComputedStyle(el).outlineStyle,
+    )
+    expect(outline).not.toBe('none')
     await expect(page.getByText('npm run emulator -- --port 8787 --key test-key').isVisible()).resolves.toBe(true)
     await screenshot(page, '01-welcome')
     expect(await seriousAxeViolations(page)).toEqual([])
@@ -99,6 +112,22 @@ describe.skipIf(chromiumPath === null)('desktop app flows in the browser harness
     // The same file again is refused as a duplicate.
     await dropFiles(page, [{ filePath: pdf.alpha!, mode: 'path' }])
     await refused.getByText('Already added.').waitFor()
+  })
+
+  it('adds PDFs with the system dialog, and expands a dropped folder listing what it skipped', async () => {
+    const { page, harness } = app
+    harness.platform.dialogs.queueOpenFiles([pdf.picked!])
+    await page.getByRole('button', { name: 'Add PDFs' }).click()
+    await fileCard(page, 'picked.pdf').getByText('2 pages', { exact: true }).waitFor()
+    await dropFiles(page, [{ filePath: pdf.folder!, mode: 'path' }])
+    await fileCard(page, 'in-folder.pdf').getByText('1 page', { exact: true }).waitFor()
+    await page.getByText('Skipped in dropped folders (not PDFs):').waitFor()
+    await page.getByText('notes.txt').waitFor()
+    // Removing a file takes it off the list.
+    await fileCard(page, 'picked.pdf').getByRole('button', { name: 'Remove picked.pdf' }).click()
+    await fileCard(page, 'picked.pdf').waitFor({ state: 'detached' })
+    await fileCard(page, 'in-folder.pdf').getByRole('button', { name: 'Remove in-folder.pdf' }).click()
+    await fileCard(page, 'in-folder.pdf').waitFor({ state: 'detached' })
   })
 
   it('adds real PDFs from the corpus by path, with their page counts', async (ctx) => {
@@ -228,6 +257,8 @@ describe.skipIf(chromiumPath === null)('desktop app flows in the browser harness
     await expect.poll(() => harness.platform.recorded.shownInFolder).toEqual([path.join(outDir, 'beta-2.png')])
     await page.keyboard.press('Escape')
     await page.getByRole('dialog').waitFor({ state: 'detached' })
+    await page.getByRole('button', { name: 'Open output folder' }).click()
+    await expect.poll(() => harness.platform.recorded.openedPaths.at(-1)).toBe(outDir)
     expect(await seriousAxeViolations(page)).toEqual([])
     await page.emulateMedia({ colorScheme: 'dark' })
     expect(await seriousAxeViolations(page)).toEqual([])

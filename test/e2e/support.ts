@@ -2,7 +2,7 @@
  * Shared steps of the e2e tests: harness + Chromium start-up, file drops, screenshots, axe checks.
  */
 import { mkdirSync } from 'node:fs'
-import { readFile } from 'node:fs/promises'
+import { readFile, stat } from 'node:fs/promises'
 import path from 'node:path'
 import type { Locator, Page } from 'playwright-core'
 import type { HarnessDropItem } from '../../renderer/harness/wire.ts'
@@ -63,7 +63,10 @@ export function pageErrors(page: Page): readonly string[] {
   return errorsByPage.get(page) ?? []
 }
 
-/** A file to drop: `path` mode resolves like `webUtils.getPathForFile`; `bytes` mode uses the fallback. */
+/**
+ * A file (or, in `path` mode, a folder) to drop: `path` mode resolves like
+ * `webUtils.getPathForFile`; `bytes` mode uses the fallback.
+ */
 export interface DropFile {
   readonly filePath: string
   readonly mode: 'path' | 'bytes'
@@ -76,7 +79,8 @@ export async function dropFiles(page: Page, files: readonly DropFile[], options:
   const items: HarnessDropItem[] = await Promise.all(
     files.map(async (f) => ({
       name: f.name ?? path.basename(f.filePath),
-      base64: (await readFile(f.filePath)).toString('base64'),
+      // A folder is dropped as an empty File (browsers do the same); only its path matters.
+      base64: (await stat(f.filePath)).isDirectory() ? '' : (await readFile(f.filePath)).toString('base64'),
       ...(f.mode === 'path' ? { path: f.filePath } : {}),
     })),
   )

@@ -77,7 +77,12 @@ export async function startHarnessServer(options: HarnessServerOptions): Promise
     const url = new URL(req.url ?? '/', origin)
     if (url.pathname.startsWith('/thumbs/')) {
       if (services === undefined) throw new Error('services not ready')
-      const response = await services.handleThumbnailRequest(new Request(url.href, { method: req.method ?? 'GET' }))
+      // The browser dropping the request (e.g. a scrolled-away <img>) aborts the Request's signal.
+      const abort = new AbortController()
+      res.on('close', () => {
+        if (!res.writableFinished) abort.abort()
+      })
+      const response = await services.handleThumbnailRequest(new Request(url.href, { method: req.method ?? 'GET', signal: abort.signal }))
       const headers: Record<string, string> = {}
       response.headers.forEach((value, key) => (headers[key] = value))
       res.writeHead(response.status, headers)
