@@ -226,6 +226,12 @@ describe.skipIf(chromiumPath === null)('desktop app flows in the browser harness
     expect(await thumbs.first().getAttribute('alt')).toBe('Page 2 of beta.pdf')
     await expect.poll(() => fileCard(page, 'alpha.pdf').getByRole('img').count()).toBe(3)
     await screenshot(page, '06-done-thumbnails')
+    if (corpus('tracemonkey.pdf') !== null) {
+      const real = fileCard(page, 'tracemonkey.pdf')
+      await expect.poll(() => real.getByRole('img', { name: /^Page \d of tracemonkey\.pdf$/ }).count()).toBe(4)
+      await real.getByRole('list', { name: 'Pages of tracemonkey.pdf' }).scrollIntoViewIfNeeded()
+      await screenshot(page, '06b-done-real-pdf')
+    }
 
     // The image files are on disk, named <pdf>-<page>.<ext>, and are real PNGs.
     const names = (await readdir(outDir)).sort()
@@ -257,6 +263,13 @@ describe.skipIf(chromiumPath === null)('desktop app flows in the browser harness
     await expect.poll(() => harness.platform.recorded.shownInFolder).toEqual([path.join(outDir, 'beta-2.png')])
     await page.keyboard.press('Escape')
     await page.getByRole('dialog').waitFor({ state: 'detached' })
+    if (corpus('tracemonkey.pdf') !== null) {
+      await fileCard(page, 'tracemonkey.pdf').getByRole('button', { name: 'Page 1 of tracemonkey.pdf' }).click()
+      await page.getByRole('dialog', { name: 'tracemonkey.pdf · page 1' }).waitFor()
+      await screenshot(page, '07b-preview-real-pdf')
+      await page.keyboard.press('Escape')
+      await page.getByRole('dialog').waitFor({ state: 'detached' })
+    }
     await page.getByRole('button', { name: 'Open output folder' }).click()
     await expect.poll(() => harness.platform.recorded.openedPaths.at(-1)).toBe(outDir)
     expect(await seriousAxeViolations(page)).toEqual([])
