@@ -2,8 +2,9 @@
  * Headless CLI: `npm run convert -- <pdf or folder>... [options]` (issue 2 §6).
  *
  * Same pipeline as the app: every file becomes a {@link ConversionRequest} on a
- * {@link ConversionQueue} whose engine comes from {@link createEngine} (only `pdfco` today; a
- * local engine plugs in there, and a future `--resume` only changes how requests are built).
+ * {@link ConversionQueue} whose engine comes from {@link createEngine}: PDF.co (issue 2) or the
+ * offline local engine (issue 4 §2). Without `--engine`, PDF.co is used when PDFCO_API_KEY is set,
+ * else the local engine; the first status line says which and why.
  * Live status goes to stdout: a redrawn block on a TTY, line logs otherwise, or with `--json` one
  * JSON object per line (every event, then a summary). Exit code 0 only if every file succeeded.
  */
@@ -13,6 +14,9 @@ import { parseArgs } from 'node:util'
 import { ConversionQueue } from './conversion/queue.ts'
 import { createPdfCoEngine } from './conversion/pdfco-engine.ts'
 import type { ConversionEngine, ConversionEvent, ConversionRequest, EngineKind } from './conversion/types.ts'
+import { AppError } from './errors.ts'
+import { createLocalEngine, type LocalRenderOptions } from './local/local-engine.ts'
+import { MAX_DPI, MAX_SCALE_TO_PX, MIN_DPI, MIN_SCALE_TO_PX, resolveLocalOptions, type ColorMode } from './local/options.ts'
 import { DEFAULT_BASE_URL } from './pdfco/client.ts'
 import { redact } from './pdfco/redact.ts'
 import { isOutputFormat, OUTPUT_FORMATS, type OutputFormat } from './shared/formats.ts'
@@ -21,7 +25,7 @@ import type { ErrorDto } from './shared/error-codes.ts'
 /** Exit codes of the CLI. */
 export const EXIT = { ok: 0, someFailed: 1, usage: 2, interrupted: 130 } as const
 
-const HELP = `Convert PDF pages to images through PDF.co.
+const HELP = `Convert PDF pages to images, offline (local engine) or through PDF.co.
 
 Usage: npm run convert -- <pdf or folder>... [options]
        npx tsx electron/cli.ts <pdf or folder>... [options]
@@ -34,7 +38,9 @@ Arguments:
 Options:
   --pages RANGE        pages to convert, 1-based: "1,3-5,8-", "2-last", "last"; whitespace
                        allowed; default: every page. Checked against each file's page count.
-  --format FMT         png (default), jpg, webp or tiff. TIFF gives one multi-page file per PDF.
+  --format FMT         png (default), jpg, webp or tiff. With PDF.co, TIFF gives one multi-page
+                       file per PDF; the local engine writes one TIFF per page unless
+                       --multi-page-tiff.
   --out DIR            output folder, created if missing. Default: the current directory.
                        Files are named <pdf name>-<page>.<ext>, the page zero-padded to the
                        width of the page count (tracemonkey-02.png).
@@ -48,11 +54,22 @@ Options:
   --parallel-jobs N    PDF.co jobs at once per PDF (default 3).
   --job-timeout SEC    give up on a PDF.co job still working after SEC seconds (default 1800).
   --recursive          also take PDFs from sub-folders of folder arguments.
-  --engine NAME        conversion engine: pdfco (default; the only one so far).
+  --engine NAME        local: render on this computer (pdf.js), offline, no key needed;
+                       pdfco: convert through the PDF.co Web API (needs PDFCO_API_KEY).
+                       Default: pdfco when PDFCO_API_KEY is set, else local.
   -h, --help           show this help.
 
+Local engine only (an error with --engine pdfco; PDF.co renders at its own resolution):
+  --dpi N              resolution, ${MIN_DPI}-${MAX_DPI} dots per inch (default 150).
+  --scale-to N         instead of --dpi: fit each page's long side to N pixels (${MIN_SCALE_TO_PX}-${MAX_SCALE_TO_PX}).
+  --quality N          JPG and WebP quality, 1-100 (default 90).
+  --color MODE         color (default), gray (greyscale) or bw (black and white).
+  --transparent        transparent background instead of white (png and webp only).
+  --multi-page-tiff    with --format tiff: one multi-page file per PDF (name.tif).
+  --workers N          render threads (default 2, at most the number of CPUs).
+
 Environment:
-  PDFCO_API_KEY        your PDF.co API key (required). Never printed.
+  PDFCO_API_KEY        your PDF.co API key (needed for --engine pdfco). Never printed.
   PDFCO_BASE_URL       API base URL (default ${DEFAULT_BASE_URL}); point it at the emulator,
                        e.g. http://127.0.0.1:8787/v1 after \`npm run emulator -- --port 8787\`.
 
@@ -65,7 +82,7 @@ Output:
 Exit codes:
   0  every file converted
   1  at least one file failed (the others were still converted)
-  2  usage error: bad option, no input, PDFCO_API_KEY missing
+  2  usage error: bad option, no input, PDFCO_API_KEY missing for --engine pdfco
   130 interrupted (Ctrl-C)
 `
 
@@ -84,8 +101,17 @@ export interface CliOptions {
   readonly jobTimeoutMs: number
   readonly recursive: boolean
   readonly engine: EngineKind
+  /** Why this engine: given with --engine, or chosen by the PDFCO_API_KEY default. */
+  readonly engineChoice: 'flag' | 'key-set' | 'no-key'
+  /** Local render options (only set with the local engine). */
+  readonly local: LocalRenderOptions
+  /** Local render threads. */
+  readonly workers: number | undefined
   readonly help: boolean
 }
+
+/** Options that only the local engine understands (an error with --engine pdfco). */
+const LOCAL_ONLY_OPTIONS = ['dpi', 'scale-to', 'quality', 'color', 'transparent', 'multi-page-tiff', 'workers'] as const
 
 /** A usage problem: printed with a hint, exit code 2. */
 export class UsageError extends Error {
@@ -96,9 +122,10 @@ export class UsageError extends Error {
 }
 
 /**
- * Parses argv (without `node script`). @throws UsageError.
+ * Parses argv (without `node script`); `env` decides the default engine (PDFCO_API_KEY set →
+ * pdfco, else local). @throws UsageError for any bad or misplaced option.
  */
-export function parseCliArgs(argv: readonly string[], cwd: string): CliOptions {
+export function parseCliArgs(argv: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}): CliOptions {
   let parsed
   try {
     parsed = parseArgs({
@@ -117,7 +144,14 @@ export function parseCliArgs(argv: readonly string[], cwd: string): CliOptions {
         'parallel-jobs': { type: 'string', default: '3' },
         'job-timeout': { type: 'string', default: '1800' },
         recursive: { type: 'boolean', default: false },
-        engine: { type: 'string', default: 'pdfco' },
+        engine: { type: 'string' },
+        dpi: { type: 'string' },
+        'scale-to': { type: 'string' },
+        quality: { type: 'string' },
+        color: { type: 'string' },
+        transparent: { type: 'boolean' },
+        'multi-page-tiff': { type: 'boolean' },
+        workers: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     })
@@ -127,8 +161,45 @@ export function parseCliArgs(argv: readonly string[], cwd: string): CliOptions {
   const v = parsed.values
   const format = (v.format ?? 'png').toLowerCase().replace(/^jpeg$/, 'jpg').replace(/^tif$/, 'tiff')
   if (!isOutputFormat(format)) throw new UsageError(`--format must be one of ${OUTPUT_FORMATS.join(', ')} (got "${v.format}")`)
-  const engine = v.engine ?? 'pdfco'
-  if (engine !== 'pdfco' && engine !== 'local') throw new UsageError(`--engine must be pdfco (got "${engine}")`)
+  const hasKey = (env['PDFCO_API_KEY'] ?? '').trim() !== ''
+  const engine = v.engine === undefined ? (hasKey ? 'pdfco' : 'local') : v.engine.toLowerCase()
+  if (engine !== 'pdfco' && engine !== 'local') throw new UsageError(`--engine must be local or pdfco (got "${v.engine}")`)
+  const engineChoice = v.engine !== undefined ? 'flag' : hasKey ? 'key-set' : 'no-key'
+  const given = LOCAL_ONLY_OPTIONS.filter((name) => v[name] !== undefined)
+  if (engine === 'pdfco' && given.length > 0) {
+    const list = given.map((n) => `--${n}`).join(', ')
+    throw new UsageError(
+      `${list} ${given.length === 1 ? 'applies' : 'apply'} to the local engine only; PDF.co renders at its own resolution. ` +
+        (engineChoice === 'key-set' ? 'PDF.co was chosen because PDFCO_API_KEY is set: add --engine local.' : 'Use --engine local.'),
+    )
+  }
+  if (v.dpi !== undefined && v['scale-to'] !== undefined) throw new UsageError('give either --dpi or --scale-to, not both')
+  const color = v.color?.toLowerCase().replace(/^(grey|greyscale|grayscale)$/, 'gray').replace(/^colou?r$/, 'color')
+  if (color !== undefined && color !== 'color' && color !== 'gray' && color !== 'bw') {
+    throw new UsageError(`--color must be color, gray or bw (got "${v.color}")`)
+  }
+  const local: LocalRenderOptions = {
+    ...(v.dpi === undefined ? {} : { dpi: numberIn('--dpi', v.dpi, MIN_DPI, MAX_DPI, false) }),
+    ...(v['scale-to'] === undefined ? {} : { scaleToPx: numberIn('--scale-to', v['scale-to'], MIN_SCALE_TO_PX, MAX_SCALE_TO_PX, true) }),
+    ...(v.quality === undefined ? {} : { quality: numberIn('--quality', v.quality, 1, 100, true) }),
+    ...(color === undefined ? {} : { color: color satisfies ColorMode }),
+    ...(v.transparent === true ? { background: 'transparent' as const } : {}),
+    ...(v['multi-page-tiff'] === true ? { multiPageTiff: true } : {}),
+  }
+  if (local.background === 'transparent' && format !== 'png' && format !== 'webp') {
+    throw new UsageError(`--transparent needs --format png or webp (${format} is always on white)`)
+  }
+  if (local.multiPageTiff === true && format !== 'tiff') throw new UsageError('--multi-page-tiff needs --format tiff')
+  if (local.quality !== undefined && format !== 'jpg' && format !== 'webp') {
+    throw new UsageError(`--quality applies to jpg and webp only (got --format ${format})`)
+  }
+  if (engine === 'local') {
+    try {
+      resolveLocalOptions(format, undefined, local)
+    } catch (err) {
+      throw new UsageError(err instanceof AppError ? err.message : String(err))
+    }
+  }
   return {
     inputs: parsed.positionals,
     pages: v.pages,
@@ -143,8 +214,32 @@ export function parseCliArgs(argv: readonly string[], cwd: string): CliOptions {
     jobTimeoutMs: positiveInt('--job-timeout', v['job-timeout']) * 1000,
     recursive: v.recursive ?? false,
     engine,
+    engineChoice,
+    local,
+    workers: v.workers === undefined ? undefined : positiveInt('--workers', v.workers),
     help: v.help ?? false,
   }
+}
+
+function numberIn(name: string, value: string, min: number, max: number, isInteger: boolean): number {
+  const n = Number(value.trim())
+  if (value.trim() === '' || !Number.isFinite(n) || (isInteger && !Number.isInteger(n)) || n < min || n > max) {
+    throw new UsageError(`${name} must be a ${isInteger ? 'whole ' : ''}number from ${min} to ${max} (got "${value}")`)
+  }
+  return n
+}
+
+/** One line naming the engine of a run and why it was chosen (printed first, and in the summary). */
+export function describeEngineChoice(options: Pick<CliOptions, 'engine' | 'engineChoice' | 'local'>): string {
+  const what = options.engine === 'local' ? 'local engine (offline, on this computer)' : 'PDF.co'
+  const why =
+    options.engineChoice === 'flag' ? '--engine' : options.engineChoice === 'key-set' ? 'PDFCO_API_KEY is set' : 'PDFCO_API_KEY is not set'
+  let resolution = ''
+  if (options.engine === 'local') {
+    resolution =
+      options.local.scaleToPx !== undefined ? `, long side ${options.local.scaleToPx} px` : `, ${options.local.dpi ?? 150} dpi`
+  }
+  return `Engine: ${what}${resolution} (${why})`
 }
 
 function positiveInt(name: string, value: string | undefined): number {
@@ -179,7 +274,12 @@ export function createEngine(kind: EngineKind, options: CliOptions, env: NodeJS.
       })
     }
     case 'local':
-      throw new UsageError('--engine local is not available yet; use --engine pdfco')
+      return createLocalEngine({
+        defaults: options.local,
+        ...(options.workers === undefined ? {} : { workers: options.workers }),
+        // The CLI ends when the queue is idle; idle workers need not linger.
+        idleTimeoutMs: 0,
+      })
   }
 }
 
@@ -286,17 +386,17 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv, io
   let engine: ConversionEngine
   let inputs: InputFile[]
   try {
-    options = parseCliArgs(argv, cwd)
+    options = parseCliArgs(argv, cwd, env)
     if (options.help) {
       io.stdout.write(HELP)
       return EXIT.ok
     }
     if (options.inputs.length === 0) throw new UsageError('no input: give one or more PDF files or folders')
-    engine = createEngine(options.engine, options, env)
     const collected = await collectInputs(options.inputs, cwd, options.recursive)
     for (const w of collected.warnings) io.stderr.write(`warning: ${w}\n`)
     inputs = collected.files
     if (inputs.length === 0) throw new UsageError('no PDF files to convert')
+    engine = createEngine(options.engine, options, env)
   } catch (err) {
     if (err instanceof UsageError) {
       io.stderr.write(`error: ${redact(err.message)}\nRun with --help for usage.\n`)
@@ -358,6 +458,8 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv, io
   await queue.whenIdle()
   printer.stop()
   process.off('SIGINT', onSigint)
+  // The local engine owns worker threads; PDF.co's engine holds nothing to close.
+  await (engine as { close?: () => Promise<void> }).close?.().catch(() => undefined)
 
   const all = [...views.values()]
   const ok = all.filter((v) => v.state === 'done').length
@@ -420,6 +522,7 @@ function createPrinter(options: CliOptions, io: CliIo, views: Map<string, FileVi
         out.write(
           `${JSON.stringify({
             type: 'summary',
+            engine: options.engine,
             ok,
             failed: all.length - ok,
             elapsedMs,
@@ -455,6 +558,7 @@ function createPrinter(options: CliOptions, io: CliIo, views: Map<string, FileVi
     }
     return {
       start() {
+        out.write(`${describeEngineChoice(options)}\n`)
         draw()
         timer = setInterval(draw, 200)
       },
@@ -464,24 +568,26 @@ function createPrinter(options: CliOptions, io: CliIo, views: Map<string, FileVi
       },
       onEvent() {},
       summary(all, elapsedMs) {
-        writeSummary(out, all, elapsedMs, options.outDir)
+        writeSummary(out, all, elapsedMs, options)
       },
     }
   }
   return {
-    start() {},
+    start() {
+      out.write(`${describeEngineChoice(options)}\n`)
+    },
     stop() {},
     onEvent(view, _id, event) {
-      const line = lineFor(view, event)
+      const line = lineFor(view, event, options.engine)
       if (line !== null) out.write(`[${view.file.label}] ${line}\n`)
     },
     summary(all, elapsedMs) {
-      writeSummary(out, all, elapsedMs, options.outDir)
+      writeSummary(out, all, elapsedMs, options)
     },
   }
 }
 
-function lineFor(view: FileView, event: ConversionEvent): string | null {
+function lineFor(view: FileView, event: ConversionEvent, engine: EngineKind): string | null {
   const t = Date.now()
   switch (event.type) {
     case 'stage':
@@ -516,18 +622,19 @@ function lineFor(view: FileView, event: ConversionEvent): string | null {
     case 'page-written':
       if (event.pagesDone !== event.pagesTotal && t - view.lastLineMs < 1000) return null
       view.lastLineMs = t
-      return `downloading ${event.pagesDone}/${event.pagesTotal}`
+      return `${engine === 'local' ? 'rendered' : 'downloading'} ${event.pagesDone}/${event.pagesTotal}`
     case 'warning':
-      return `warning: ${event.message}`
+      return `warning: ${event.page === undefined ? '' : `page ${event.page}: `}${event.message}`
     case 'failed':
       return event.error.code === 'cancelled' ? null : `failed: ${event.error.message} [${event.error.code}]`
   }
 }
 
-function writeSummary(out: NodeJS.WritableStream, all: readonly FileView[], elapsedMs: number, outDir: string): void {
+function writeSummary(out: NodeJS.WritableStream, all: readonly FileView[], elapsedMs: number, options: CliOptions): void {
   const ok = all.filter((v) => v.state === 'done').length
   const failed = all.length - ok
-  let s = `\nSummary: ${ok} converted, ${failed} failed, in ${seconds(elapsedMs)} → ${outDir}\n`
+  const engine = options.engine === 'local' ? 'the local engine' : 'PDF.co'
+  let s = `\nSummary: ${ok} converted, ${failed} failed, in ${seconds(elapsedMs)} with ${engine} → ${options.outDir}\n`
   for (const v of all) {
     if (v.state === 'done') s += `  ✓ ${v.file.label}: ${v.outputs.length} file${v.outputs.length === 1 ? '' : 's'}\n`
     else if (v.state === 'cancelled' || v.error?.code === 'cancelled') s += `  - ${v.file.label}: cancelled (${v.outputs.length} page files kept)\n`

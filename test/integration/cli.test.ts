@@ -10,7 +10,7 @@ import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { collectInputs } from '../../electron/cli.ts'
+import { collectInputs, parseCliArgs, UsageError } from '../../electron/cli.ts'
 import { makeDamagedPdf, makeNotPdf, makePagesPdf } from '../helpers/make-pdf.ts'
 import { startEmulator, type Emulator } from '../pdfco-emulator/server.ts'
 
@@ -61,13 +61,13 @@ describe('CLI', () => {
   it('--help documents every option and exits 0', async () => {
     const r = await cli(['--help'])
     expect(r.code).toBe(0)
-    for (const word of ['--pages', '--format', '--out', '--password', '--overwrite', '--json', '--concurrency', '--chunk-size', 'PDFCO_API_KEY', 'PDFCO_BASE_URL', 'Exit codes']) {
+    for (const word of ['--pages', '--format', '--out', '--password', '--overwrite', '--json', '--concurrency', '--chunk-size', '--engine', '--dpi', '--scale-to', '--quality', '--color', '--transparent', '--multi-page-tiff', 'Local engine only', 'PDFCO_API_KEY', 'PDFCO_BASE_URL', 'Exit codes']) {
       expect(r.stdout).toContain(word)
     }
   })
 
-  it('usage errors exit 2: missing key, bad format, no input', async () => {
-    const noKey = await cli([pdf2], { PDFCO_API_KEY: '' })
+  it('usage errors exit 2: missing key for --engine pdfco, bad format, no input', async () => {
+    const noKey = await cli([pdf2, '--engine', 'pdfco'], { PDFCO_API_KEY: '' })
     expect(noKey.code).toBe(2)
     expect(noKey.stderr).toMatch(/PDFCO_API_KEY is not set/)
     const badFormat = await cli([pdf2, '--format', 'gif'])
@@ -143,5 +143,67 @@ describe('CLI', () => {
     expect(r.code).toBe(1)
     expect(r.stdout).toMatch(/pdfco\/unauthorized/)
     expect(r.stdout + r.stderr).not.toContain(secret)
+  })
+
+  it('without a key the local engine is the default: says so, writes pages at --dpi', async () => {
+    const before = emu.requests.length
+    const out = path.join(dir, 'out-local-default')
+    const r = await cli([pdf14, '--pages', '2-3', '--dpi', '100', '--out', out], { PDFCO_API_KEY: '' })
+    expect(r.stderr).not.toMatch(/error/i)
+    expect(r.code).toBe(0)
+    expect(r.stdout).toMatch(/^Engine: local engine \(offline, on this computer\), 100 dpi \(PDFCO_API_KEY is not set\)$/m)
+    expect(r.stdout).toMatch(/Summary: 1 converted, 0 failed, in [\d.]+ s with the local engine/)
+    expect((await readdir(out)).sort()).toEqual(['name-02.png', 'name-03.png'])
+    // Letter (612 x 792 pt) at 100 dpi: 850 x 1100 px.
+    const meta = await sharp(path.join(out, 'name-03.png')).metadata()
+    expect([meta.width, meta.height]).toEqual([850, 1100])
+    expect(emu.requests.length).toBe(before) // PDF.co never called
+  })
+
+  it('--engine local with a key set: jpg, --scale-to, --color gray, --quality; --json summary names the engine', async () => {
+    const before = emu.requests.length
+    const out = path.join(dir, 'out-local-jpg')
+    const r = await cli([pdf2, '--engine', 'local', '--format', 'jpg', '--scale-to', '400', '--color', 'gray', '--quality', '70', '--json', '--out', out])
+    expect(r.code).toBe(0)
+    const summary = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { type: string; engine: string; ok: number }
+    expect(summary).toMatchObject({ type: 'summary', engine: 'local', ok: 1 })
+    expect((await readdir(out)).sort()).toEqual(['two-1.jpg', 'two-2.jpg'])
+    const meta = await sharp(path.join(out, 'two-1.jpg')).metadata()
+    expect([meta.format, meta.height, meta.channels]).toEqual(['jpeg', 400, 1])
+    expect(emu.requests.length).toBe(before) // PDF.co never called
+  })
+
+  it('local-only options with PDF.co, bad values and bad combinations are usage errors (exit 2)', async () => {
+    const withKey = await cli([pdf2, '--dpi', '200'])
+    expect(withKey.code).toBe(2)
+    expect(withKey.stderr).toMatch(/--dpi applies to the local engine only.*PDFCO_API_KEY is set: add --engine local/)
+    const env = { PDFCO_API_KEY: 'k' }
+    const bad = (args: string[]): string => {
+      try {
+        parseCliArgs([pdf2, ...args], dir, env)
+      } catch (err) {
+        expect(err).toBeInstanceOf(UsageError)
+        return (err as Error).message
+      }
+      throw new Error(`no usage error for ${args.join(' ')}`)
+    }
+    expect(bad(['--engine', 'pdfco', '--color', 'gray', '--transparent'])).toMatch(/--color, --transparent apply to the local engine only/)
+    expect(bad(['--engine', 'gpu'])).toMatch(/--engine must be local or pdfco/)
+    expect(bad(['--engine', 'local', '--dpi', '700'])).toMatch(/--dpi must be a number from 72 to 600 \(got "700"\)/)
+    expect(bad(['--engine', 'local', '--dpi', 'high'])).toMatch(/--dpi must be a number/)
+    expect(bad(['--engine', 'local', '--dpi', '100', '--scale-to', '800'])).toMatch(/either --dpi or --scale-to/)
+    expect(bad(['--engine', 'local', '--scale-to', '10.5'])).toMatch(/--scale-to must be a whole number/)
+    expect(bad(['--engine', 'local', '--quality', '0', '--format', 'jpg'])).toMatch(/--quality must be a whole number from 1 to 100/)
+    expect(bad(['--engine', 'local', '--quality', '80'])).toMatch(/--quality applies to jpg and webp only/)
+    expect(bad(['--engine', 'local', '--color', 'purple'])).toMatch(/--color must be color, gray or bw/)
+    expect(bad(['--engine', 'local', '--transparent', '--format', 'jpg'])).toMatch(/--transparent needs --format png or webp/)
+    expect(bad(['--engine', 'local', '--multi-page-tiff'])).toMatch(/--multi-page-tiff needs --format tiff/)
+    // Defaults: key set → pdfco; no key → local; local options pass through.
+    expect(parseCliArgs([pdf2], dir, env)).toMatchObject({ engine: 'pdfco', engineChoice: 'key-set' })
+    expect(parseCliArgs([pdf2, '--color', 'grey', '--transparent'], dir, {})).toMatchObject({
+      engine: 'local',
+      engineChoice: 'no-key',
+      local: { color: 'gray', background: 'transparent' },
+    })
   })
 })
