@@ -39,6 +39,8 @@ import { multiPageFileName, outputFileName, sourceStem } from '../files/output-n
 import { createPdfCoClient, type JobCheckResult, type PdfCoClient, type PresignedUpload } from '../pdfco/client.ts'
 import { DEFAULT_JOB_DEADLINE_MS, pollJob, type PollSchedule } from '../pdfco/jobs.ts'
 import { inspectPdf } from '../render/inspect.ts'
+import type { ConversionCheckpoint, FileProgress, JobProgress } from '../journal/progress.ts'
+import { findKeptPages, isJobReusable, LINK_SAFETY_MARGIN_MS, parseValidTill, sha256File, UPLOAD_REUSE_MS } from '../journal/resume.ts'
 import type { ErrorCode } from '../shared/error-codes.ts'
 import { FORMAT_EXTENSION } from '../shared/formats.ts'
 import { toPdfCoPages } from '../shared/page-range.ts'
@@ -190,16 +192,81 @@ export function createPdfCoEngine(options: PdfCoEngineOptions): ConversionEngine
         throw writeError(err, request.outputDir)
       })
 
-      stage('uploading')
       const stem = sourceStem(request.sourcePath)
-      const presigned = await uploadOnce(request.sourcePath, `${stem}.pdf`, signal, addCredits, (bytesSent, bytesTotal) =>
-        emit({ type: 'upload-progress', bytesSent, bytesTotal }),
-      )
-
-      stage('converting')
       const format = request.format
       const isTiff = format === 'tiff'
-      const chunks = isTiff ? [pages] : chunkPages(pages, chunkSize)
+      const finalNameFor = (page: number): string =>
+        isTiff ? multiPageFileName(request.sourcePath, pages, info.pageCount, format) : outputFileName(request.sourcePath, page, info.pageCount, format)
+
+      // ---- Journal: what an earlier run left (see electron/journal/progress.ts) ----------------
+      const checkpoint = convertOptions.checkpoint
+      let progress: FileProgress | null = null
+      const update = (change: (p: FileProgress) => FileProgress): Promise<void> => {
+        if (checkpoint === undefined || progress === null) return Promise.resolve()
+        progress = change(progress)
+        return checkpoint.save(progress)
+      }
+      const recordJob = (job: JobProgress): Promise<void> =>
+        update((p) => ({ ...p, jobs: [...p.jobs.filter((j) => j.jobId !== job.jobId), job] }))
+      const keptFiles = new Map<number, WrittenFile>()
+      let reusableJobs: JobProgress[] = []
+      if (checkpoint !== undefined) {
+        const resumed = await resumeFrom(checkpoint.previous, request.sourcePath, format, pages, info.pageCount, emit)
+        progress = resumed.progress
+        const kept = await findKeptPages(request.outputDir, progress.written, new Set(isTiff ? [pages[0] ?? 1] : pages))
+        if (isTiff && kept.size > 0 && !kept.has(pages[0] ?? 1)) kept.clear()
+        for (const k of kept.values()) {
+          keptFiles.set(k.page, isTiff ? { page: k.page, path: k.path, sizeBytes: k.sizeBytes, pageCount: pages.length } : { page: k.page, path: k.path, sizeBytes: k.sizeBytes })
+        }
+        const t = now()
+        reusableJobs = progress.jobs.filter((j) => isJobReusable(j, t, jobDeadlineMs) && (!isTiff || samePages(j.pages, pages)))
+        progress = {
+          ...progress,
+          written: [...kept.values()].map((k) => ({ page: k.page, name: path.basename(k.path), sizeBytes: k.sizeBytes, sha256: k.sha256, state: 'written' as const })),
+          jobs: reusableJobs,
+        }
+        await checkpoint.save(progress)
+      }
+
+      // ---- Work units: pages still to convert, grouped by the job that will deliver them --------
+      const remaining = isTiff ? (keptFiles.size > 0 ? [] : pages) : pages.filter((p) => !keptFiles.has(p))
+      const units: WorkUnit[] = []
+      if (isTiff) {
+        if (remaining.length > 0) units.push({ pages: remaining, reuse: reusableJobs[reusableJobs.length - 1] })
+      } else {
+        const unclaimed = new Set(remaining)
+        for (const job of [...reusableJobs].reverse()) {
+          const mine = job.pages.filter((p) => unclaimed.has(p))
+          if (mine.length === 0) continue
+          for (const p of mine) unclaimed.delete(p)
+          units.push({ pages: mine, reuse: job })
+        }
+        for (const chunk of chunkPages(remaining.filter((p) => unclaimed.has(p)), chunkSize)) units.push({ pages: chunk, reuse: undefined })
+        units.sort((a, b) => (a.pages[0] ?? 0) - (b.pages[0] ?? 0))
+      }
+
+      // ---- Upload: once, lazily; a recorded upload younger than UPLOAD_REUSE_MS is used again ---
+      let upload: Promise<string> | null = null
+      let uploadWasReused = false
+      const ensureUpload = (): Promise<string> => {
+        upload ??= (async () => {
+          const recorded = progress?.upload
+          if (recorded !== undefined && now() - recorded.uploadedAtMs < UPLOAD_REUSE_MS) {
+            uploadWasReused = true
+            return recorded.url
+          }
+          stage('uploading')
+          const presigned = await uploadOnce(request.sourcePath, `${stem}.pdf`, signal, addCredits, (bytesSent, bytesTotal) =>
+            emit({ type: 'upload-progress', bytesSent, bytesTotal }),
+          )
+          await update((p) => ({ ...p, upload: { url: presigned.url, uploadedAtMs: now() } }))
+          return presigned.url
+        })()
+        return upload
+      }
+      if (units.some((u) => u.reuse === undefined)) await ensureUpload()
+      if (units.length > 0) stage('converting')
+
       const order = isTiff ? [pages[0] ?? 1] : pages
       const files: WrittenFile[] = []
       let pagesDone = 0
@@ -211,12 +278,26 @@ export function createPdfCoEngine(options: PdfCoEngineOptions): ConversionEngine
       const sequencer = new PageSequencer<WrittenFile>({
         order,
         commit: async (page, tempPath) => {
-          const name = isTiff
-            ? multiPageFileName(request.sourcePath, pages, info.pageCount, format)
-            : outputFileName(request.sourcePath, page, info.pageCount, format)
+          const keptFile = keptFiles.get(page)
+          if (keptFile !== undefined) return keptFile
+          const name = finalNameFor(page)
           const { size } = await stat(tempPath)
+          if (checkpoint !== undefined) {
+            // Recorded before the rename: a crash right after it still finds this page (see progress.ts).
+            const sha256 = await sha256File(tempPath)
+            await update((p) => ({
+              ...p,
+              written: [...p.written.filter((w) => w.page !== page), { page, name, sizeBytes: size, sha256, state: 'committing' }],
+            }))
+          }
           const finalPath = await commitTempFile(tempPath, request.outputDir, name, { overwrite: request.overwrite === true })
           temps.delete(tempPath)
+          if (checkpoint !== undefined) {
+            void update((p) => ({
+              ...p,
+              written: p.written.map((w) => (w.page === page ? { ...w, name: path.basename(finalPath), state: 'written' as const } : w)),
+            }))
+          }
           return isTiff ? { page, path: finalPath, sizeBytes: size, pageCount: pages.length } : { page, path: finalPath, sizeBytes: size }
         },
         onCommitted: (file) => {
@@ -226,47 +307,103 @@ export function createPdfCoEngine(options: PdfCoEngineOptions): ConversionEngine
         },
         onFailure: failAll,
       })
+      for (const page of order) if (keptFiles.has(page)) sequencer.add(page, '')
 
       const downloaded = new Set<number>()
       const downloadLimit = pLimit(downloadConcurrency)
       let downloadingAnnounced = false
       const estimator = createJobTimeEstimator()
 
-      const runJob = async (jobPages: readonly number[]): Promise<void> => {
-        const submittedMs = now()
-        const ack = await client.convert(
-          format,
-          {
-            url: presigned.url,
-            pages: toPdfCoPages(jobPages),
-            ...(request.password === undefined || request.password === '' ? {} : { password: request.password }),
-            name: `${stem}.${FORMAT_EXTENSION[format]}`,
-            ...(options.expirationMinutes === undefined ? {} : { expiration: options.expirationMinutes }),
-            async: true,
-          },
-          { signal },
-        )
-        addCredits(ack.credits)
-        const jobId = ack.jobId ?? ''
-        emit({ type: 'job-submitted', jobId, pages: jobPages })
-        const done: JobCheckResult = await pollJob(client, jobId, {
-          signal,
-          deadlineMs: jobDeadlineMs,
-          schedule: options.pollSchedule,
-          expectedDurationMs: () => estimator.expectedMs(jobPages.length),
-          now,
-          onCheck: (result, elapsedMs) => {
-            addCredits(result.credits)
-            emit({ type: 'job-status', jobId, status: result.status, elapsedMs })
-          },
-        })
-        estimator.record(jobPages.length, done.jobDuration ?? now() - submittedMs)
+      const submit = async (jobPages: readonly number[]): Promise<JobProgress> => {
+        for (let attempt = 1; ; attempt++) {
+          const uploadedUrl = await ensureUpload()
+          const submittedAtMs = now()
+          try {
+            const ack = await client.convert(
+              format,
+              {
+                url: uploadedUrl,
+                pages: toPdfCoPages(jobPages),
+                ...(request.password === undefined || request.password === '' ? {} : { password: request.password }),
+                name: `${stem}.${FORMAT_EXTENSION[format]}`,
+                ...(options.expirationMinutes === undefined ? {} : { expiration: options.expirationMinutes }),
+                async: true,
+              },
+              { signal },
+            )
+            addCredits(ack.credits)
+            return { jobId: ack.jobId ?? '', pages: [...jobPages], submittedAtMs, resultUrl: ack.url, state: 'submitted' }
+          } catch (err) {
+            // A recorded upload PDF.co no longer has (deleted early): upload again, once.
+            const gone = err instanceof PdfCoError && err.code === 'pdfco/bad-request' && err.httpStatus === 400
+            if (!(gone && uploadWasReused && attempt === 1)) throw err
+            uploadWasReused = false
+            upload = null
+            await update((p) => ({ ...p, upload: undefined }))
+          }
+        }
+      }
+
+      const runJob = async (jobPages: readonly number[], reuse: JobProgress | undefined): Promise<void> => {
+        let job: JobProgress
+        if (reuse === undefined) {
+          job = await submit(jobPages)
+          await recordJob(job)
+          emit({ type: 'job-submitted', jobId: job.jobId, pages: jobPages })
+        } else {
+          job = reuse
+        }
+        const indexOf = (page: number): number => job.pages.indexOf(page)
+        let tiffLink: string | undefined
+        let links: readonly string[] | undefined
+        const linksStillValid = job.state === 'succeeded' && job.validTillMs !== undefined && job.validTillMs - now() >= LINK_SAFETY_MARGIN_MS
+        if (linksStillValid && isTiff && job.resultUrl !== undefined) tiffLink = job.resultUrl
+        if (linksStillValid && !isTiff && job.pageUrls !== undefined && job.pageUrls.length === job.pages.length) {
+          const urls = job.pageUrls
+          links = jobPages.map((p) => urls[indexOf(p)] ?? '')
+        }
+        if (tiffLink === undefined && links === undefined) {
+          const jobId = job.jobId
+          const done: JobCheckResult = await pollJob(client, jobId, {
+            signal,
+            // A picked-up job keeps its original deadline; its first check asks PDF.co for real
+            // (`force`), since an id PDF.co forgot would otherwise answer `working` forever (§6.2).
+            deadlineMs: reuse === undefined ? jobDeadlineMs : Math.max(1, jobDeadlineMs - (now() - job.submittedAtMs)),
+            schedule: options.pollSchedule,
+            ...(reuse === undefined ? { expectedDurationMs: () => estimator.expectedMs(jobPages.length) } : { expectedDurationMs: 1, forceAfterMs: 0 }),
+            now,
+            onCheck: (result, elapsedMs) => {
+              addCredits(result.credits)
+              emit({ type: 'job-status', jobId, status: result.status, elapsedMs })
+            },
+          })
+          if (reuse === undefined) estimator.record(jobPages.length, done.jobDuration ?? now() - job.submittedAtMs)
+          const validTillMs = parseValidTill(done.raw['outputLinkValidTill']) ?? now() + (options.expirationMinutes ?? 60) * 60_000
+          if (isTiff) {
+            tiffLink = done.url ?? job.resultUrl
+            if (tiffLink === undefined) throw new PdfCoError('pdfco/bad-response', `PDF.co job ${jobId} succeeded without a result link`, { retryable: true })
+            job = { ...job, state: 'succeeded', validTillMs, resultUrl: tiffLink }
+          } else {
+            let all: readonly string[] = done.urls
+            if (all.length === 0) {
+              const listUrl = done.url ?? job.resultUrl
+              if (listUrl === undefined) throw new PdfCoError('pdfco/bad-response', `PDF.co job ${jobId} succeeded without a result link`, { retryable: true })
+              all = await client.fetchResultList(listUrl, { signal })
+            }
+            if (all.length !== job.pages.length) {
+              throw new PdfCoError('pdfco/bad-response', `PDF.co job ${jobId} returned ${all.length} page links for ${job.pages.length} pages`, {
+                retryable: true,
+              })
+            }
+            job = { ...job, state: 'succeeded', validTillMs, pageUrls: [...all] }
+            links = jobPages.map((p) => all[indexOf(p)] ?? '')
+          }
+          await recordJob(job)
+        }
         if (!downloadingAnnounced) {
           downloadingAnnounced = true
           stage('downloading')
         }
-        const finalNameFor = (page: number): string =>
-          isTiff ? multiPageFileName(request.sourcePath, pages, info.pageCount, format) : outputFileName(request.sourcePath, page, info.pageCount, format)
         const fetchTo = async (page: number, link: string): Promise<void> => {
           const temp = path.join(request.outputDir, tempFileName(finalNameFor(page)))
           temps.add(temp)
@@ -282,53 +419,53 @@ export function createPdfCoEngine(options: PdfCoEngineOptions): ConversionEngine
           sequencer.add(page, temp)
         }
         if (isTiff) {
-          const link = done.url ?? ack.url
-          if (link === undefined) throw new PdfCoError('pdfco/bad-response', `PDF.co job ${jobId} succeeded without a result link`, { retryable: true })
+          const link = tiffLink ?? ''
           await downloadLimit(() => fetchTo(jobPages[0] ?? 1, link))
           return
         }
-        let links: readonly string[] = done.urls
-        if (links.length === 0) {
-          const listUrl = done.url ?? ack.url
-          if (listUrl === undefined) throw new PdfCoError('pdfco/bad-response', `PDF.co job ${jobId} succeeded without a result link`, { retryable: true })
-          links = await client.fetchResultList(listUrl, { signal })
-        }
-        if (links.length !== jobPages.length) {
-          throw new PdfCoError('pdfco/bad-response', `PDF.co job ${jobId} returned ${links.length} page links for ${jobPages.length} pages`, {
-            retryable: true,
-          })
-        }
-        const results = await Promise.allSettled(
-          jobPages.map((page, i) => downloadLimit(() => fetchTo(page, links[i] ?? ''))),
-        )
+        const pageLinks = links ?? []
+        const results = await Promise.allSettled(jobPages.map((page, i) => downloadLimit(() => fetchTo(page, pageLinks[i] ?? ''))))
         const rejected = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
         if (rejected !== undefined) throw rejected.reason
       }
 
-      const runChunk = async (chunk: readonly number[]): Promise<void> => {
-        let remaining = chunk
+      const runChunk = async (unit: WorkUnit): Promise<void> => {
+        let remainingPages = unit.pages
+        if (unit.reuse !== undefined) {
+          try {
+            await runJob(remainingPages, unit.reuse)
+            return
+          } catch (err) {
+            if (signal.aborted || err instanceof CancelledError) throw err
+            if (!(err instanceof PdfCoError) || !(CHUNK_RETRY_CODES.has(err.code) || err.code === 'pdfco/timeout')) throw err
+            await recordJob({ ...unit.reuse, state: 'failed' })
+            remainingPages = remainingPages.filter((p) => !downloaded.has(p))
+            if (remainingPages.length === 0) return
+            emit({ type: 'warning', page: remainingPages[0], message: `Converting pages ${formatPages(remainingPages)} again: the interrupted job could not be used (${err.message})` })
+          }
+        }
         for (let attempt = 1; ; attempt++) {
           try {
-            await runJob(remaining)
+            await runJob(remainingPages, undefined)
             return
           } catch (err) {
             if (signal.aborted || err instanceof CancelledError) throw err
             const retry = attempt < chunkAttempts && err instanceof PdfCoError && err.retryable && CHUNK_RETRY_CODES.has(err.code)
             if (!retry) throw err
-            remaining = remaining.filter((p) => !downloaded.has(p))
-            if (remaining.length === 0) return
-            emit({ type: 'warning', page: remaining[0], message: `Retrying pages ${formatPages(remaining)} after: ${err.message}` })
+            remainingPages = remainingPages.filter((p) => !downloaded.has(p))
+            if (remainingPages.length === 0) return
+            emit({ type: 'warning', page: remainingPages[0], message: `Retrying pages ${formatPages(remainingPages)} after: ${err.message}` })
           }
         }
       }
 
       const jobLimit = pLimit(parallelJobs)
       const settled = await Promise.allSettled(
-        chunks.map((chunk) =>
+        units.map((unit) =>
           jobLimit(async () => {
             if (signal.aborted) throw new CancelledError()
             try {
-              await runChunk(chunk)
+              await runChunk(unit)
             } catch (err) {
               failAll(err)
               throw err
@@ -368,6 +505,41 @@ export function createPdfCoEngine(options: PdfCoEngineOptions): ConversionEngine
   }
 
   return { kind: 'pdfco', convert }
+}
+
+/** Pages to convert and, when resuming, the recorded job that may still deliver them. */
+interface WorkUnit {
+  readonly pages: readonly number[]
+  readonly reuse: JobProgress | undefined
+}
+
+/**
+ * The progress to start from: the earlier run's when it is for the same unchanged source and the
+ * same format (TIFF: the same pages too, it is one file), else a fresh one.
+ */
+async function resumeFrom(
+  previous: FileProgress | null,
+  sourcePath: string,
+  format: FileProgress['format'],
+  pages: readonly number[],
+  pageCount: number,
+  emit: (event: ConversionEvent) => void,
+): Promise<{ progress: FileProgress }> {
+  const info = await stat(sourcePath)
+  const source = { sizeBytes: info.size, mtimeMs: info.mtimeMs }
+  const fresh: FileProgress = { source, format, pageCount, pages: [...pages], jobs: [], written: [] }
+  if (previous === null) return { progress: fresh }
+  if (previous.source.sizeBytes !== source.sizeBytes || previous.source.mtimeMs !== source.mtimeMs) {
+    emit({ type: 'warning', message: 'The PDF changed since the interrupted run: converting it again from the start' })
+    return { progress: fresh }
+  }
+  if (previous.format !== format) return { progress: fresh }
+  if (format === 'tiff' && !samePages(previous.pages ?? [], pages)) return { progress: { ...fresh, upload: previous.upload } }
+  return { progress: { ...previous, pageCount, pages: [...pages] } }
+}
+
+function samePages(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((p, i) => p === b[i])
 }
 
 /** Learns ms per page from finished jobs of one conversion, to time the first check of the next. */

@@ -4,6 +4,7 @@
  *
  * Pure types only (no runtime imports), plain data everywhere so events can cross IPC as they are.
  */
+import type { ConversionCheckpoint } from '../journal/progress.ts'
 import type { ErrorDto } from '../shared/error-codes.ts'
 import type { OutputFormat } from '../shared/formats.ts'
 
@@ -85,6 +86,12 @@ export interface ConversionOutcome {
 export interface ConvertOptions {
   readonly signal?: AbortSignal
   readonly onEvent?: (event: ConversionEvent) => void
+  /**
+   * Durable progress record (`electron/journal/`): the engine saves its progress there as it goes
+   * and, when it holds an earlier run's progress, resumes from it (pages on disk kept, PDF.co jobs
+   * with valid links picked up again). Engines that cannot resume ignore it.
+   */
+  readonly checkpoint?: ConversionCheckpoint
 }
 
 /** A conversion engine: converts one PDF. Throws an `AppError` (see electron/errors.ts) on failure. */

@@ -1,0 +1,435 @@
+/**
+ * The job journal: a durable record of every batch of conversions, so that after a crash, a kill
+ * or a quit mid-batch the next start can resume it (issue 5 §1; `docs/reliability.md`).
+ *
+ * Layout under the journal folder (CLI: a per-user state folder, see `defaultJournalDir`; app:
+ * `<userData>/journal`):
+ * ```
+ * <batchId>/batch.json        BatchRecord: who runs it, output folder, options, the files
+ * <batchId>/files/<key>.json  FileRecord: state of one file + its FileProgress (progress.ts)
+ * ```
+ * Every write is atomic and durable (`durable-write.ts`); per-file snapshots are group-committed,
+ * so a fast conversion does not wait on one fsync per event. Folders are 0700, files 0600.
+ *
+ * Liveness: a batch records the pid and a random instance id of the process running it. A batch is
+ * resumable when it did not end cleanly (`running` or `interrupted`) and its process is gone (or it
+ * is this very process but another journal instance, e.g. a restarted service in tests).
+ *
+ * Never written: the API key, PDF passwords (`needsPassword` only says one must be given again).
+ */
+import { randomBytes } from 'node:crypto'
+import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { z } from 'zod'
+import type { ErrorDto } from '../shared/error-codes.ts'
+import { OUTPUT_FORMATS, type OutputFormat } from '../shared/formats.ts'
+import { SnapshotWriter, syncDir, writeFileDurable } from './durable-write.ts'
+import type { ConversionCheckpoint, FileProgress } from './progress.ts'
+
+/** Where a file of a batch stands. */
+export type JournalFileState = 'pending' | 'running' | 'done' | 'failed' | 'cancelled'
+
+/** One file of a batch, as planned. */
+export interface BatchFileEntry {
+  /** Key of the file within the batch (CLI: its position; app: the job id). */
+  readonly key: string
+  /** Absolute path of the source PDF. */
+  readonly sourcePath: string
+  /** 1-based pages to convert, or null for `pageRange` / every page. */
+  readonly pages: readonly number[] | null
+  /** Page-range text (CLI `--pages`), when `pages` is null. */
+  readonly pageRange: string | null
+  /** True when the PDF needs a password (which is never stored: it must be given again). */
+  readonly needsPassword: boolean
+}
+
+/** The batch manifest (`batch.json`). */
+export interface BatchRecord {
+  readonly version: 1
+  readonly batchId: string
+  readonly origin: 'cli' | 'app'
+  readonly createdAtMs: number
+  readonly updatedAtMs: number
+  readonly pid: number
+  readonly instanceId: string
+  /** `running` until it ends; `interrupted` after Ctrl-C / quit; `ended` when every file settled. */
+  readonly state: 'running' | 'interrupted' | 'ended'
+  readonly outputDir: string
+  readonly format: OutputFormat
+  readonly overwrite: boolean
+  readonly engine: 'pdfco' | 'local'
+  readonly files: readonly BatchFileEntry[]
+}
+
+/** One file's record (`files/<key>.json`). */
+export interface FileRecord {
+  readonly key: string
+  readonly state: JournalFileState
+  readonly error: ErrorDto | null
+  readonly progress: FileProgress | null
+  readonly updatedAtMs: number
+}
+
+/** A batch as listed by {@link JournalStore.listResumable}. */
+export interface BatchSummary {
+  readonly record: BatchRecord
+  readonly files: ReadonlyMap<string, FileRecord>
+  /** Files not done yet. */
+  readonly unfinished: number
+  /** Pages on disk / pages selected, over the files whose selection is known. */
+  readonly pagesDone: number
+  readonly pagesTotal: number
+}
+
+/** New batch parameters. */
+export interface NewBatch {
+  readonly origin: 'cli' | 'app'
+  readonly outputDir: string
+  readonly format: OutputFormat
+  readonly overwrite: boolean
+  readonly engine?: 'pdfco' | 'local'
+  readonly files: readonly BatchFileEntry[]
+}
+
+/** A batch being run by this process. */
+export interface BatchJournal {
+  readonly batchId: string
+  /** The manifest as last written. */
+  record(): BatchRecord
+  /** Adds files to the batch (e.g. a retry in the app, or new inputs on `--resume`). */
+  addFiles(files: readonly BatchFileEntry[]): Promise<void>
+  /** The checkpoint of one file: its recorded progress and a durable `save`. */
+  checkpoint(key: string): ConversionCheckpoint
+  /** The file's last record (state, error, progress), or undefined. */
+  fileRecord(key: string): FileRecord | undefined
+  /** Records a file's state; resolves when durable. */
+  setFileState(key: string, state: JournalFileState, error?: ErrorDto | null): Promise<void>
+  /**
+   * Ends the batch. `ended` with every file done deletes the journal (nothing to resume); otherwise
+   * the manifest keeps the state so a later run can resume the rest.
+   */
+  end(state: 'ended' | 'interrupted'): Promise<void>
+  /** Deletes the batch's journal. */
+  discard(): Promise<void>
+  /** Waits for queued writes. */
+  flush(): Promise<void>
+}
+
+/** The journal folder. */
+export interface JournalStore {
+  readonly dir: string
+  createBatch(batch: NewBatch): Promise<BatchJournal>
+  /**
+   * Batches that did not end cleanly and whose process is gone, newest first; with `outputDir`,
+   * only those writing there. Also batches that `ended` with failures when `includeEnded`.
+   */
+  listResumable(filter?: { readonly outputDir?: string; readonly origin?: 'cli' | 'app'; readonly includeEnded?: boolean }): Promise<BatchSummary[]>
+  /** Takes over a batch found by {@link listResumable} (this process now runs it). */
+  resumeBatch(batchId: string): Promise<BatchJournal>
+  /** Deletes a batch's journal. */
+  discard(batchId: string): Promise<void>
+  /** Deletes batches last touched more than `maxAgeMs` ago (default 7 days). */
+  prune(maxAgeMs?: number): Promise<number>
+}
+
+/** Options of {@link openJournalStore}. */
+export interface JournalStoreOptions {
+  readonly dir: string
+  /** Called once per failing write (e.g. the state folder is full); the conversion goes on. */
+  readonly onError?: (err: unknown) => void
+  readonly now?: () => number
+  /** Replaceable liveness check (tests); default `process.kill(pid, 0)`. */
+  readonly isProcessAlive?: (pid: number) => boolean
+}
+
+/** Days after which abandoned batches are pruned. */
+export const JOURNAL_MAX_AGE_MS = 7 * 24 * 60 * 60_000
+
+const fingerprintSchema = z.object({ sizeBytes: z.number(), mtimeMs: z.number() })
+const jobSchema = z.object({
+  jobId: z.string(),
+  pages: z.array(z.number().int().positive()),
+  submittedAtMs: z.number(),
+  resultUrl: z.string().optional(),
+  state: z.enum(['submitted', 'succeeded', 'failed']),
+  pageUrls: z.array(z.string()).optional(),
+  validTillMs: z.number().optional(),
+})
+const pageSchema = z.object({
+  page: z.number().int().positive(),
+  name: z.string().min(1),
+  sizeBytes: z.number().int().nonnegative(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/u),
+  state: z.enum(['committing', 'written']),
+})
+const progressSchema = z.object({
+  source: fingerprintSchema,
+  format: z.enum(OUTPUT_FORMATS),
+  pageCount: z.number().int().nonnegative().optional(),
+  pages: z.array(z.number().int().positive()).optional(),
+  upload: z.object({ url: z.string(), uploadedAtMs: z.number() }).optional(),
+  jobs: z.array(jobSchema),
+  written: z.array(pageSchema),
+})
+const errorSchema = z.object({ code: z.string(), message: z.string(), retryable: z.boolean() })
+const fileRecordSchema = z.object({
+  key: z.string(),
+  state: z.enum(['pending', 'running', 'done', 'failed', 'cancelled']),
+  error: errorSchema.nullable(),
+  progress: progressSchema.nullable().catch(null),
+  updatedAtMs: z.number(),
+})
+const batchSchema = z.object({
+  version: z.literal(1),
+  batchId: z.string(),
+  origin: z.enum(['cli', 'app']),
+  createdAtMs: z.number(),
+  updatedAtMs: z.number(),
+  pid: z.number().int(),
+  instanceId: z.string(),
+  state: z.enum(['running', 'interrupted', 'ended']),
+  outputDir: z.string(),
+  format: z.enum(OUTPUT_FORMATS),
+  overwrite: z.boolean(),
+  engine: z.enum(['pdfco', 'local']),
+  files: z.array(
+    z.object({
+      key: z.string(),
+      sourcePath: z.string(),
+      pages: z.array(z.number().int().positive()).nullable(),
+      pageRange: z.string().nullable(),
+      needsPassword: z.boolean(),
+    }),
+  ),
+})
+
+const BATCH_ID = /^[0-9a-z]{8,12}-[0-9a-f]{8}$/u
+const FILE_KEY = /^[0-9A-Za-z_-]{1,64}$/u
+
+/**
+ * The default journal folder of the CLI: `$PDF_TO_IMAGE_STATE_DIR`, else the per-user state folder
+ * (`$XDG_STATE_HOME` or `~/.local/state` on Linux, `~/Library/Application Support` on macOS,
+ * `%LOCALAPPDATA%` on Windows) + `pdf-to-image/journal`.
+ */
+export function defaultJournalDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, home = os.homedir()): string {
+  const override = env['PDF_TO_IMAGE_STATE_DIR']
+  if (override !== undefined && override !== '') return path.resolve(override, 'journal')
+  let base: string
+  if (platform === 'win32') base = env['LOCALAPPDATA'] ?? path.join(home, 'AppData', 'Local')
+  else if (platform === 'darwin') base = path.join(home, 'Library', 'Application Support')
+  else base = env['XDG_STATE_HOME'] !== undefined && env['XDG_STATE_HOME'] !== '' ? env['XDG_STATE_HOME'] : path.join(home, '.local', 'state')
+  return path.join(base, 'pdf-to-image', 'journal')
+}
+
+/** Opens (creating) a journal folder. */
+export async function openJournalStore(options: JournalStoreOptions): Promise<JournalStore> {
+  const dir = path.resolve(options.dir)
+  const now = options.now ?? Date.now
+  const instanceId = randomBytes(8).toString('hex')
+  const isAlive = options.isProcessAlive ?? defaultIsProcessAlive
+  let reported = false
+  const onError = (err: unknown): void => {
+    if (reported) return
+    reported = true
+    options.onError?.(err)
+  }
+  await mkdir(dir, { recursive: true, mode: 0o700 })
+
+  const batchDir = (id: string): string => {
+    if (!BATCH_ID.test(id)) throw new Error(`Not a batch id: ${id.slice(0, 40)}`)
+    return path.join(dir, id)
+  }
+
+  async function readBatch(id: string): Promise<{ record: BatchRecord; files: Map<string, FileRecord> } | null> {
+    let record: BatchRecord
+    try {
+      const parsed = batchSchema.safeParse(JSON.parse(await readFile(path.join(batchDir(id), 'batch.json'), 'utf8')))
+      if (!parsed.success) return null
+      record = parsed.data
+    } catch {
+      return null
+    }
+    const files = new Map<string, FileRecord>()
+    for (const entry of record.files) {
+      if (!FILE_KEY.test(entry.key)) continue
+      try {
+        const parsed = fileRecordSchema.safeParse(JSON.parse(await readFile(path.join(batchDir(id), 'files', `${entry.key}.json`), 'utf8')))
+        if (parsed.success) files.set(entry.key, parsed.data as FileRecord)
+      } catch {
+        // Not started yet, or a damaged record: the file starts from scratch.
+      }
+    }
+    return { record, files }
+  }
+
+  function isLive(record: BatchRecord): boolean {
+    if (record.pid === process.pid) return record.instanceId === instanceId
+    return isAlive(record.pid)
+  }
+
+  function makeBatchJournal(initial: BatchRecord, known: Map<string, FileRecord>): BatchJournal {
+    let record = initial
+    const root = batchDir(record.batchId)
+    const filesDir = path.join(root, 'files')
+    const manifest = new SnapshotWriter(path.join(root, 'batch.json'), onError)
+    const writers = new Map<string, SnapshotWriter>()
+    const current = new Map<string, FileRecord>(known)
+    let discarded = false
+
+    const writeManifest = (patch: Partial<BatchRecord>): Promise<void> => {
+      record = { ...record, ...patch, updatedAtMs: now() }
+      if (discarded) return Promise.resolve()
+      return manifest.save(JSON.stringify(record, null, 1))
+    }
+    const writerFor = (key: string): SnapshotWriter => {
+      if (!FILE_KEY.test(key)) throw new Error(`Not a journal file key: ${key.slice(0, 40)}`)
+      let w = writers.get(key)
+      if (w === undefined) {
+        w = new SnapshotWriter(path.join(filesDir, `${key}.json`), onError)
+        writers.set(key, w)
+      }
+      return w
+    }
+    const writeFile = (key: string, patch: Partial<FileRecord>): Promise<void> => {
+      const before = current.get(key) ?? { key, state: 'pending' as const, error: null, progress: null, updatedAtMs: now() }
+      const next: FileRecord = { ...before, ...patch, key, updatedAtMs: now() }
+      current.set(key, next)
+      if (discarded) return Promise.resolve()
+      return writerFor(key).save(JSON.stringify(next))
+    }
+    const flush = async (): Promise<void> => {
+      await Promise.all([manifest.flush(), ...[...writers.values()].map((w) => w.flush())])
+    }
+
+    return {
+      batchId: record.batchId,
+      record: () => record,
+      async addFiles(files) {
+        const have = new Set(record.files.map((f) => f.key))
+        const added = files.filter((f) => !have.has(f.key))
+        if (added.length === 0) return
+        await writeManifest({ files: [...record.files, ...added] })
+      },
+      checkpoint(key) {
+        const previous = current.get(key)?.progress ?? null
+        return {
+          previous,
+          save: (progress) => writeFile(key, { progress }),
+        }
+      },
+      fileRecord: (key) => current.get(key),
+      setFileState: (key, state, error = null) => writeFile(key, { state, error }),
+      async end(state) {
+        await flush()
+        const allDone = record.files.every((f) => current.get(f.key)?.state === 'done')
+        if (state === 'ended' && allDone) {
+          discarded = true
+          await rm(root, { recursive: true, force: true }).catch(onError)
+          return
+        }
+        await writeManifest({ state })
+        await flush()
+      },
+      async discard() {
+        discarded = true
+        await flush()
+        await rm(root, { recursive: true, force: true }).catch(onError)
+      },
+      flush,
+    }
+  }
+
+  async function listIds(): Promise<string[]> {
+    const entries = await readdir(dir, { withFileTypes: true }).catch(() => [])
+    return entries.filter((e) => e.isDirectory() && BATCH_ID.test(e.name)).map((e) => e.name)
+  }
+
+  return {
+    dir,
+    async createBatch(batch) {
+      const t = now()
+      const batchId = `${t.toString(36).padStart(9, '0')}-${randomBytes(4).toString('hex')}`
+      const root = batchDir(batchId)
+      await mkdir(path.join(root, 'files'), { recursive: true, mode: 0o700 })
+      await syncDir(dir)
+      const record: BatchRecord = {
+        version: 1,
+        batchId,
+        origin: batch.origin,
+        createdAtMs: t,
+        updatedAtMs: t,
+        pid: process.pid,
+        instanceId,
+        state: 'running',
+        outputDir: path.resolve(batch.outputDir),
+        format: batch.format,
+        overwrite: batch.overwrite,
+        engine: batch.engine ?? 'pdfco',
+        files: [...batch.files],
+      }
+      await writeFileDurable(path.join(root, 'batch.json'), JSON.stringify(record, null, 1))
+      return makeBatchJournal(record, new Map())
+    },
+    async listResumable(filter = {}) {
+      const out: BatchSummary[] = []
+      const wantDir = filter.outputDir === undefined ? undefined : path.resolve(filter.outputDir)
+      for (const id of await listIds()) {
+        const batch = await readBatch(id)
+        if (batch === null) continue
+        const { record, files } = batch
+        if (wantDir !== undefined && record.outputDir !== wantDir) continue
+        if (filter.origin !== undefined && record.origin !== filter.origin) continue
+        if (record.state === 'ended' && filter.includeEnded !== true) continue
+        if (record.state !== 'ended' && isLive(record)) continue
+        const unfinished = record.files.filter((f) => files.get(f.key)?.state !== 'done').length
+        if (unfinished === 0) continue
+        let pagesDone = 0
+        let pagesTotal = 0
+        for (const f of record.files) {
+          const progress = files.get(f.key)?.progress
+          const total = progress?.pages?.length ?? f.pages?.length
+          if (total === undefined) continue
+          pagesTotal += total
+          if (files.get(f.key)?.state === 'done') pagesDone += total
+          else if (progress?.format === 'tiff') pagesDone += 0
+          else pagesDone += new Set(progress?.written.map((w) => w.page) ?? []).size
+        }
+        out.push({ record, files, unfinished, pagesDone, pagesTotal })
+      }
+      return out.sort((a, b) => b.record.createdAtMs - a.record.createdAtMs)
+    },
+    async resumeBatch(batchId) {
+      const batch = await readBatch(batchId)
+      if (batch === null) throw new Error(`No journal for batch ${batchId}`)
+      // Taken over: this process runs it now.
+      const taken: BatchRecord = { ...batch.record, pid: process.pid, instanceId, state: 'running', updatedAtMs: now() }
+      await writeFileDurable(path.join(batchDir(batchId), 'batch.json'), JSON.stringify(taken, null, 1))
+      return makeBatchJournal(taken, batch.files)
+    },
+    async discard(batchId) {
+      await rm(batchDir(batchId), { recursive: true, force: true })
+    },
+    async prune(maxAgeMs = JOURNAL_MAX_AGE_MS) {
+      let removed = 0
+      for (const id of await listIds()) {
+        const info = await stat(path.join(dir, id, 'batch.json')).catch(() => stat(path.join(dir, id)).catch(() => null))
+        if (info === null || now() - info.mtimeMs <= maxAgeMs) continue
+        const batch = await readBatch(id)
+        if (batch !== null && batch.record.state !== 'ended' && isLive(batch.record)) continue
+        await rm(path.join(dir, id), { recursive: true, force: true }).catch(() => undefined)
+        removed++
+      }
+      return removed
+    },
+  }
+}
+
+function defaultIsProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}

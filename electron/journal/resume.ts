@@ -1,0 +1,128 @@
+/**
+ * Helpers to resume from a journal: which recorded pages are really still on disk, whether a
+ * recorded PDF.co link can still be used, and clearing temp files a killed run left behind.
+ *
+ * Pages are trusted only after checking them: the recorded name (or, for a page that was being
+ * committed when the process died, the ` (n)` variant it landed under) must exist with the recorded
+ * size and SHA-256. A page deleted or replaced by the user since is converted again.
+ */
+import { createHash } from 'node:crypto'
+import { createReadStream } from 'node:fs'
+import { readdir, stat } from 'node:fs/promises'
+import path from 'node:path'
+import { isTempFileName, removeQuietly } from '../files/atomic-write.ts'
+import { collisionVariant } from '../files/output-names.ts'
+import type { JobProgress, PageProgress } from './progress.ts'
+
+/** A recorded page found intact on disk. */
+export interface KeptPage {
+  readonly page: number
+  /** Absolute path of the file. */
+  readonly path: string
+  readonly sizeBytes: number
+  readonly sha256: string
+}
+
+/** Hex SHA-256 of a file, streamed. */
+export async function sha256File(filePath: string): Promise<string> {
+  const hash = createHash('sha256')
+  for await (const chunk of createReadStream(filePath)) hash.update(chunk as Buffer)
+  return hash.digest('hex')
+}
+
+/**
+ * The recorded pages of `written` (limited to `pages`) that are intact in `outputDir`, by page.
+ *
+ * Files already claimed by another page are not used twice. Never throws (an unreadable folder
+ * keeps nothing).
+ */
+export async function findKeptPages(outputDir: string, written: readonly PageProgress[], pages: ReadonlySet<number>): Promise<Map<number, KeptPage>> {
+  const kept = new Map<number, KeptPage>()
+  if (written.length === 0) return kept
+  const entries = await readdir(outputDir).catch(() => [] as string[])
+  const names = new Set(entries)
+  const claimed = new Set<string>()
+  // Newest record of a page wins (a page may have been recorded by several runs).
+  const latest = new Map<number, PageProgress>()
+  for (const w of written) if (pages.has(w.page)) latest.set(w.page, w)
+  for (const record of latest.values()) {
+    const candidates = record.state === 'written' ? (names.has(record.name) ? [record.name] : []) : variantsOf(record.name, entries)
+    for (const name of candidates) {
+      if (claimed.has(name)) continue
+      const filePath = path.join(outputDir, name)
+      const info = await stat(filePath).catch(() => null)
+      if (info === null || !info.isFile() || info.size !== record.sizeBytes) continue
+      const digest = await sha256File(filePath).catch(() => '')
+      if (digest !== record.sha256) continue
+      claimed.add(name)
+      kept.set(record.page, { page: record.page, path: filePath, sizeBytes: info.size, sha256: digest })
+      break
+    }
+  }
+  return kept
+}
+
+/** `name` and its ` (n)` collision variants present in `entries`, in n order. */
+function variantsOf(name: string, entries: readonly string[]): string[] {
+  const found: { n: number; name: string }[] = []
+  for (const entry of entries) {
+    if (entry === name) {
+      found.push({ n: 1, name: entry })
+      continue
+    }
+    const m = / \((\d{1,5})\)(\.[^.]*)?$/u.exec(entry)
+    if (m === null) continue
+    const n = Number(m[1])
+    if (n >= 2 && collisionVariant(name, n) === entry) found.push({ n, name: entry })
+  }
+  return found.sort((a, b) => a.n - b.n).map((f) => f.name)
+}
+
+/** Margin kept before a link's expiry: a download must have time to finish. */
+export const LINK_SAFETY_MARGIN_MS = 2 * 60_000
+/** An uploaded PDF lives 1 h at PDF.co (`pdfco-api.md` §1.1, §5.3); reused for at most 50 min. */
+export const UPLOAD_REUSE_MS = 50 * 60_000
+
+/**
+ * Whether a recorded job can be picked up again instead of converting its pages again.
+ *
+ * - `succeeded` with page links (or a TIFF link): while its links are valid for ≥ the margin;
+ * - `submitted`: while younger than the job deadline (it may still be running at PDF.co, or have
+ *   finished with fresh links);
+ * - `failed`: never.
+ */
+export function isJobReusable(job: JobProgress, nowMs: number, jobDeadlineMs: number): boolean {
+  switch (job.state) {
+    case 'failed':
+      return false
+    case 'succeeded':
+      return job.validTillMs !== undefined && job.validTillMs - nowMs >= LINK_SAFETY_MARGIN_MS
+    case 'submitted':
+      return nowMs - job.submittedAtMs < jobDeadlineMs && (job.validTillMs === undefined || job.validTillMs - nowMs >= LINK_SAFETY_MARGIN_MS)
+  }
+}
+
+/**
+ * Removes the temp files (`.<name>.part-xxxxxxxx`, see `files/atomic-write.ts`) that a killed run
+ * left in `outputDir` for outputs whose names start with one of `stems`. Call it only when the run
+ * that made them is known to be gone (a resumed batch). Returns the names removed.
+ */
+export async function sweepStaleTemps(outputDir: string, stems: readonly string[]): Promise<string[]> {
+  const entries = await readdir(outputDir).catch(() => [] as string[])
+  const removed: string[] = []
+  for (const name of entries) {
+    if (!isTempFileName(name)) continue
+    const target = name.slice(1)
+    if (!stems.some((stem) => target.startsWith(`${stem}-`) || target.startsWith(`${stem}.`))) continue
+    await removeQuietly(path.join(outputDir, name))
+    removed.push(name)
+  }
+  return removed
+}
+
+/** `outputLinkValidTill` (ISO-8601 with offset, `pdfco-api.md` §0) as epoch ms, or undefined. */
+export function parseValidTill(value: unknown): number | undefined {
+  if (typeof value !== 'string' || value.trim() === '') return undefined
+  const ms = Date.parse(value.trim())
+  return Number.isFinite(ms) ? ms : undefined
+}
