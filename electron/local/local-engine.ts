@@ -24,11 +24,14 @@
  *
  * Bad files never affect other conversions: each runs on its own workers, a worker that crashes
  * is replaced, and every error is caught per conversion.
+ *
+ * `renderPageImage` renders one page at an exact width on the same workers (page-picker
+ * thumbnails). Workers keep the last PDF open, so repeated work on one file skips re-parsing it.
  */
 import { availableParallelism } from 'node:os'
 import { mkdir, open, readFile, stat, writeFile, type FileHandle } from 'node:fs/promises'
 import path from 'node:path'
-import { AppError, CancelledError, FileError, toErrorDto } from '../errors.ts'
+import { AppError, CancelledError, FileError, InputError, toErrorDto } from '../errors.ts'
 import { PageSequencer } from '../conversion/page-sequencer.ts'
 import { resolveRequestPages } from '../conversion/request-pages.ts'
 import type {
@@ -73,6 +76,30 @@ export interface LocalEngineOptions {
   readonly now?: (() => number) | undefined
 }
 
+/** One page as an image, e.g. a page-picker thumbnail ({@link LocalEngine.renderPageImage}). */
+export interface PageImageRequest {
+  readonly sourcePath: string
+  readonly password?: string | undefined
+  /** 1-based page number. */
+  readonly page: number
+  /** Exact width of the image in pixels (1-4096); the height follows the page. */
+  readonly widthPx: number
+  /** Default 'png'. */
+  readonly format?: 'png' | 'jpg' | 'webp' | undefined
+}
+
+/** An encoded page image. */
+export interface PageImage {
+  readonly data: Buffer
+  readonly widthPx: number
+  readonly heightPx: number
+  /** pdf.js warnings raised while drawing the page. */
+  readonly warnings: readonly string[]
+}
+
+/** Widest page image {@link LocalEngine.renderPageImage} makes. */
+export const MAX_PAGE_IMAGE_WIDTH_PX = 4096
+
 /** The local engine: a {@link ConversionEngine} of kind 'local' that owns worker threads. */
 export interface LocalEngine extends ConversionEngine {
   readonly kind: 'local'
@@ -81,7 +108,16 @@ export interface LocalEngine extends ConversionEngine {
    * See the module comment for events and errors.
    */
   convert(request: ConversionRequest | LocalConversionRequest, options?: ConvertOptions): Promise<ConversionOutcome>
-  /** Terminates the workers; later `convert` calls fail with AppError 'internal'. Idempotent. */
+  /**
+   * Renders one page to an image of an exact width on a render worker, for page-picker
+   * thumbnails (issue 4 §3). The worker keeps the PDF open, so consecutive pages of one file
+   * are cheap. Waits for a free worker like a conversion does (fair with running conversions).
+   *
+   * @throws InputError 'input/invalid' (width), 'input/page-range' (no such page); FileError
+   *   file/* as `convert`; CancelledError when `signal` aborts.
+   */
+  renderPageImage(request: PageImageRequest, signal?: AbortSignal): Promise<PageImage>
+  /** Terminates the workers; later calls fail with AppError 'internal'. Idempotent. */
   close(): Promise<void>
 }
 
@@ -136,54 +172,21 @@ export function createLocalEngine(options: LocalEngineOptions = {}): LocalEngine
       controller.abort()
     }
 
-    /** One worker call that ends early (terminating the worker) on abort or page timeout. */
     const call = <K extends WorkerCallType>(
       lease: WorkerLease,
       type: K,
       payload: WorkerCalls[K]['request'],
-      timeout?: { readonly ms: number; readonly error: () => AppError },
-    ): Promise<WorkerCalls[K]['reply']> =>
-      new Promise((resolve, reject) => {
-        if (signal.aborted) {
-          reject(new CancelledError())
-          return
-        }
-        let settled = false
-        let timer: ReturnType<typeof setTimeout> | undefined
-        const finish = (): boolean => {
-          if (settled) return false
-          settled = true
-          signal.removeEventListener('abort', onAbort)
-          clearTimeout(timer)
-          return true
-        }
-        const stop = (err: AppError): void => {
-          if (!finish()) return
-          leases.delete(lease)
-          void lease.discard()
-          reject(err)
-        }
-        const onAbort = (): void => stop(new CancelledError())
-        signal.addEventListener('abort', onAbort, { once: true })
-        if (timeout !== undefined && timeout.ms > 0) timer = setTimeout(() => stop(timeout.error()), timeout.ms)
-        lease.worker.call(type, payload).then(
-          (value) => {
-            if (finish()) resolve(value)
-          },
-          (err: unknown) => {
-            if (finish()) reject(err)
-          },
-        )
-      })
+      timeout?: CallTimeout,
+    ): Promise<WorkerCalls[K]['reply']> => callWorker(lease, type, payload, signal, () => leases.delete(lease), timeout)
 
     const acquire = async (priority: 'first' | 'extra', until: AbortSignal = signal): Promise<WorkerLease> => {
       const lease = await pool.acquire(priority, until)
       leases.add(lease)
       return lease
     }
+    // The worker keeps the PDF open for the next conversion or page image of the same file.
     const giveBack = async (lease: WorkerLease): Promise<void> => {
       if (!leases.delete(lease)) return
-      if (!lease.worker.isStopped) await lease.worker.call('close', {}).catch(() => undefined)
       lease.release()
     }
 
@@ -370,7 +373,99 @@ export function createLocalEngine(options: LocalEngineOptions = {}): LocalEngine
     }
   }
 
-  return { kind: 'local', convert, close: () => pool.close() }
+  async function renderPageImage(request: PageImageRequest, signal?: AbortSignal): Promise<PageImage> {
+    const { page, widthPx } = request
+    if (!Number.isInteger(widthPx) || widthPx < 1 || widthPx > MAX_PAGE_IMAGE_WIDTH_PX) {
+      throw new InputError('input/invalid', `Image width must be a whole number of pixels from 1 to ${MAX_PAGE_IMAGE_WIDTH_PX} (got ${widthPx})`)
+    }
+    if (!Number.isInteger(page) || page < 1) throw new InputError('input/page-range', `${page} is not a page number: pages are counted from 1`)
+    const lease = await pool.acquire('first', signal)
+    let discarded = false
+    const call = <K extends WorkerCallType>(type: K, payload: WorkerCalls[K]['request']): Promise<WorkerCalls[K]['reply']> =>
+      callWorker(lease, type, payload, signal, () => (discarded = true), {
+        ms: pageTimeoutMs,
+        error: () => new FileError('file/damaged', `Page ${page} was still rendering after ${Math.round(pageTimeoutMs / 1000)} s; stopped`),
+      })
+    try {
+      const opened = await call('open', {
+        sourcePath: request.sourcePath,
+        ...(request.password === undefined || request.password === '' ? {} : { password: request.password }),
+        ...(options.assetsDir === undefined ? {} : { assetsDir: options.assetsDir }),
+      })
+      if (page > opened.pageCount) {
+        throw new InputError('input/page-range', `Page ${page} is past the end: this PDF has ${opened.pageCount} page${opened.pageCount === 1 ? '' : 's'}`)
+      }
+      const { geometries } = await call('measure', { pages: [page] })
+      const geometry = geometries[0]
+      if (geometry === undefined) throw new AppError('internal', `Page ${page} was not measured`)
+      const plan = planPage(geometry, { kind: 'width', widthPx }, limits)
+      const format = request.format ?? 'png'
+      const pixels = plan.widthPx * plan.heightPx
+      await budget.acquire(pixels, signal)
+      try {
+        const result = await call('render', { plan, encode: { format, color: 'color', background: 'white', quality: 80, dpi: plan.dpi } })
+        return { data: Buffer.from(result.data.buffer, result.data.byteOffset, result.data.byteLength), widthPx: plan.widthPx, heightPx: plan.heightPx, warnings: result.warnings }
+      } finally {
+        budget.release(pixels)
+      }
+    } finally {
+      if (!discarded) lease.release()
+    }
+  }
+
+  return { kind: 'local', convert, renderPageImage, close: () => pool.close() }
+}
+
+/** A page-render deadline and the error to fail with. */
+interface CallTimeout {
+  readonly ms: number
+  readonly error: () => AppError
+}
+
+/**
+ * One worker call that ends early on abort (CancelledError) or timeout (the given error): the
+ * worker is then terminated (`lease.discard()`, after `onDiscard`), since it may be stuck.
+ */
+function callWorker<K extends WorkerCallType>(
+  lease: WorkerLease,
+  type: K,
+  payload: WorkerCalls[K]['request'],
+  signal: AbortSignal | undefined,
+  onDiscard: () => void,
+  timeout?: CallTimeout,
+): Promise<WorkerCalls[K]['reply']> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted === true) {
+      reject(new CancelledError())
+      return
+    }
+    let settled = false
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const finish = (): boolean => {
+      if (settled) return false
+      settled = true
+      signal?.removeEventListener('abort', onAbort)
+      clearTimeout(timer)
+      return true
+    }
+    const stop = (err: AppError): void => {
+      if (!finish()) return
+      onDiscard()
+      void lease.discard()
+      reject(err)
+    }
+    const onAbort = (): void => stop(new CancelledError())
+    signal?.addEventListener('abort', onAbort, { once: true })
+    if (timeout !== undefined && timeout.ms > 0) timer = setTimeout(() => stop(timeout.error()), timeout.ms)
+    lease.worker.call(type, payload).then(
+      (value) => {
+        if (finish()) resolve(value)
+      },
+      (err: unknown) => {
+        if (finish()) reject(err)
+      },
+    )
+  })
 }
 
 /** Encoder settings of one page. */

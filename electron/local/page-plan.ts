@@ -12,6 +12,9 @@
  */
 import type { Resolution } from './options.ts'
 
+/** A resolution for planning: the user's (DPI or long side) or an exact width (thumbnails). */
+export type PlanResolution = Resolution | { readonly kind: 'width'; readonly widthPx: number }
+
 /** A page's displayed size in PDF points (1/72 inch) at scale 1. */
 export interface PageGeometry {
   /** 1-based page number. */
@@ -53,7 +56,7 @@ export const MAX_CANVAS_SIDE_PX = 32_767
  * Plans one page (see the module comment): pixel size, viewport scale and effective DPI, lowered
  * to fit `limits` when needed. Never throws.
  */
-export function planPage(geometry: PageGeometry, resolution: Resolution, limits: PixelLimits): PagePlan {
+export function planPage(geometry: PageGeometry, resolution: PlanResolution, limits: PixelLimits): PagePlan {
   const widthPt = Math.max(geometry.widthPt, 1e-6)
   const heightPt = Math.max(geometry.heightPt, 1e-6)
   const wanted = sizeFor(widthPt, heightPt, resolution)
@@ -104,7 +107,11 @@ export function formatDpi(dpi: number): string {
   return Number.isInteger(rounded) ? String(rounded) : rounded.toFixed(1)
 }
 
-function sizeFor(widthPt: number, heightPt: number, resolution: Resolution): { widthPx: number; heightPx: number; pxPerPt: number } {
+function sizeFor(widthPt: number, heightPt: number, resolution: PlanResolution): { widthPx: number; heightPx: number; pxPerPt: number } {
+  if (resolution.kind === 'width') {
+    const pxPerPt = resolution.widthPx / widthPt
+    return { widthPx: resolution.widthPx, heightPx: Math.max(1, Math.round(heightPt * pxPerPt)), pxPerPt }
+  }
   if (resolution.kind === 'dpi') {
     const pxPerPt = resolution.dpi / 72
     return { widthPx: Math.max(1, Math.round(widthPt * pxPerPt)), heightPx: Math.max(1, Math.round(heightPt * pxPerPt)), pxPerPt }

@@ -244,6 +244,19 @@ describe('local engine', () => {
     expect(results.map((r) => r.status)).toEqual(['rejected', 'fulfilled', 'rejected', 'fulfilled'])
   })
 
+  it('renders page images of an exact width for thumbnails', async () => {
+    const first = await engine.renderPageImage({ sourcePath: pdfs['text30'] ?? '', page: 1, widthPx: 160 })
+    expect([first.widthPx, first.heightPx]).toEqual([160, 207])
+    expect(await sharp(first.data).metadata()).toMatchObject({ format: 'png', width: 160, height: 207 })
+    const rotated = await engine.renderPageImage({ sourcePath: pdfs['geometry'] ?? '', page: 2, widthPx: 100, format: 'jpg' })
+    expect(await sharp(rotated.data).metadata()).toMatchObject({ format: 'jpeg', width: 100, height: 200 })
+    await expect(engine.renderPageImage({ sourcePath: pdfs['text3'] ?? '', page: 4, widthPx: 160 })).rejects.toMatchObject({ code: 'input/page-range' })
+    await expect(engine.renderPageImage({ sourcePath: pdfs['text3'] ?? '', page: 1, widthPx: 0 })).rejects.toMatchObject({ code: 'input/invalid' })
+    await expect(engine.renderPageImage({ sourcePath: pdfs['secret'] ?? '', page: 1, widthPx: 160 })).rejects.toMatchObject({
+      code: 'file/password-required',
+    })
+  })
+
   it('cancel stops the work and leaves no partial or temp files; the engine keeps working', async () => {
     const req = request('text30', { local: { dpi: 150 } })
     const controller = new AbortController()

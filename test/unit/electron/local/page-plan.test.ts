@@ -24,6 +24,12 @@ describe('page plans', () => {
     expect([landscape.widthPx, landscape.heightPx]).toEqual([333, 257])
   })
 
+  it('width plans (thumbnails) give the exact width', () => {
+    const plan = planPage(LETTER, { kind: 'width', widthPx: 160 }, LIMITS)
+    expect([plan.widthPx, plan.heightPx]).toEqual([160, 207])
+    expect(plan.dpi).toBeCloseTo((160 / 612) * 72, 9)
+  })
+
   it('lowers the DPI of an oversized page to fit the pixel limit and says so', () => {
     const limits = { maxPagePixels: 1_000_000, maxSidePx: 32_767 }
     const plan = planPage(LETTER, { kind: 'dpi', dpi: 600 }, limits)
