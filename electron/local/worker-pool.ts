@@ -17,8 +17,10 @@
  *
  * Worker entry: see {@link resolveRenderWorkerEntry}.
  */
+import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { pathToFileURL } from 'node:url'
+import path from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import { AppError, CancelledError } from '../errors.ts'
 import {
@@ -49,7 +51,9 @@ export const BUNDLED_WORKER_FILE = 'render-worker.js'
  *   worker thread does not inherit the parent's loader hooks on Node 20;
  * - otherwise (bundled app): `render-worker.js` in the same folder as the bundle. The bundler
  *   must emit `electron/local/render-worker.ts` as a separate entry with that name (in
- *   vite-plugin-electron: a second `main.entry`), with the same externals as main.
+ *   vite-plugin-electron: a second `main.entry`), with the same externals as main. When the app
+ *   is packed in an asar archive and the file was unpacked (electron-builder `asarUnpack`), the
+ *   `app.asar.unpacked` copy is used, so the thread never depends on asar support.
  *
  * The file name is built at run time on purpose, so bundlers leave this `new URL` alone.
  */
@@ -62,7 +66,13 @@ export function resolveRenderWorkerEntry(override?: string | URL): RenderWorkerE
   const here = import.meta.url
   const fromSource = here.endsWith('.ts')
   const name = fromSource ? ['render-worker', 'ts'].join('.') : BUNDLED_WORKER_FILE
-  return { url: new URL(`./${name}`, here), typescript: fromSource }
+  const url = new URL(`./${name}`, here)
+  if (!fromSource && url.protocol === 'file:') {
+    const file = fileURLToPath(url)
+    const unpacked = file.replace(`${path.sep}app.asar${path.sep}`, `${path.sep}app.asar.unpacked${path.sep}`)
+    if (unpacked !== file && existsSync(unpacked)) return { url: pathToFileURL(unpacked), typescript: false }
+  }
+  return { url, typescript: fromSource }
 }
 
 /**
