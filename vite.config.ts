@@ -27,7 +27,32 @@ const isHarness = harnessOutDir !== undefined && harnessOutDir !== ''
 // The dev server needs inline scripts (React refresh preamble), injected styles and its HMR socket.
 const DEV_CSP = "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' pdf-thumb: data:; connect-src 'self' ws:"
 
-export default defineConfig({
+// `vite build --mode cli`: the headless CLI and the local engine's render worker as plain ESM for
+// Node (dist-cli/), so `npm run convert` starts without a TypeScript loader (see
+// electron/cli-launcher.mjs and bench/RESULTS.md: tsx costs seconds and ~350 MB loading pdf.js).
+const cliConfig = {
+  root,
+  publicDir: false as const,
+  logLevel: 'warn' as const,
+  build: {
+    outDir: path.join(root, 'dist-cli'),
+    emptyOutDir: true,
+    target: 'node20',
+    minify: false,
+    reportCompressedSize: false,
+    lib: {
+      entry: {
+        cli: path.join(root, 'electron/cli.ts'),
+        'render-worker': path.join(root, 'electron/local/render-worker.ts'),
+      },
+      formats: ['es' as const],
+      fileName: (_format: string, name: string) => `${name}.js`,
+    },
+    rolldownOptions: { external },
+  },
+}
+
+export default defineConfig(({ mode }) => mode === 'cli' ? cliConfig : {
   root: path.join(root, 'renderer'),
   base: './',
   build: {
@@ -47,7 +72,11 @@ export default defineConfig({
       : [
           electron({
             main: {
-              entry: path.join(root, 'electron/main.ts'),
+              // The local engine's render worker is loaded from next to the bundle (worker-pool.ts).
+              entry: {
+                main: path.join(root, 'electron/main.ts'),
+                'render-worker': path.join(root, 'electron/local/render-worker.ts'),
+              },
               vite: {
                 build: {
                   outDir: path.join(root, 'dist-electron'),

@@ -7,9 +7,11 @@
  * behind the job either.
  * - Without a hint: first check after 1 s (a 10-page chunk can finish in seconds), then each wait
  *   is ×1.25 the previous, capped at 15 s: checks at ≈1, 2.3, 3.8, 5.8, 8.3, 11.4, 15, 20, 26, 34,
- *   43, 54, 69 s, then every 15 s. A job is noticed at most 25 % of its run time late (about 12 %
- *   on average), for about log(T)/log(1.25) + 1 checks: 7 checks (14 credits) for a 10 s job, 14
- *   for a minute; a job stuck for the whole 30 min deadline costs about 128 checks (256 credits).
+ *   43, 54, 69 s, then every 15 s. The next wait is 25 % of the elapsed time plus 1 s, so a job is
+ *   noticed at most 25 % of its run time + 1 s late (measured: a 3 s job is seen at 3.8 s; see
+ *   bench/RESULTS.md), for about log(T)/log(1.25) + 1 checks: 7 checks (14 credits) for a 10 s
+ *   job, 14 for a minute; a job stuck for the whole 30 min deadline costs about 128 checks (256
+ *   credits). Polling faster would cut the lag of short jobs at the price of more credits.
  * - With a hint (`expectedDurationMs`, the engine's estimate from jobs of the same document that
  *   already finished: ms per page × pages; read before every wait, so jobs already running adopt
  *   it as soon as a sibling finishes): wait until the expected end, then poll every 10 % of the

@@ -80,7 +80,8 @@ export interface OpenPdfjsOptions {
   readonly assetsDir?: string
   /**
    * Files larger than this are read on demand in ranges instead of loaded whole, so page counts
-   * of huge PDFs cost little memory. Default 64 MiB.
+   * of huge PDFs cost little memory. Default 8 MiB (above that a whole read costs more memory than
+   * the CLI's 150 MB budget allows; bench/RESULTS.md).
    */
   readonly rangeThresholdBytes?: number
 }
@@ -94,7 +95,7 @@ export interface OpenedPdfjs {
   close(): Promise<void>
 }
 
-const DEFAULT_RANGE_THRESHOLD_BYTES = 64 * 1024 * 1024
+const DEFAULT_RANGE_THRESHOLD_BYTES = 8 * 1024 * 1024
 const RANGE_CHUNK_BYTES = 256 * 1024
 
 /**
