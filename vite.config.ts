@@ -91,7 +91,7 @@ export default defineConfig(({ mode }) => mode === 'cli' ? cliConfig : {
                   outDir: path.join(root, 'dist-electron'),
                   rolldownOptions: {
                     external: ['electron'],
-                    output: { format: 'cjs', entryFileNames: '[name].cjs', inlineDynamicImports: true },
+                    output: { format: 'cjs', entryFileNames: '[name].cjs' },
                   },
                 },
               },
