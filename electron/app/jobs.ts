@@ -16,8 +16,9 @@ import { randomUUID } from 'node:crypto'
 import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
 import { ConversionQueue } from '../conversion/queue.ts'
-import type { ConversionEngine, ConversionEvent, ConversionRequest } from '../conversion/types.ts'
-import { AppError, FileError, InputError, PdfCoError } from '../errors.ts'
+import type { ConversionEngine, ConversionEvent } from '../conversion/types.ts'
+import { FileError, InputError, PdfCoError } from '../errors.ts'
+import type { LocalConversionRequest, LocalRenderOptions } from '../local/options.ts'
 import type { EngineKind, EventChannels, FileId, JobDto, JobId, StartJobsRequest } from '../ipc/contract.ts'
 import type { Logger } from '../log/logger.ts'
 import type { Platform } from '../platform/platform.ts'
@@ -54,6 +55,8 @@ interface Job {
   readonly outputDir: string
   readonly password: string | undefined
   readonly sourcePath: string
+  /** Local engine render options, fixed when the job starts (undefined for PDF.co). */
+  readonly local: LocalRenderOptions | undefined
   /** 1-based pages selected. */
   readonly pages: readonly number[]
   /** Pages written so far over every run. */
@@ -79,6 +82,8 @@ export function createJobManager(deps: {
   readonly createEngine: EngineFactory
   /** Chooses the engine for a request without an explicit one. */
   readonly defaultEngine: () => EngineKind
+  /** Local engine render options for jobs started now (e.g. from the settings); read once per job. */
+  readonly localOptions?: () => LocalRenderOptions
   readonly concurrency: number
   readonly emit: <C extends keyof EventChannels>(channel: C, payload: EventChannels[C]) => void
   readonly logger?: Logger
@@ -249,13 +254,14 @@ export function createJobManager(deps: {
     finishBatchIfIdle()
   })
 
-  const requestFor = (job: Job, pages: readonly number[]): ConversionRequest => ({
+  const requestFor = (job: Job, pages: readonly number[]): LocalConversionRequest => ({
     sourcePath: job.sourcePath,
     outputDir: job.outputDir,
     format: job.format,
     pages,
     overwrite: job.overwrite,
     ...(job.password === undefined ? {} : { password: job.password }),
+    ...(job.local === undefined ? {} : { local: job.local }),
   })
 
   return {
@@ -276,6 +282,7 @@ export function createJobManager(deps: {
       await mkdir(outputDir, { recursive: true }).catch((err: unknown) => {
         throw new FileError('file/write-failed', `Cannot create the output folder ${path.basename(outputDir)}`, { cause: err })
       })
+      const local = kind === 'local' ? deps.localOptions?.() : undefined
       const b = currentBatch()
       const created: Job[] = []
       for (const { file, pages } of planned) {
@@ -301,6 +308,7 @@ export function createJobManager(deps: {
           outputDir,
           password: file.password,
           sourcePath: file.path,
+          local,
           pages,
           writtenPages: new Set(),
           doneBefore: 0,
@@ -372,15 +380,6 @@ export function createJobManager(deps: {
 export function missingKeyError(): PdfCoError {
   return new PdfCoError(
     'pdfco/unauthorized',
-    'No PDF.co API key is set. Enter your key in Settings (get one at https://app.pdf.co), or try the app offline with the PDF.co emulator: run `npm run emulator`, set the base URL it prints and its test key.',
+    'No PDF.co API key is set. Enter your key in Settings (get one at https://app.pdf.co), choose the local engine (offline, no key needed), or try the PDF.co emulator: run `npm run emulator`, set the base URL it prints and its test key.',
   )
 }
-
-/** The error when the offline engine is chosen but not available in this build. */
-export function noLocalEngineError(): AppError {
-  return new AppError(
-    'pdfco/unauthorized',
-    'The offline engine is not available yet. Enter a PDF.co API key in Settings, or use the PDF.co emulator (`npm run emulator`).',
-  )
-}
-

@@ -2,7 +2,8 @@
  * The main-process services, composed: everything behind the IPC contract, in plain Node.
  *
  * `createAppServices` wires the settings store, the log, the file and output registries, the job
- * manager (helper B's queue + PDF.co engine) and the thumbnail service, and exposes them through
+ * manager (helper B's queue + the PDF.co engine or the local engine) and the thumbnail service,
+ * and exposes them through
  * one `dispatch(channel, args)` that validates arguments (zod → `ipc/bad-args`) and always answers
  * a `Result`. Electron's `main.ts` and the browser harness both sit on top of this; the only
  * difference is the {@link Platform} passed in and the thumbnail URL base.
@@ -11,6 +12,7 @@ import { mkdir, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { createPdfCoEngine, type PdfCoEngineOptions } from '../conversion/pdfco-engine.ts'
 import type { ConversionEngine } from '../conversion/types.ts'
+import { createLocalEngine, type LocalEngineOptions } from '../local/local-engine.ts'
 import { AppError, FileError, InputError, toErrorDto } from '../errors.ts'
 import {
   INVOKE_CHANNELS,
@@ -32,7 +34,7 @@ import { openSettingsStore } from '../settings/settings-store.ts'
 import { createThumbnailProtocolHandler } from '../thumbnails/protocol.ts'
 import { createSourcePageRenderer } from '../thumbnails/source-page-renderer.ts'
 import { createThumbnailService, type ThumbnailService } from '../thumbnails/thumbnail-service.ts'
-import { createJobManager, missingKeyError, noLocalEngineError } from './jobs.ts'
+import { createJobManager, missingKeyError } from './jobs.ts'
 
 /** A main → renderer event listener. */
 export type AppEventListener = <C extends EventChannel>(channel: C, payload: EventChannels[C]) => void
@@ -68,6 +70,8 @@ export interface AppServicesOptions {
   readonly env?: NodeJS.ProcessEnv
   /** PDF.co engine overrides (tests: a short poll schedule). */
   readonly pdfcoEngineOptions?: Partial<Omit<PdfCoEngineOptions, 'apiKey' | 'baseUrl' | 'client'>>
+  /** Local engine overrides (workers, worker script of a bundled build, …); render options come from the settings. */
+  readonly localEngineOptions?: Omit<LocalEngineOptions, 'defaults'>
   /** Echo log lines to stderr. Default false. */
   readonly logToStderr?: boolean
 }
@@ -112,13 +116,14 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   }
   syncKey()
 
-  const files = await createFileRegistry({ importsDir: path.join(userDataDir, 'imports'), logger: logger.child('files') })
+  const files = await createFileRegistry({ importsDir: path.join(userDataDir, 'imports'), thumbUrlBase, logger: logger.child('files') })
   const outputs = createOutputRegistry(thumbUrlBase)
+  const renderSourcePage = createSourcePageRenderer((id) => files.get(id))
   const thumbnails = createThumbnailService({
     cacheDir: path.join(userDataDir, 'thumbs'),
     resolveOutput: (id) => outputs.get(id),
     resolveSourceFile: (id) => files.get(id),
-    renderSourcePage: createSourcePageRenderer((id) => files.get(id)),
+    renderSourcePage,
     logger: logger.child('thumbs'),
   })
   const handleThumbnailRequest = createThumbnailProtocolHandler({ base: thumbUrlBase, service: thumbnails, logger: logger.child('thumbs') })
@@ -134,7 +139,9 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     }
   }
 
-  const hasLocalEngine = false
+  // One local engine for the app's life: it owns the render worker threads (started on first
+  // use, ended when idle) and is closed on dispose. Render options travel with each job.
+  const localEngine = createLocalEngine({ ...options.localEngineOptions })
   const createEngine = (kind: EngineKind): ConversionEngine => {
     switch (kind) {
       case 'pdfco': {
@@ -143,13 +150,18 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
         return createPdfCoEngine({ ...options.pdfcoEngineOptions, apiKey, baseUrl: settings.effectiveBaseUrl() })
       }
       case 'local':
-        throw settings.getApiKey() === null ? missingKeyError() : noLocalEngineError()
+        return localEngine
     }
   }
+  /** 'auto': PDF.co when a key is set, else the local engine (issue 4 §2). */
   const defaultEngine = (): EngineKind => {
     const chosen = settings.get().engine
     if (chosen !== 'auto') return chosen
-    return settings.getApiKey() !== null || !hasLocalEngine ? 'pdfco' : 'local'
+    return settings.getApiKey() !== null ? 'pdfco' : 'local'
+  }
+  const localOptions = () => {
+    const s = settings.get()
+    return { dpi: s.localDpi, quality: s.localQuality, color: s.localColor }
   }
 
   const jobs = createJobManager({
@@ -158,6 +170,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     platform,
     createEngine,
     defaultEngine,
+    localOptions,
     concurrency: settings.get().concurrency,
     emit,
     logger: logger.child('jobs'),
@@ -165,6 +178,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
 
   const outputDir = (): string =>
     settings.get().outputDir ?? path.join(platform.dirs.pictures ?? platform.dirs.home, DEFAULT_OUTPUT_FOLDER_NAME)
+  const settingsDto = () => settings.toDto({ hasLocalEngine: true, defaultOutputFolderName: DEFAULT_OUTPUT_FOLDER_NAME })
 
   const existingPath = async (absolutePath: string, what: string): Promise<string> => {
     const info = await stat(absolutePath).catch(() => null)
@@ -216,24 +230,24 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       jobs.cancelAll()
     },
     'jobs:retry': async (jobId) => jobs.retry(jobId),
-    'settings:get': async () => settings.toDto(),
+    'settings:get': async () => settingsDto(),
     'settings:update': async (patch) => {
       await settings.update(patch)
       if (patch.concurrency !== undefined) jobs.setConcurrency(patch.concurrency)
       logger.info('settings updated', { fields: Object.keys(patch) })
-      return settings.toDto()
+      return settingsDto()
     },
     'settings:set-api-key': async (apiKey) => {
       await settings.setApiKey(apiKey)
       syncKey()
       logger.info('API key set', { persisted: platform.secrets.isEncryptionAvailable() })
-      return settings.toDto()
+      return settingsDto()
     },
     'settings:clear-api-key': async () => {
       await settings.clearApiKey()
       syncKey()
       logger.info('API key cleared')
-      return settings.toDto()
+      return settingsDto()
     },
     'settings:check-key': async () => {
       const apiKey = settings.getApiKey()
@@ -280,6 +294,8 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       if (disposed) return
       disposed = true
       await jobs.dispose()
+      await localEngine.close()
+      await renderSourcePage.close()
       await files.dispose()
       listeners.clear()
       logger.info('stopped')

@@ -22,6 +22,11 @@ export type OutputId = string & { readonly __brand: 'OutputId' }
 
 export type EngineKind = 'pdfco' | 'local'
 export type OverwritePolicy = 'keep-both' | 'overwrite'
+/** Colour mode of the local engine: full colour, greyscale, or black and white. */
+export type LocalColorMode = 'color' | 'gray' | 'bw'
+/** Resolution range of the local engine, in dots per inch (issue 4 §1). */
+export const LOCAL_DPI_MIN = 72
+export const LOCAL_DPI_MAX = 600
 
 /** A source PDF the user added. */
 export interface FileDescriptor {
@@ -35,6 +40,12 @@ export interface FileDescriptor {
   readonly needsPassword: boolean
   /** True once a correct password has been given (kept in main, never sent back). */
   readonly isUnlocked: boolean
+  /**
+   * Prefix of this file's page thumbnails (the page picker): append `<page>?w=<width>` (1-based
+   * page, width from THUMB_WIDTHS), e.g. `pdf-thumb://page/<id>/` + `3?w=160`. Built like
+   * `OutputPageDto.thumbUrl` (the harness's origin instead of `pdf-thumb://`); ids, never paths.
+   */
+  readonly pageThumbUrlBase: string
 }
 
 /** Why a path was not added. */
@@ -123,7 +134,17 @@ export interface SettingsDto {
   readonly overwrite: OverwritePolicy
   /** Display name of the chosen output folder (last path segment), or null. */
   readonly outputFolderName: string | null
+  /** Name of the folder used while none is chosen (e.g. `PDF to Image`, inside Pictures). */
+  readonly defaultOutputFolderName: string
+  /** 'auto' = PDF.co when a key is set, else the local engine. */
   readonly engine: EngineKind | 'auto'
+  /** True when the offline local engine is available (always, in this build). */
+  readonly hasLocalEngine: boolean
+  /** Local engine: resolution in DPI (LOCAL_DPI_MIN-LOCAL_DPI_MAX). */
+  readonly localDpi: number
+  /** Local engine: JPG/WebP quality, 1-100. */
+  readonly localQuality: number
+  readonly localColor: LocalColorMode
 }
 
 export interface SettingsPatch {
@@ -132,6 +153,9 @@ export interface SettingsPatch {
   readonly format?: OutputFormat
   readonly overwrite?: OverwritePolicy
   readonly engine?: EngineKind | 'auto'
+  readonly localDpi?: number
+  readonly localQuality?: number
+  readonly localColor?: LocalColorMode
 }
 
 export interface AppInfo {

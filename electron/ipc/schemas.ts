@@ -6,7 +6,7 @@
  * the contract's parameter list, so the two cannot drift apart.
  */
 import { z } from 'zod'
-import type { FileId, InvokeChannel, InvokeChannels, JobId, OutputId } from './contract.ts'
+import { LOCAL_DPI_MAX, LOCAL_DPI_MIN, type FileId, type InvokeChannel, type InvokeChannels, type JobId, type OutputId } from './contract.ts'
 import { OUTPUT_FORMATS } from '../shared/formats.ts'
 
 /** Lowercase UUID, as `crypto.randomUUID()` makes. */
@@ -72,6 +72,9 @@ export const INVOKE_ARG_SCHEMAS: InvokeArgSchemas = {
         format: format.optional(),
         overwrite: overwrite.optional(),
         engine: z.enum(['pdfco', 'local', 'auto']).optional(),
+        localDpi: z.number().int().min(LOCAL_DPI_MIN).max(LOCAL_DPI_MAX).optional(),
+        localQuality: z.number().int().min(1).max(100).optional(),
+        localColor: z.enum(['color', 'gray', 'bw']).optional(),
       })
       .strict(),
   ]),

@@ -69,12 +69,15 @@ type Inspect = (filePath: string, options: { password?: string; maxPages?: numbe
  */
 export async function createFileRegistry(options: {
   readonly importsDir: string
+  /** Base of thumbnail URLs (as the output registry's); each descriptor gets `<base>page/<id>/`. Default 'pdf-thumb://'. */
+  readonly thumbUrlBase?: string
   readonly logger?: Logger
   /** Replaceable for tests; default helper A's `inspectPdf`. */
   readonly inspect?: Inspect
   readonly maxSourceBytes?: number
 }): Promise<FileRegistry> {
   const { importsDir, logger } = options
+  const thumbUrlBase = options.thumbUrlBase ?? 'pdf-thumb://'
   const inspect: Inspect = options.inspect ?? ((p, o) => inspectPdf(p, o))
   const maxBytes = options.maxSourceBytes ?? MAX_SOURCE_BYTES
   await rm(importsDir, { recursive: true, force: true }).catch(() => undefined)
@@ -94,6 +97,7 @@ export async function createFileRegistry(options: {
     sizeBytes: file.sizeBytes,
     needsPassword: file.needsPassword,
     isUnlocked: file.password !== undefined,
+    pageThumbUrlBase: `${thumbUrlBase}page/${file.id}/`,
   })
 
   const hashOf = async (file: RegisteredFile): Promise<string> => {

@@ -14,7 +14,7 @@ import { randomBytes } from 'node:crypto'
 import path from 'node:path'
 import { z } from 'zod'
 import { InputError } from '../errors.ts'
-import type { EngineKind, OverwritePolicy, SettingsDto, SettingsPatch } from '../ipc/contract.ts'
+import { LOCAL_DPI_MAX, LOCAL_DPI_MIN, type EngineKind, type OverwritePolicy, type SettingsDto, type SettingsPatch } from '../ipc/contract.ts'
 import { OUTPUT_FORMATS, type OutputFormat } from '../shared/formats.ts'
 import type { Logger } from '../log/logger.ts'
 import type { SecretStorage } from '../platform/platform.ts'
@@ -25,6 +25,9 @@ export const DEFAULT_PDFCO_BASE_URL = 'https://api.pdf.co/v1'
 export const CONCURRENCY_MIN = 1
 export const CONCURRENCY_MAX = 8
 export const DEFAULT_CONCURRENCY = 2
+/** Local engine defaults (as `electron/local/options.ts`). */
+export const DEFAULT_LOCAL_DPI = 150
+export const DEFAULT_LOCAL_QUALITY = 90
 
 const persistedSchema = z.object({
   version: z.literal(1).catch(1),
@@ -36,6 +39,9 @@ const persistedSchema = z.object({
   overwrite: z.enum(['keep-both', 'overwrite']).catch('keep-both'),
   outputDir: z.string().nullable().catch(null),
   engine: z.enum(['auto', 'pdfco', 'local']).catch('auto'),
+  localDpi: z.number().int().min(LOCAL_DPI_MIN).max(LOCAL_DPI_MAX).catch(DEFAULT_LOCAL_DPI),
+  localQuality: z.number().int().min(1).max(100).catch(DEFAULT_LOCAL_QUALITY),
+  localColor: z.enum(['color', 'gray', 'bw']).catch('color'),
 })
 
 /** The settings file's shape. */
@@ -50,6 +56,9 @@ const DEFAULTS: PersistedSettings = {
   overwrite: 'keep-both',
   outputDir: null,
   engine: 'auto',
+  localDpi: DEFAULT_LOCAL_DPI,
+  localQuality: DEFAULT_LOCAL_QUALITY,
+  localColor: 'color',
 }
 
 /** Settings in memory (the key decrypted, never sent out). */
@@ -62,15 +71,22 @@ export interface SettingsStore {
   get(): Readonly<Omit<PersistedSettings, 'apiKeyEncrypted'>>
   /** Base URL to use: the saved one, else env `PDFCO_BASE_URL`, else {@link DEFAULT_PDFCO_BASE_URL}. */
   effectiveBaseUrl(): string
-  /** What the renderer may see. */
-  toDto(): SettingsDto
-  /** @throws InputError 'input/invalid' for a bad base URL or concurrency. */
+  /** What the renderer may see; `context` adds what the services know (engines, default folder). */
+  toDto(context: SettingsDtoContext): SettingsDto
+  /** @throws InputError 'input/invalid' for a bad base URL, concurrency or local render option. */
   update(patch: SettingsPatch): Promise<void>
   /** @throws InputError 'input/invalid' for an empty or malformed key. */
   setApiKey(apiKey: string): Promise<void>
   clearApiKey(): Promise<void>
   /** Remembers the output folder (absolute path). */
   setOutputDir(absolutePath: string): Promise<void>
+}
+
+/** Facts of the SettingsDto that the settings file does not hold. */
+export interface SettingsDtoContext {
+  readonly hasLocalEngine: boolean
+  /** Name of the output folder used while none is chosen. */
+  readonly defaultOutputFolderName: string
 }
 
 /**
@@ -151,7 +167,7 @@ export async function openSettingsStore(options: {
       return rest
     },
     effectiveBaseUrl: () => state.baseUrl ?? envBaseUrl() ?? DEFAULT_PDFCO_BASE_URL,
-    toDto() {
+    toDto(context) {
       return {
         hasApiKey: apiKey !== null,
         apiKeyMasked: maskApiKey(apiKey),
@@ -161,7 +177,12 @@ export async function openSettingsStore(options: {
         format: state.format,
         overwrite: state.overwrite,
         outputFolderName: state.outputDir === null ? null : path.basename(state.outputDir) || state.outputDir,
+        defaultOutputFolderName: context.defaultOutputFolderName,
         engine: state.engine,
+        hasLocalEngine: context.hasLocalEngine,
+        localDpi: state.localDpi,
+        localQuality: state.localQuality,
+        localColor: state.localColor,
       }
     },
     async update(patch) {
@@ -176,6 +197,19 @@ export async function openSettingsStore(options: {
       if (patch.format !== undefined) next.format = patch.format satisfies OutputFormat
       if (patch.overwrite !== undefined) next.overwrite = patch.overwrite satisfies OverwritePolicy
       if (patch.engine !== undefined) next.engine = patch.engine satisfies EngineKind | 'auto'
+      if (patch.localDpi !== undefined) {
+        if (!Number.isInteger(patch.localDpi) || patch.localDpi < LOCAL_DPI_MIN || patch.localDpi > LOCAL_DPI_MAX) {
+          throw new InputError('input/invalid', `The resolution must be a whole number from ${LOCAL_DPI_MIN} to ${LOCAL_DPI_MAX} DPI`)
+        }
+        next.localDpi = patch.localDpi
+      }
+      if (patch.localQuality !== undefined) {
+        if (!Number.isInteger(patch.localQuality) || patch.localQuality < 1 || patch.localQuality > 100) {
+          throw new InputError('input/invalid', 'The quality must be a whole number from 1 to 100')
+        }
+        next.localQuality = patch.localQuality
+      }
+      if (patch.localColor !== undefined) next.localColor = patch.localColor
       state = next
       await persist()
     },

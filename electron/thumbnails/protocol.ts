@@ -8,12 +8,14 @@
  * Ids are lowercase UUIDs (standard schemes lowercase the host). Anything else is a 404 (unknown
  * route, malformed or unknown id, `..`, `%2e%2e`, absolute paths, extra segments); a width outside
  * THUMB_WIDTHS, a missing or repeated `w`, or a malformed page number is a 400. Only GET and HEAD.
+ * The request's `signal` is passed on: a request the browser drops before its work started is
+ * taken out of the queue (answered 499, which nobody reads).
  * See Electron `api/protocol.md` (its example does not block `../`; this handler never builds a
  * path from the URL) and Signal's `attachment_channel.main.ts`.
  */
 import { THUMB_WIDTHS, type ThumbWidth } from '../ipc/contract.ts'
 import type { Logger } from '../log/logger.ts'
-import { ThumbnailBadRequestError, ThumbnailNotFoundError, type ThumbnailService } from './thumbnail-service.ts'
+import { TaskAbortedError, ThumbnailBadRequestError, ThumbnailNotFoundError, type ThumbnailService } from './thumbnail-service.ts'
 
 /** Lowercase RFC 4122 UUID (what `crypto.randomUUID()` makes). */
 export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/u
@@ -79,11 +81,12 @@ export function createThumbnailProtocolHandler(options: {
         case 'error':
           return plain(route.status, route.status === 404 ? 'Not found' : 'Bad request')
         case 'output':
-          return png(await options.service.outputThumbnail(route.outputId, route.widthPx), request.method)
+          return png(await options.service.outputThumbnail(route.outputId, route.widthPx, request.signal), request.method)
         case 'page':
-          return png(await options.service.pageThumbnail(route.fileId, route.page, route.widthPx), request.method)
+          return png(await options.service.pageThumbnail(route.fileId, route.page, route.widthPx, request.signal), request.method)
       }
     } catch (err) {
+      if (err instanceof TaskAbortedError) return plain(499, 'Client closed request')
       if (err instanceof ThumbnailNotFoundError) return plain(404, 'Not found')
       if (err instanceof ThumbnailBadRequestError) return plain(400, 'Bad request')
       options.logger?.error('thumbnail request failed', { error: err })

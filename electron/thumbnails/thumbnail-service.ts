@@ -7,15 +7,21 @@
  * Source-page thumbnails: rendered by helper A's rasterizer (pdf.js) at the DPI that gives the
  * width, memory cache only (file ids live for one session).
  *
+ * Work runs newest request first ({@link LifoLimiter}) so the cells in view after a fast scroll
+ * come first, and a request whose `signal` aborts (the browser dropped the `<img>`) leaves the
+ * queue; identical requests share one task, which is dropped only when every requester left.
+ *
  * Only paths held by the registries are ever read; callers pass ids, never paths.
  */
 import { createHash } from 'node:crypto'
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import pLimit from 'p-limit'
 import sharp from 'sharp'
 import type { ThumbWidth } from '../ipc/contract.ts'
 import type { Logger } from '../log/logger.ts'
+import { LifoLimiter, TaskAbortedError } from './lifo-limiter.ts'
+
+export { TaskAbortedError } from './lifo-limiter.ts'
 
 /** A thumbnail request for something that does not exist (→ 404). */
 export class ThumbnailNotFoundError extends Error {
@@ -56,73 +62,128 @@ export interface ThumbnailService {
   /**
    * PNG thumbnail of an output image.
    *
-   * @throws ThumbnailNotFoundError for an unknown id or a vanished image.
+   * @param signal the request's; when it aborts before the work started, the work is dropped.
+   * @throws ThumbnailNotFoundError for an unknown id or a vanished image; TaskAbortedError when
+   *   `signal` aborted first.
    */
-  outputThumbnail(outputId: string, widthPx: ThumbWidth): Promise<Buffer>
+  outputThumbnail(outputId: string, widthPx: ThumbWidth, signal?: AbortSignal): Promise<Buffer>
   /**
    * PNG thumbnail of a source page (1-based).
    *
-   * @throws ThumbnailNotFoundError (unknown file, no renderer, needs a password), ThumbnailBadRequestError (page out of range).
+   * @param signal as for {@link ThumbnailService.outputThumbnail}.
+   * @throws ThumbnailNotFoundError (unknown file, no renderer, needs a password), ThumbnailBadRequestError
+   *   (page out of range), TaskAbortedError.
    */
-  pageThumbnail(fileId: string, page: number, widthPx: ThumbWidth): Promise<Buffer>
-  /** Stats for tests and benchmarks. */
-  readonly stats: { memoryHits: number; diskHits: number; rendered: number }
+  pageThumbnail(fileId: string, page: number, widthPx: ThumbWidth, signal?: AbortSignal): Promise<Buffer>
+  /** Stats for tests and benchmarks: cache hits, images made, and queued requests dropped on abort. */
+  readonly stats: { memoryHits: number; diskHits: number; rendered: number; dropped: number }
+}
+
+interface Inflight {
+  readonly promise: Promise<Buffer>
+  readonly controller: AbortController
+  /** Requesters still waiting; Infinity once one without a signal joined (it never leaves). */
+  waiters: number
 }
 
 /**
- * Creates a thumbnail service (sharp work limited to 2 at a time, identical requests shared).
+ * Creates a thumbnail service (sharp work 2 at a time, page renders 1 at a time, both newest
+ * first; identical requests shared).
  */
 export function createThumbnailService(options: ThumbnailServiceOptions): ThumbnailService {
   const memory = new LruBytes(options.maxMemoryBytes ?? 64 * 1024 * 1024)
-  const inflight = new Map<string, Promise<Buffer>>()
-  const limit = pLimit(2)
-  const renderLimit = pLimit(1)
-  const stats = { memoryHits: 0, diskHits: 0, rendered: 0 }
+  const inflight = new Map<string, Inflight>()
+  const limit = new LifoLimiter(2)
+  const renderLimit = new LifoLimiter(1)
+  const stats = { memoryHits: 0, diskHits: 0, rendered: 0, dropped: 0 }
   let cacheDirReady: Promise<unknown> | undefined
 
-  const shared = (key: string, make: () => Promise<Buffer>): Promise<Buffer> => {
+  /** The cached result, or joins/starts the one task for `key`; `make` gets the task's signal. */
+  const shared = (key: string, make: (signal: AbortSignal) => Promise<Buffer>, signal?: AbortSignal): Promise<Buffer> => {
     const hit = memory.get(key)
     if (hit !== undefined) {
       stats.memoryHits++
       return Promise.resolve(hit)
     }
-    const running = inflight.get(key)
-    if (running !== undefined) return running
-    const promise = make()
-      .then((buf) => {
+    if (signal?.aborted) return Promise.reject(new TaskAbortedError())
+    let entry = inflight.get(key)
+    if (entry === undefined) {
+      const controller = new AbortController()
+      const promise = make(controller.signal).then((buf) => {
         memory.set(key, buf)
         return buf
       })
-      .finally(() => inflight.delete(key))
-    inflight.set(key, promise)
-    return promise
+      const created: Inflight = { promise, controller, waiters: 0 }
+      entry = created
+      inflight.set(key, created)
+      const forget = (): void => {
+        if (inflight.get(key) === created) inflight.delete(key)
+      }
+      promise.then(forget, (err: unknown) => {
+        forget()
+        if (err instanceof TaskAbortedError) stats.dropped++
+      })
+    }
+    if (signal === undefined) {
+      entry.waiters = Infinity
+      return entry.promise
+    }
+    entry.waiters++
+    const joined = entry
+    return new Promise<Buffer>((resolve, reject) => {
+      const onAbort = (): void => {
+        joined.waiters--
+        if (joined.waiters <= 0) {
+          // Nobody wants it any more: a queued task leaves the queue; later requests start afresh.
+          if (inflight.get(key) === joined) inflight.delete(key)
+          joined.controller.abort()
+        }
+        reject(new TaskAbortedError())
+      }
+      signal.addEventListener('abort', onAbort, { once: true })
+      joined.promise.then(
+        (buf) => {
+          signal.removeEventListener('abort', onAbort)
+          resolve(buf)
+        },
+        (err: unknown) => {
+          signal.removeEventListener('abort', onAbort)
+          reject(err)
+        },
+      )
+    })
   }
 
   return {
     stats,
-    async outputThumbnail(outputId, widthPx) {
+    async outputThumbnail(outputId, widthPx, signal) {
       const output = options.resolveOutput(outputId)
       if (output === undefined) throw new ThumbnailNotFoundError('unknown output')
       const info = await stat(output.path).catch(() => null)
       if (info === null || !info.isFile()) throw new ThumbnailNotFoundError('output image is gone')
       const signature = createHash('sha1').update(`${output.path}\0${info.size}\0${info.mtimeMs}`).digest('hex').slice(0, 12)
       const key = `output/${outputId}/${widthPx}/${signature}`
-      return shared(key, async () => {
+      return shared(key, async (taskSignal) => {
         const diskPath = path.join(options.cacheDir, `${outputId}-${widthPx}-${signature}.png`)
         const cached = await readFile(diskPath).catch(() => null)
         if (cached !== null) {
           stats.diskHits++
           return cached
         }
-        const png = await limit(() =>
-          sharp(output.path, { limitInputPixels: 268_402_689, failOn: 'none' })
-            .resize({ width: widthPx, withoutEnlargement: true })
-            .png({ compressionLevel: 6 })
-            .toBuffer(),
-        ).catch((err: unknown) => {
-          options.logger?.warn('thumbnail failed', { outputId, error: err })
-          throw new ThumbnailNotFoundError('image cannot be read')
-        })
+        const png = await limit
+          .run(
+            () =>
+              sharp(output.path, { limitInputPixels: 268_402_689, failOn: 'none' })
+                .resize({ width: widthPx, withoutEnlargement: true })
+                .png({ compressionLevel: 6 })
+                .toBuffer(),
+            taskSignal,
+          )
+          .catch((err: unknown) => {
+            if (err instanceof TaskAbortedError) throw err
+            options.logger?.warn('thumbnail failed', { outputId, error: err })
+            throw new ThumbnailNotFoundError('image cannot be read')
+          })
         stats.rendered++
         cacheDirReady ??= mkdir(options.cacheDir, { recursive: true })
         await cacheDirReady
@@ -134,19 +195,23 @@ export function createThumbnailService(options: ThumbnailServiceOptions): Thumbn
             options.logger?.warn('cannot write thumbnail cache', { error: err })
           })
         return png
-      })
+      }, signal)
     },
-    async pageThumbnail(fileId, page, widthPx) {
+    async pageThumbnail(fileId, page, widthPx, signal) {
       const file = options.resolveSourceFile?.(fileId)
       if (file === undefined || options.renderSourcePage === undefined) throw new ThumbnailNotFoundError('unknown file')
       if (file.pageCount < 1) throw new ThumbnailNotFoundError('page count unknown (password needed)')
       if (page < 1 || page > file.pageCount) throw new ThumbnailBadRequestError('page out of range')
       const render = options.renderSourcePage
-      return shared(`page/${fileId}/${page}/${widthPx}`, async () => {
-        const png = await renderLimit(() => render(fileId, page, widthPx))
-        stats.rendered++
-        return png
-      })
+      return shared(
+        `page/${fileId}/${page}/${widthPx}`,
+        async (taskSignal) => {
+          const png = await renderLimit.run(() => render(fileId, page, widthPx), taskSignal)
+          stats.rendered++
+          return png
+        },
+        signal,
+      )
     },
   }
 }

@@ -19,6 +19,14 @@ import { makeDamagedPdf, makeEncryptedPdf, makeNotPdf, makePagesPdf } from '../h
 
 const INDEX_URL = 'file:///app/dist/index.html'
 const SMALL = { widthPt: 298, heightPt: 420 }
+let shapes = 0
+/**
+ * A page size no other test PDF here has. pdf-lib's output depends only on the pages and the
+ * creation time in whole seconds, so two PDFs with the same pages made in the same second are
+ * byte-identical and the second is refused as a duplicate ('file/exists'). Distinct sizes keep
+ * every file distinct however fast the tests run.
+ */
+const distinct = () => ({ widthPt: 300 + ++shapes, heightPt: 420 })
 let dir: string
 let emulator: Emulator
 let platform: NodePlatform
@@ -73,14 +81,47 @@ describe('services over IPC with the PDF.co emulator', () => {
   let file: FileDescriptor
   const outDir = () => path.join(dir, 'out')
 
-  it('explains how to start when no key is set, and checks a key against the emulator', async () => {
+  it('without a key converts offline with the local engine at the settings DPI and colour', async () => {
     const settings = await value<SettingsDto>('settings:get')
-    expect(settings).toMatchObject({ hasApiKey: false, baseUrl: emulator.baseUrl, canEncryptKey: true })
-    const a = await makePagesPdf(dir, 'three.pdf', 3, SMALL)
+    expect(settings).toMatchObject({
+      hasApiKey: false,
+      engine: 'auto',
+      hasLocalEngine: true,
+      defaultOutputFolderName: 'PDF to Image',
+      outputFolderName: null,
+      localDpi: 150,
+      localQuality: 90,
+      localColor: 'color',
+    })
+    expect(await value<SettingsDto>('settings:update', { localDpi: 100, localColor: 'gray' })).toMatchObject({ localDpi: 100, localColor: 'gray' })
+    expect(await call('settings:update', { localDpi: 50 })).toMatchObject({ ok: false, error: { code: 'ipc/bad-args' } })
+    const pdf = await makePagesPdf(dir, 'offline.pdf', 2, SMALL)
+    const added = (await value<AddFilesResult>('files:register-dropped', [pdf])).added[0]!
+    expect(added.pageThumbUrlBase).toBe(`pdf-thumb://page/${added.id}/`)
+    const pageThumb = await services.handleThumbnailRequest(new Request(`${added.pageThumbUrlBase}2?w=160`))
+    expect(pageThumb.status).toBe(200)
+    expect((await sharp(Buffer.from(await pageThumb.arrayBuffer())).metadata()).width).toBe(160)
+
+    const [job] = await value<JobDto[]>('jobs:start', { items: [{ fileId: added.id, pageRange: '2' }], format: 'png', overwrite: 'keep-both' })
+    expect(job).toMatchObject({ engine: 'local', stage: 'queued', pagesTotal: 1 })
+    await waitFor(() => batchEnds()[0], 'local batch end')
+    expect(batchEnds()[0]).toEqual({ done: 1, failed: 0, cancelled: 0 })
+    expect(jobUpdates(job!.id).at(-1)).toMatchObject({ stage: 'done', engine: 'local', pagesDone: 1, pagesTotal: 1 })
+    // No folder chosen: Pictures/PDF to Image. 298 x 420 pt at 100 dpi = 414 x 583 px, one grey channel.
+    const written = path.join(services.outputDir(), 'offline-2.png')
+    expect(path.basename(path.dirname(written))).toBe('PDF to Image')
+    const meta = await sharp(written).metadata()
+    expect([meta.width, meta.height, meta.channels]).toEqual([414, 583, 1])
+    expect(emulator.requests).toEqual([])
+    await value('settings:update', { localDpi: 150, localColor: 'color' })
+  })
+
+  it('explains how to start when PDF.co is chosen without a key, and checks a key against the emulator', async () => {
+    const a = await makePagesPdf(dir, 'three.pdf', 3, distinct())
     file = (await value<AddFilesResult>('files:register-dropped', [a])).added[0]!
-    const noKey = await call('jobs:start', { items: [{ fileId: file.id, pageRange: '' }], format: 'png', overwrite: 'keep-both' })
+    const noKey = await call('jobs:start', { items: [{ fileId: file.id, pageRange: '' }], format: 'png', overwrite: 'keep-both', engine: 'pdfco' })
     expect(noKey).toMatchObject({ ok: false, error: { code: 'pdfco/unauthorized' } })
-    expect(!noKey.ok && noKey.error.message).toMatch(/API key.*emulator/s)
+    expect(!noKey.ok && noKey.error.message).toMatch(/API key.*local engine.*emulator/s)
 
     await value('settings:set-api-key', 'wrong-key-123')
     expect(await call('settings:check-key')).toMatchObject({ ok: false, error: { code: 'pdfco/unauthorized' } })
@@ -110,14 +151,17 @@ describe('services over IPC with the PDF.co emulator', () => {
     expect(started).toHaveLength(1)
     const job = started[0]!
     expect(job).toMatchObject({ fileId: file.id, stage: 'queued', engine: 'pdfco', pagesTotal: 2 })
-    await waitFor(() => batchEnds()[0], 'batch end')
+    await waitFor(() => batchEnds()[1], 'batch end')
     const stages = [...new Set(jobUpdates(job.id).map((u) => u.stage))]
     expect(stages).toEqual(['queued', 'inspecting', 'uploading', 'converting', 'downloading', 'done'])
     const last = jobUpdates(job.id).at(-1)!
     expect(last).toMatchObject({ stage: 'done', pagesDone: 2, pagesTotal: 2, error: null, uploadPercent: 100 })
-    expect(batchEnds()[0]).toEqual({ done: 1, failed: 0, cancelled: 0 })
+    expect(batchEnds()[1]).toEqual({ done: 1, failed: 0, cancelled: 0 })
 
-    const outputs = events.filter((e) => e.channel === 'outputs:added').map((e) => e.payload as OutputPageDto)
+    const outputs = events
+      .filter((e) => e.channel === 'outputs:added')
+      .map((e) => e.payload as OutputPageDto)
+      .filter((o) => o.jobId === job.id)
     expect(outputs.map((o) => [o.page, o.displayName])).toEqual([
       [1, 'three-1.png'],
       [3, 'three-3.png'],
@@ -149,20 +193,20 @@ describe('services over IPC with the PDF.co emulator', () => {
   it('reports a failed job with its reason, retries it under the same id, and notifies when unfocused', async () => {
     platform.setWindowFocused(false)
     emulator.faults.jobOutcome = 'failed'
-    const b = await makePagesPdf(dir, 'two.pdf', 2, SMALL)
+    const b = await makePagesPdf(dir, 'two.pdf', 2, distinct())
     const added = (await value<AddFilesResult>('files:register-dropped', [b])).added[0]!
     const [job] = await value<JobDto[]>('jobs:start', { items: [{ fileId: added.id, pageRange: '' }], format: 'jpg', overwrite: 'keep-both' })
-    await waitFor(() => batchEnds()[1], 'failed batch')
+    await waitFor(() => batchEnds()[2], 'failed batch')
     const failed = jobUpdates(job!.id).at(-1)!
     expect(failed.stage).toBe('failed')
     expect(failed.error?.code).toMatch(/^pdfco\//)
-    expect(batchEnds()[1]).toEqual({ done: 0, failed: 1, cancelled: 0 })
+    expect(batchEnds()[2]).toEqual({ done: 0, failed: 1, cancelled: 0 })
     expect(platform.recorded.notifications.at(-1)?.title).toMatch(/errors/)
 
     emulator.faults.jobOutcome = 'success'
     const retried = await value<JobDto>('jobs:retry', job!.id)
     expect(retried).toMatchObject({ id: job!.id, stage: 'queued', error: null })
-    await waitFor(() => batchEnds()[2], 'retried batch')
+    await waitFor(() => batchEnds()[3], 'retried batch')
     expect(jobUpdates(job!.id).at(-1)).toMatchObject({ stage: 'done', pagesDone: 2 })
     expect(platform.recorded.notifications.at(-1)).toEqual({ title: 'PDF to Image: conversion finished', body: '1 converted.' })
     expect(await call('jobs:retry', job!.id)).toMatchObject({ ok: false, error: { code: 'input/invalid' } })
@@ -170,10 +214,13 @@ describe('services over IPC with the PDF.co emulator', () => {
   })
 
   it('cancels a running job and cancel-all stops queued ones', async () => {
-    emulator.faults.processingMsPerPage = 5_000
-    const c = await makePagesPdf(dir, 'slow.pdf', 2, SMALL)
-    const d = await makePagesPdf(dir, 'slow2.pdf', 1, SMALL)
-    const added = (await value<AddFilesResult>('files:register-dropped', [c, d])).added
+    // Jobs that cannot finish during the test: only the cancels end them.
+    emulator.faults.processingMsPerPage = 600_000
+    const c = await makePagesPdf(dir, 'slow.pdf', 2, distinct())
+    const d = await makePagesPdf(dir, 'slow2.pdf', 1, distinct())
+    const result = await value<AddFilesResult>('files:register-dropped', [c, d])
+    expect(result.rejected).toEqual([])
+    const added = result.added
     await value('settings:update', { concurrency: 1 })
     const jobs = await value<JobDto[]>('jobs:start', {
       items: added.map((f) => ({ fileId: f.id, pageRange: '' })),
@@ -184,8 +231,8 @@ describe('services over IPC with the PDF.co emulator', () => {
     await value('jobs:cancel', jobs[0]!.id)
     await waitFor(() => jobUpdates(jobs[0]!.id).find((u) => u.stage === 'cancelled'), 'cancelled')
     await value('jobs:cancel-all')
-    await waitFor(() => batchEnds()[3], 'cancelled batch')
-    expect(batchEnds()[3]).toEqual({ done: 0, failed: 0, cancelled: 2 })
+    await waitFor(() => batchEnds()[4], 'cancelled batch')
+    expect(batchEnds()[4]).toEqual({ done: 0, failed: 0, cancelled: 2 })
     expect(jobUpdates(jobs[1]!.id).at(-1)?.stage).toBe('cancelled')
     emulator.faults.processingMsPerPage = 0
     expect((await readdir(outDir())).filter((n) => n.startsWith('.'))).toEqual([])

@@ -8,7 +8,17 @@ const uuid = () => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`
 
 /** A file descriptor (4 pages unless overridden). */
 export function makeFile(patch: Partial<FileDescriptor> = {}): FileDescriptor {
-  return { id: uuid() as FileId, displayName: 'report.pdf', pageCount: 4, sizeBytes: 12_345, needsPassword: false, isUnlocked: false, ...patch }
+  const id = patch.id ?? (uuid() as FileId)
+  return {
+    id,
+    displayName: 'report.pdf',
+    pageCount: 4,
+    sizeBytes: 12_345,
+    needsPassword: false,
+    isUnlocked: false,
+    pageThumbUrlBase: `pdf-thumb://page/${id}/`,
+    ...patch,
+  }
 }
 
 /** A job snapshot (queued unless overridden). */
@@ -48,7 +58,12 @@ export function makeSettings(patch: Partial<SettingsDto> = {}): SettingsDto {
     format: 'png',
     overwrite: 'keep-both',
     outputFolderName: 'Images',
+    defaultOutputFolderName: 'PDF to Image',
     engine: 'auto',
+    hasLocalEngine: true,
+    localDpi: 150,
+    localQuality: 90,
+    localColor: 'color',
     ...patch,
   }
 }
