@@ -13,6 +13,7 @@ import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { ConversionQueue } from './conversion/queue.ts'
 import { createPdfCoEngine } from './conversion/pdfco-engine.ts'
+import { NothingToResumeError, openCliJournal, type CliJournalRun } from './journal/cli-journal.ts'
 import type { ConversionEngine, ConversionEvent, ConversionRequest, EngineKind } from './conversion/types.ts'
 import { AppError } from './errors.ts'
 import { createLocalEngine, type LocalRenderOptions } from './local/local-engine.ts'
@@ -54,6 +55,11 @@ Options:
   --parallel-jobs N    PDF.co jobs at once per PDF (default 3).
   --job-timeout SEC    give up on a PDF.co job still working after SEC seconds (default 1800).
   --recursive          also take PDFs from sub-folders of folder arguments.
+  --resume             continue the interrupted or unfinished batch recorded for --out (PDF.co
+                       engine): pages already on disk are kept (checked by size and SHA-256),
+                       PDF.co jobs whose links are still valid are fetched instead of converted
+                       again, the upload is reused while PDF.co keeps it (1 h). Without inputs the
+                       batch's files and options are used; with inputs, those.
   --engine NAME        local: render on this computer (pdf.js), offline, no key needed;
                        pdfco: convert through the PDF.co Web API (needs PDFCO_API_KEY).
                        Default: pdfco when PDFCO_API_KEY is set, else local.
@@ -72,6 +78,10 @@ Environment:
   PDFCO_API_KEY        your PDF.co API key (needed for --engine pdfco). Never printed.
   PDFCO_BASE_URL       API base URL (default ${DEFAULT_BASE_URL}); point it at the emulator,
                        e.g. http://127.0.0.1:8787/v1 after \`npm run emulator -- --port 8787\`.
+  PDF_TO_IMAGE_STATE_DIR  where PDF.co runs record their progress for --resume (default: the
+                       per-user state folder, e.g. ~/.local/state/pdf-to-image/journal). The
+                       record holds links and page checksums, never the API key or a password;
+                       it is deleted when every file converted.
 
 Output:
   On a terminal a status block is redrawn: per file uploading %, converting (elapsed),
@@ -101,6 +111,8 @@ export interface CliOptions {
   readonly jobTimeoutMs: number
   readonly recursive: boolean
   readonly engine: EngineKind
+  /** `--resume`: continue the batch recorded for `outDir` (electron/journal/cli-journal.ts). */
+  readonly resume: boolean
   /** Why this engine: given with --engine, or chosen by the PDFCO_API_KEY default. */
   readonly engineChoice: 'flag' | 'key-set' | 'no-key'
   /** Local render options (only set with the local engine). */
@@ -144,6 +156,7 @@ export function parseCliArgs(argv: readonly string[], cwd: string, env: NodeJS.P
         'parallel-jobs': { type: 'string', default: '3' },
         'job-timeout': { type: 'string', default: '1800' },
         recursive: { type: 'boolean', default: false },
+        resume: { type: 'boolean', default: false },
         engine: { type: 'string' },
         dpi: { type: 'string' },
         'scale-to': { type: 'string' },
@@ -214,6 +227,7 @@ export function parseCliArgs(argv: readonly string[], cwd: string, env: NodeJS.P
     jobTimeoutMs: positiveInt('--job-timeout', v['job-timeout']) * 1000,
     recursive: v.recursive ?? false,
     engine,
+    resume: v.resume ?? false,
     engineChoice,
     local,
     workers: v.workers === undefined ? undefined : positiveInt('--workers', v.workers),
@@ -385,18 +399,30 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv, io
   let options: CliOptions
   let engine: ConversionEngine
   let inputs: InputFile[]
+  let journalRun: CliJournalRun | null = null
   try {
     options = parseCliArgs(argv, cwd, env)
     if (options.help) {
       io.stdout.write(HELP)
       return EXIT.ok
     }
-    if (options.inputs.length === 0) throw new UsageError('no input: give one or more PDF files or folders')
-    const collected = await collectInputs(options.inputs, cwd, options.recursive)
+    if (options.resume && options.engine !== 'pdfco') throw new UsageError('--resume works with the PDF.co engine (--engine pdfco)')
+    if (options.inputs.length === 0 && !options.resume) throw new UsageError('no input: give one or more PDF files or folders')
+    const collected = options.inputs.length === 0 ? { files: [], warnings: [] } : await collectInputs(options.inputs, cwd, options.recursive)
     for (const w of collected.warnings) io.stderr.write(`warning: ${w}\n`)
     inputs = collected.files
-    if (inputs.length === 0) throw new UsageError('no PDF files to convert')
+    if (inputs.length === 0 && !options.resume) throw new UsageError('no PDF files to convert')
     engine = createEngine(options.engine, options, env)
+    if (options.engine === 'pdfco') {
+      journalRun = await openJournalFor(options, inputs, env, cwd, io)
+      if (journalRun !== null) {
+        for (const note of journalRun.notes) io.stderr.write(`${note}\n`)
+        if (journalRun.options !== null) {
+          options = { ...options, format: journalRun.options.format, pages: journalRun.options.pages, overwrite: journalRun.options.overwrite }
+        }
+        inputs = journalRun.files.map((f) => ({ path: f.path, label: f.label }))
+      }
+    }
   } catch (err) {
     if (err instanceof UsageError) {
       io.stderr.write(`error: ${redact(err.message)}\nRun with --help for usage.\n`)
@@ -408,13 +434,31 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv, io
 
   const startedMs = Date.now()
   const views = new Map<string, FileView>()
-  const queue = new ConversionQueue({ engineFor: () => engine, concurrency: options.concurrency })
+  const journal = journalRun?.journal
+  const keyOf = (id: string): string | undefined => journalRun?.files[Number(id) - 1]?.key
+  const queue = new ConversionQueue({
+    engineFor: () => engine,
+    concurrency: options.concurrency,
+    checkpointFor: (id) => {
+      const key = keyOf(id)
+      return journal === undefined || key === undefined ? undefined : journal.checkpoint(key)
+    },
+  })
   const printer = createPrinter(options, io, views)
   queue.on('event', (id, event) => {
     const view = views.get(id)
     if (view === undefined) return
     applyEvent(view, event)
     printer.onEvent(view, id, event)
+    const key = keyOf(id)
+    if (journal !== undefined && key !== undefined && event.type === 'stage' && event.stage === 'inspecting') void journal.setFileState(key, 'running')
+  })
+  const settledWrites: Promise<void>[] = []
+  queue.on('settled', (id, status) => {
+    const key = keyOf(id)
+    if (journal === undefined || key === undefined) return
+    const state = status.state === 'done' ? 'done' : status.state === 'cancelled' ? 'cancelled' : 'failed'
+    settledWrites.push(journal.setFileState(key, state, status.error))
   })
 
   let interrupted = false
@@ -428,6 +472,26 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv, io
 
   inputs.forEach((file, i) => {
     const id = String(i + 1)
+    const resumed = journalRun?.files[i]
+    if (resumed?.done === true) {
+      views.set(id, {
+        file,
+        state: 'done',
+        bytesSent: 0,
+        bytesTotal: 0,
+        pagesDone: resumed.outputs.length,
+        pagesTotal: resumed.outputs.length,
+        convertingSinceMs: null,
+        startedMs: null,
+        endedMs: null,
+        outputs: [...resumed.outputs],
+        jobs: 0,
+        error: null,
+        lastLineMs: 0,
+      })
+      if (!options.json) io.stderr.write(`[${file.label}] already converted by the interrupted run\n`)
+      return
+    }
     views.set(id, {
       file,
       state: 'queued',
@@ -458,6 +522,10 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv, io
   await queue.whenIdle()
   printer.stop()
   process.off('SIGINT', onSigint)
+  if (journal !== undefined) {
+    await Promise.all(settledWrites)
+    await journal.end(interrupted ? 'interrupted' : 'ended')
+  }
   // The local engine owns worker threads; PDF.co's engine holds nothing to close.
   await (engine as { close?: () => Promise<void> }).close?.().catch(() => undefined)
 
@@ -467,6 +535,38 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv, io
   printer.summary(all, Date.now() - startedMs)
   if (interrupted) return EXIT.interrupted
   return failed === 0 ? EXIT.ok : EXIT.someFailed
+}
+
+/**
+ * The journal of a PDF.co run (`electron/journal/cli-journal.ts`); null when the journal folder
+ * cannot be used (a warning says so and the run goes on without `--resume` support).
+ * @throws UsageError when `--resume` finds nothing and no inputs were given.
+ */
+async function openJournalFor(options: CliOptions, inputs: readonly InputFile[], env: NodeJS.ProcessEnv, cwd: string, io: CliIo): Promise<CliJournalRun | null> {
+  let warned = false
+  const onError = (err: unknown): void => {
+    if (warned) return
+    warned = true
+    io.stderr.write(`warning: cannot record progress for --resume: ${redact(err instanceof Error ? err.message : String(err))}\n`)
+  }
+  try {
+    return await openCliJournal({
+      env,
+      cwd,
+      outDir: options.outDir,
+      resume: options.resume,
+      inputs,
+      format: options.format,
+      pages: options.pages,
+      overwrite: options.overwrite,
+      onError,
+    })
+  } catch (err) {
+    if (err instanceof NothingToResumeError) throw new UsageError(err.message)
+    if (options.resume) throw new UsageError(`--resume: cannot read the journal: ${err instanceof Error ? err.message : String(err)}`)
+    onError(err)
+    return null
+  }
 }
 
 function applyEvent(view: FileView, event: ConversionEvent): void {

@@ -13,6 +13,7 @@
  */
 import pLimit, { type LimitFunction } from 'p-limit'
 import { CancelledError, InputError, toErrorDto } from '../errors.ts'
+import type { ConversionCheckpoint } from '../journal/progress.ts'
 import type { ErrorDto } from '../shared/error-codes.ts'
 import type { ConversionEngine, ConversionEvent, ConversionOutcome, ConversionRequest, ConversionStage } from './types.ts'
 
@@ -46,6 +47,11 @@ export interface ConversionQueueOptions {
   readonly engineFor: (id: string) => ConversionEngine
   /** Conversions running at once (≥ 1). */
   readonly concurrency: number
+  /**
+   * The durable progress record of item `id` (`electron/journal/`), asked at each run start so a
+   * retry sees what the previous run recorded; undefined = no journal for this item.
+   */
+  readonly checkpointFor?: (id: string) => ConversionCheckpoint | undefined
   readonly now?: () => number
 }
 
@@ -67,6 +73,7 @@ export class ConversionQueue {
   private readonly items = new Map<string, Item>()
   private readonly limit: LimitFunction
   private readonly engineFor: (id: string) => ConversionEngine
+  private readonly checkpointFor: ((id: string) => ConversionCheckpoint | undefined) | undefined
   private readonly now: () => number
   private readonly eventListeners = new Set<EventListener>()
   private readonly settledListeners = new Set<SettledListener>()
@@ -74,6 +81,7 @@ export class ConversionQueue {
 
   constructor(options: ConversionQueueOptions) {
     this.engineFor = options.engineFor
+    this.checkpointFor = options.checkpointFor
     this.limit = pLimit(Math.max(1, Math.floor(options.concurrency)))
     this.now = options.now ?? Date.now
   }
@@ -206,9 +214,11 @@ export class ConversionQueue {
     item.status = { ...item.status, state: 'running', runs: item.status.runs + 1, startedAtMs: this.now() }
     try {
       const engine = this.engineFor(id)
+      const checkpoint = this.checkpointFor?.(id)
       const outcome = await engine.convert(item.status.request, {
         signal: item.controller.signal,
         onEvent: (event) => this.onEngineEvent(item, event),
+        ...(checkpoint === undefined ? {} : { checkpoint }),
       })
       if (item.controller.signal.aborted) throw new CancelledError()
       if (!item.sawTerminalStage) this.emit(item, { type: 'stage', stage: 'done', atMs: this.now() })
