@@ -11,14 +11,16 @@ import { PreviewDialog } from './components/preview-dialog.tsx'
 import { RefusedList } from './components/refused-list.tsx'
 import { SettingsDialog } from './components/settings-dialog.tsx'
 import { Welcome } from './components/welcome.tsx'
-import { pickFiles } from './store/actions.ts'
-import { selectShowWelcome } from './store/selectors.ts'
+import { pickFiles, updateSettings } from './store/actions.ts'
+import { selectNeedsApiKey, selectShowWelcome } from './store/selectors.ts'
 import { useAppStore } from './store/store.ts'
 
 /** The root component. */
 export function App() {
   useWindowFileDrop()
   const showWelcome = useAppStore(selectShowWelcome)
+  const needsKey = useAppStore(selectNeedsApiKey)
+  const hasLocalEngine = useAppStore((s) => s.settings?.hasLocalEngine === true)
   const hasFiles = useAppStore((s) => s.fileOrder.length > 0)
   const isAdding = useAppStore((s) => s.busy.adding)
   const openSettings = () => useAppStore.getState().setSettingsOpen(true)
@@ -38,12 +40,22 @@ export function App() {
       </header>
       <main className="content">
         {showWelcome && !hasFiles && <Welcome />}
-        {showWelcome && hasFiles && (
+        {needsKey && hasFiles && (
           <p className="banner">
-            Converting needs a PDF.co API key (or the local emulator).{' '}
+            {hasLocalEngine
+              ? 'PDF.co is chosen as the engine, but no API key is set.'
+              : 'Converting needs a PDF.co API key (or the local emulator).'}{' '}
             <button type="button" className="link-button" onClick={openSettings}>
               Add a key
             </button>
+            {hasLocalEngine && (
+              <>
+                {' or '}
+                <button type="button" className="link-button" onClick={() => void updateSettings({ engine: 'local' })}>
+                  convert on this computer
+                </button>
+              </>
+            )}
           </p>
         )}
         <RefusedList />

@@ -1,14 +1,15 @@
 /**
- * The batch settings and controls at the bottom of the window: format, output folder, overwrite
- * policy, the overall progress, Cancel all and Convert (disabled with its reason when it cannot run).
+ * The batch settings and controls at the bottom of the window: format, engine (and, for the local
+ * engine, resolution and colour), output folder, overwrite policy, the overall progress, Cancel all
+ * and Convert (disabled with its reason when it cannot run).
  */
 import { useId } from 'react'
 import { useShallow } from 'zustand/react/shallow'
-import type { OverwritePolicy } from '../../electron/ipc/contract.ts'
+import type { EngineKind, LocalColorMode, OverwritePolicy } from '../../electron/ipc/contract.ts'
 import { FORMAT_LABEL, OUTPUT_FORMATS, isOutputFormat } from '../../electron/shared/formats.ts'
 import { plural } from '../lib/format.ts'
 import { cancelAllJobs, openOutputFolder, pickOutputFolder, startConversion, updateSettings } from '../store/actions.ts'
-import { selectCanSubmit, selectHasActiveJobs, selectHasOutputs, selectOverallProgress } from '../store/selectors.ts'
+import { autoEngineFor, selectCanSubmit, selectEffectiveEngine, selectHasActiveJobs, selectHasOutputs, selectOverallProgress } from '../store/selectors.ts'
 import { useAppStore } from '../store/store.ts'
 import { FolderIcon } from './icons.tsx'
 
@@ -17,9 +18,28 @@ const OVERWRITE_LABEL: Readonly<Record<OverwritePolicy, string>> = {
   overwrite: 'Replace existing images',
 }
 
+/** Engine names as people read them. */
+export const ENGINE_LABEL: Readonly<Record<EngineKind, string>> = {
+  local: 'This computer',
+  pdfco: 'PDF.co',
+}
+
+/** Resolutions offered for the local engine, in DPI. */
+export const DPI_CHOICES = [72, 96, 150, 200, 300, 400, 600] as const
+
+/** Colour modes of the local engine. */
+export const COLOR_LABEL: Readonly<Record<LocalColorMode, string>> = {
+  color: 'Colour',
+  gray: 'Greyscale',
+  bw: 'Black & white',
+}
+
 /** Footer with the batch settings and controls. */
 export function BatchBar() {
   const formatId = useId()
+  const engineId = useId()
+  const dpiId = useId()
+  const colorId = useId()
   const overwriteId = useId()
   const reasonId = useId()
   const settings = useAppStore((s) => s.settings)
@@ -27,6 +47,7 @@ export function BatchBar() {
   const progress = useAppStore(useShallow(selectOverallProgress))
   const hasActive = useAppStore(selectHasActiveJobs)
   const hasOutputs = useAppStore(selectHasOutputs)
+  const engine = useAppStore(selectEffectiveEngine)
   const isDisabled = settings === null
 
   const convertLabel = !plan.canSubmit
@@ -60,6 +81,70 @@ export function BatchBar() {
           </select>
         </div>
         <div className="field">
+          <label htmlFor={engineId} className="field-label">
+            Engine
+          </label>
+          <select
+            id={engineId}
+            className="select"
+            disabled={isDisabled}
+            value={settings?.engine ?? 'auto'}
+            title="Where pages are rendered: on this computer (offline) or by the PDF.co Web API"
+            onChange={(e) => {
+              const value = e.target.value
+              if (value === 'auto' || value === 'local' || value === 'pdfco') void updateSettings({ engine: value })
+            }}
+          >
+            <option value="auto">Auto · {settings === null ? '…' : ENGINE_LABEL[autoEngineFor(settings)]}</option>
+            {settings?.hasLocalEngine !== false && <option value="local">{ENGINE_LABEL.local}</option>}
+            <option value="pdfco">
+              {ENGINE_LABEL.pdfco}
+              {settings !== null && !settings.hasApiKey ? ' (needs a key)' : ''}
+            </option>
+          </select>
+        </div>
+        {engine === 'local' && settings !== null && (
+          <>
+            <div className="field">
+              <label htmlFor={dpiId} className="field-label">
+                Resolution
+              </label>
+              <select
+                id={dpiId}
+                className="select"
+                value={settings.localDpi}
+                onChange={(e) => void updateSettings({ localDpi: Number(e.target.value) })}
+              >
+                {dpiChoices(settings.localDpi).map((dpi) => (
+                  <option key={dpi} value={dpi}>
+                    {dpi} dpi
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div className="field">
+              <label htmlFor={colorId} className="field-label">
+                Colour
+              </label>
+              <select
+                id={colorId}
+                className="select"
+                value={settings.localColor}
+                onChange={(e) => {
+                  const value = e.target.value
+                  if (value === 'color' || value === 'gray' || value === 'bw') void updateSettings({ localColor: value })
+                }}
+              >
+                {(Object.keys(COLOR_LABEL) as LocalColorMode[]).map((mode) => (
+                  <option key={mode} value={mode}>
+                    {COLOR_LABEL[mode]}
+                  </option>
+                ))}
+              </select>
+            </div>
+          </>
+        )}
+        <div className="field">
           <span className="field-label" id={`${formatId}-folder`}>
             Output folder
           </span>
@@ -68,12 +153,16 @@ export function BatchBar() {
             className="button folder-button"
             disabled={isDisabled}
             aria-labelledby={`${formatId}-folder ${formatId}-folder-name`}
-            title={settings?.outputFolderName === null ? 'Pictures › PDF to Image, until you choose a folder' : undefined}
+            title={
+              settings !== null && settings.outputFolderName === null
+                ? `Pictures › ${settings.defaultOutputFolderName} (the default until you choose a folder)`
+                : undefined
+            }
             onClick={() => void pickOutputFolder()}
           >
             <FolderIcon size={16} />
             <span id={`${formatId}-folder-name`} className="folder-name">
-              {settings === null ? '…' : (settings.outputFolderName ?? 'Default folder')}
+              {settings === null ? '…' : (settings.outputFolderName ?? settings.defaultOutputFolderName)}
             </span>
           </button>
         </div>
@@ -153,4 +242,11 @@ function finishedText(done: number, failed: number, cancelled: number): string {
   if (failed > 0) parts.push(`${failed} failed`)
   if (cancelled > 0) parts.push(`${cancelled} cancelled`)
   return `Finished: ${parts.join(', ')}`
+}
+
+/** The DPI choices, plus the current value when it is not one of them (set elsewhere). */
+function dpiChoices(current: number): number[] {
+  const list: number[] = [...DPI_CHOICES]
+  if (!list.includes(current)) list.push(current)
+  return list.sort((a, b) => a - b)
 }

@@ -113,3 +113,27 @@ export const ExternalIcon = (p: IconProps) => (
     <path d="M19 14v5a1 1 0 0 1-1 1H5a1 1 0 0 1-1-1V6a1 1 0 0 1 1-1h5" />
   </Svg>
 )
+
+/** Check mark. */
+export const CheckIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="m5 12 5 5 9-10" />
+  </Svg>
+)
+
+/** Chevron pointing down (a disclosure that is open). */
+export const ChevronDownIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="m6 9 6 6 6-6" />
+  </Svg>
+)
+
+/** Four page tiles. */
+export const PagesIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <rect x="4" y="3" width="7" height="8" rx="1" />
+    <rect x="13" y="3" width="7" height="8" rx="1" />
+    <rect x="4" y="13" width="7" height="8" rx="1" />
+    <rect x="13" y="13" width="7" height="8" rx="1" />
+  </Svg>
+)

@@ -20,8 +20,11 @@ export function describeJob(job: JobDto, nowMs: number): { readonly label: strin
       return { label: 'Reading', detail: 'Checking the PDF' }
     case 'uploading':
       return { label: `Uploading ${Math.round(job.uploadPercent)}%`, detail: 'Sending the PDF to PDF.co' }
-    case 'converting':
-      return { label: 'Converting', detail: `On ${engine} · ${formatDuration(nowMs - job.stageStartedAtMs)}` }
+    case 'converting': {
+      // The local engine writes pages while converting; PDF.co's arrive while downloading.
+      const pages = job.engine === 'local' && job.pagesTotal > 0 ? ` · ${job.pagesDone} of ${plural(job.pagesTotal, 'page')}` : ''
+      return { label: 'Converting', detail: `On ${engine}${pages} · ${formatDuration(nowMs - job.stageStartedAtMs)}` }
+    }
     case 'downloading':
       return {
         label: `Downloading ${job.pagesDone} of ${job.pagesTotal}`,
@@ -29,7 +32,10 @@ export function describeJob(job: JobDto, nowMs: number): { readonly label: strin
       }
     case 'done': {
       const tookMs = (job.finishedAtMs ?? nowMs) - job.startedAtMs
-      return { label: 'Done', detail: `${plural(job.pagesDone, 'image')} in ${formatDuration(tookMs)}` }
+      return {
+        label: 'Done',
+        detail: `${plural(job.pagesDone, 'image')} in ${formatDuration(tookMs)} · ${job.engine === 'pdfco' ? 'by PDF.co' : 'on this computer'}`,
+      }
     }
     case 'failed':
       return { label: 'Failed', detail: job.error !== null ? errorText(job.error) : 'The conversion failed.' }

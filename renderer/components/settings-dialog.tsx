@@ -1,12 +1,14 @@
 /**
  * Settings: the PDF.co API key (stored encrypted by main, shown masked, never sent back),
- * "Check key" (remaining credits), base URL (e.g. the local emulator) and concurrency.
- * (No engine choice yet: the offline engine is not wired into the services.)
+ * "Check key" (remaining credits), base URL (e.g. the local emulator), concurrency, and the local
+ * engine's render options (resolution, colour, JPG/WebP quality; the first two also sit in the
+ * batch bar while the local engine is in use).
  */
 import { useId, useState } from 'react'
 import { errorText } from '../lib/error-text.ts'
 import { checkApiKey, clearApiKey, revealLog, setApiKey, updateSettings } from '../store/actions.ts'
 import { useAppStore } from '../store/store.ts'
+import { COLOR_LABEL, DPI_CHOICES } from './batch-bar.tsx'
 import { CloseIcon } from './icons.tsx'
 import { ModalDialog } from './modal-dialog.tsx'
 
@@ -34,6 +36,7 @@ export function SettingsDialog() {
       <div className="dialog-body">
         <ApiKeySection />
         <ServiceSection />
+        <LocalEngineSection />
         <AboutSection />
       </div>
     </ModalDialog>
@@ -191,6 +194,87 @@ function ServiceSection() {
           }}
         />
       </div>
+    </section>
+  )
+}
+
+function LocalEngineSection() {
+  const id = useId()
+  const settings = useAppStore((s) => s.settings)
+  const [quality, setQuality] = useState(String(settings?.localQuality ?? 90))
+  if (settings === null || !settings.hasLocalEngine) return null
+  const qualityValue = Number.parseInt(quality, 10)
+  const isQualityValid = /^\d+$/.test(quality.trim()) && qualityValue >= 1 && qualityValue <= 100
+
+  return (
+    <section className="settings-section" aria-labelledby={`${id}-title`}>
+      <h3 id={`${id}-title`}>On this computer (local engine)</h3>
+      <div className="settings-grid">
+        <div className="field">
+          <label htmlFor={`${id}-dpi`} className="field-label">
+            Resolution
+          </label>
+          <select
+            id={`${id}-dpi`}
+            className="select"
+            value={settings.localDpi}
+            onChange={(e) => void updateSettings({ localDpi: Number(e.target.value) })}
+          >
+            {[...new Set([...DPI_CHOICES, settings.localDpi])]
+              .sort((a, b) => a - b)
+              .map((dpi) => (
+                <option key={dpi} value={dpi}>
+                  {dpi} dpi
+                </option>
+              ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-color`} className="field-label">
+            Colour
+          </label>
+          <select
+            id={`${id}-color`}
+            className="select"
+            value={settings.localColor}
+            onChange={(e) => {
+              const value = e.target.value
+              if (value === 'color' || value === 'gray' || value === 'bw') void updateSettings({ localColor: value })
+            }}
+          >
+            {(Object.keys(COLOR_LABEL) as (keyof typeof COLOR_LABEL)[]).map((mode) => (
+              <option key={mode} value={mode}>
+                {COLOR_LABEL[mode]}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-quality`} className="field-label">
+            JPG and WebP quality
+          </label>
+          <input
+            id={`${id}-quality`}
+            className="text-input narrow"
+            type="number"
+            min={1}
+            max={100}
+            step={1}
+            value={quality}
+            aria-invalid={!isQualityValid}
+            aria-describedby={`${id}-quality-hint`}
+            onChange={(e) => setQuality(e.target.value)}
+            onBlur={() => {
+              if (isQualityValid && qualityValue !== settings.localQuality) void updateSettings({ localQuality: qualityValue })
+            }}
+          />
+        </div>
+      </div>
+      <p id={`${id}-quality-hint`} className={isQualityValid ? 'field-hint' : 'field-error'}>
+        {isQualityValid
+          ? 'Pages are rendered with pdf.js on this computer, offline. Quality is 1-100 (higher: larger files).'
+          : 'Enter a whole number from 1 to 100.'}
+      </p>
     </section>
   )
 }

@@ -1,23 +1,32 @@
 /**
- * First launch without an API key: how to get a PDF.co key, and how to try everything against
- * the local emulator instead.
+ * First launch without an API key: the app works offline with the local engine; PDF.co is an
+ * optional second engine (how to get a key), and the PDF.co emulator lets people try it without
+ * an account.
  */
 import { useAppStore } from '../store/store.ts'
 import { EMULATOR_BASE_URL } from './settings-dialog.tsx'
 
-/** The welcome panel (shown while no key is saved). */
+/** The welcome panel (shown while no key is saved and no file is added). */
 export function Welcome() {
   const openSettings = () => useAppStore.getState().setSettingsOpen(true)
+  const hasLocalEngine = useAppStore((s) => s.settings?.hasLocalEngine === true)
   return (
     <section className="welcome" aria-labelledby="welcome-title">
       <h2 id="welcome-title">Welcome to PDF to Image</h2>
-      <p>
-        Pages are converted by the <strong>PDF.co</strong> Web API, which needs an API key. You can add PDFs now
-        and convert them once a key is set.
-      </p>
+      {hasLocalEngine ? (
+        <p>
+          Turn PDF pages into PNG, JPG, WebP or TIFF images. Pages are rendered <strong>on this computer</strong>: it works
+          offline, with no account or API key. Drop PDFs here and press Convert.
+        </p>
+      ) : (
+        <p>
+          Pages are converted by the <strong>PDF.co</strong> Web API, which needs an API key. You can add PDFs now and
+          convert them once a key is set.
+        </p>
+      )}
       <div className="welcome-columns">
         <div>
-          <h3>Get a PDF.co key</h3>
+          <h3>{hasLocalEngine ? 'Optional: convert with PDF.co' : 'Get a PDF.co key'}</h3>
           <ol>
             <li>
               Sign up at{' '}
@@ -27,14 +36,17 @@ export function Welcome() {
               (free credits to start).
             </li>
             <li>Copy your API key from the dashboard.</li>
-            <li>Paste it in Settings. It is stored encrypted on this computer.</li>
+            <li>
+              Paste it in Settings. It is stored encrypted on this computer.
+              {hasLocalEngine && ' With a key, Auto uses PDF.co; pick the engine at the bottom of the window.'}
+            </li>
           </ol>
-          <button type="button" className="button button-primary" onClick={openSettings}>
+          <button type="button" className="button" onClick={openSettings}>
             Open Settings
           </button>
         </div>
         <div>
-          <h3>Or try the local emulator</h3>
+          <h3>{hasLocalEngine ? 'Or try PDF.co with its local emulator' : 'Or try the local emulator'}</h3>
           <ol>
             <li>
               In the project folder run <code>npm run emulator -- --port 8787 --key test-key</code>

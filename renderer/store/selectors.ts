@@ -2,7 +2,7 @@
  * Derived values of the store. Components read these (with `useShallow` when a selector returns
  * a new array or object) instead of storing anything computable.
  */
-import type { FileDescriptor, FileId, JobDto, JobStage } from '../../electron/ipc/contract.ts'
+import type { EngineKind, FileDescriptor, FileId, JobDto, JobStage, SettingsDto } from '../../electron/ipc/contract.ts'
 import { describePageRangeIssues, parsePageRange } from '../../electron/shared/page-range.ts'
 import { assertNever } from '../lib/assert-never.ts'
 import type { AppState } from './types.ts'
@@ -29,7 +29,8 @@ export function isActiveStage(stage: JobStage): boolean {
  * A job's progress from 0 to 1, for the bars.
  *
  * Weights: uploading fills 0.05-0.25 by percent, converting sits at 0.3 (PDF.co gives no
- * percentage), downloading fills 0.35-1 by pages; every finished stage counts as 1.
+ * percentage) or, once the local engine has written pages, fills 0.3-1 by pages; downloading
+ * fills 0.35-1 by pages; every finished stage counts as 1.
  */
 export function jobProgress(job: JobDto): number {
   switch (job.stage) {
@@ -40,7 +41,8 @@ export function jobProgress(job: JobDto): number {
     case 'uploading':
       return 0.05 + 0.2 * (Math.min(100, Math.max(0, job.uploadPercent)) / 100)
     case 'converting':
-      return 0.3
+      // The local engine writes pages while converting: fill the rest of the bar by pages.
+      return job.pagesTotal > 0 && job.pagesDone > 0 ? 0.3 + 0.7 * Math.min(1, job.pagesDone / job.pagesTotal) : 0.3
     case 'downloading':
       return job.pagesTotal > 0 ? 0.35 + 0.65 * Math.min(1, job.pagesDone / job.pagesTotal) : 0.35
     case 'done':
@@ -138,8 +140,13 @@ export function selectSubmitPlan(state: AppState): SubmitPlan {
   for (const id of fileIds) {
     if (selectPageRangeError(state, id) !== null) return blocked(`Fix the page range of ${state.filesById[id]?.displayName ?? 'the file'}.`)
   }
-  // The offline engine is not wired into the services yet, so without a key nothing can convert.
-  if (!state.settings.hasApiKey && state.settings.engine !== 'local') return blocked('Add your PDF.co API key in Settings first.')
+  if (selectEffectiveEngine(state) === 'pdfco' && !state.settings.hasApiKey) {
+    return blocked(
+      state.settings.hasLocalEngine
+        ? 'Add your PDF.co API key in Settings, or choose “This computer” as the engine.'
+        : 'Add your PDF.co API key in Settings first.',
+    )
+  }
   if (state.busy.starting) return blocked('Starting…')
   return { canSubmit: true, reason: null, fileIds, isRepeat, skippedLocked }
 }
@@ -225,7 +232,61 @@ export function selectPreview(state: AppState) {
   }
 }
 
-/** True on first launch without a key, when the welcome explains PDF.co keys and the emulator. */
+/** True on first launch without a key, when the welcome explains the offline engine, PDF.co keys and the emulator. */
 export function selectShowWelcome(state: AppState): boolean {
   return state.settings !== null && !state.settings.hasApiKey
+}
+
+/**
+ * The engine Convert will use: the chosen one, or for 'auto' PDF.co when a key is set, else the
+ * local engine (main decides the same way, `electron/app/services.ts`). Null while settings load.
+ */
+export function selectEffectiveEngine(state: AppState): EngineKind | null {
+  const s = state.settings
+  if (s === null) return null
+  return s.engine === 'auto' ? autoEngineFor(s) : s.engine
+}
+
+/** What the engine setting 'auto' stands for with these settings. */
+export function autoEngineFor(settings: SettingsDto): EngineKind {
+  return settings.hasApiKey || !settings.hasLocalEngine ? 'pdfco' : 'local'
+}
+
+/** True when PDF.co would be used but no key is set (the banner and Convert's reason say so). */
+export function selectNeedsApiKey(state: AppState): boolean {
+  return state.settings !== null && !state.settings.hasApiKey && selectEffectiveEngine(state) === 'pdfco'
+}
+
+/** A file's page selection as the page picker shows it, derived from its range text. */
+export interface PickedPages {
+  /** Selected 1-based pages (empty while the text is invalid). */
+  readonly pages: ReadonlySet<number>
+  /** False when the range text does not parse (the picker then starts a new selection). */
+  readonly isValid: boolean
+  /** True when every page is selected (an empty field means all pages). */
+  readonly isAll: boolean
+}
+
+const pickedCache = new Map<FileId, { readonly text: string; readonly pageCount: number; readonly value: PickedPages }>()
+
+/**
+ * The page picker's selection of one file, derived from its page-range text (the one stored
+ * fact), or null while the file is unknown or locked. Memoised per file, so the same text gives
+ * the same object (safe as a zustand selector without `useShallow`).
+ */
+export function selectPickedPages(state: AppState, fileId: FileId): PickedPages | null {
+  const file = state.filesById[fileId]
+  if (file === undefined || isLocked(file) || file.pageCount < 1) {
+    pickedCache.delete(fileId)
+    return null
+  }
+  const text = state.pageRangeById[fileId] ?? ''
+  const cached = pickedCache.get(fileId)
+  if (cached !== undefined && cached.text === text && cached.pageCount === file.pageCount) return cached.value
+  const parsed = parsePageRange(text, file.pageCount)
+  const value: PickedPages = parsed.ok
+    ? { pages: new Set(parsed.pages), isValid: true, isAll: parsed.pages.length === file.pageCount }
+    : { pages: new Set(), isValid: false, isAll: false }
+  pickedCache.set(fileId, { text, pageCount: file.pageCount, value })
+  return value
 }

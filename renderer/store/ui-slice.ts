@@ -20,12 +20,15 @@ export interface UiSlice {
   /** Busy flags of actions that wait on main. */
   readonly busy: { readonly adding: boolean; readonly starting: boolean }
   readonly notices: readonly Notice[]
+  /** Files whose page picker is open (under the file's card). */
+  readonly pagePickerOpenById: Readonly<Record<FileId, boolean>>
   setDragging(isDragging: boolean): void
   setSettingsOpen(isOpen: boolean): void
   setPreview(preview: UiSlice['preview']): void
   setBusy(patch: Partial<UiSlice['busy']>): void
   pushNotice(kind: Notice['kind'], text: string): void
   dismissNotice(id: number): void
+  setPagePickerOpen(fileId: FileId, isOpen: boolean): void
 }
 
 let noticeId = 0
@@ -37,6 +40,7 @@ export const createUiSlice: SliceCreator<UiSlice> = (set) => ({
   preview: null,
   busy: { adding: false, starting: false },
   notices: [],
+  pagePickerOpenById: {},
   setDragging: (isDragging) => set({ isDragging }, undefined, 'ui/dragging'),
   setSettingsOpen: (isSettingsOpen) => set({ isSettingsOpen }, undefined, 'ui/settings-open'),
   setPreview: (preview) => set({ preview }, undefined, 'ui/preview'),
@@ -44,4 +48,13 @@ export const createUiSlice: SliceCreator<UiSlice> = (set) => ({
   pushNotice: (kind, text) =>
     set((s) => ({ notices: [...s.notices.slice(-4), { id: ++noticeId, kind, text }] }), undefined, 'ui/notice'),
   dismissNotice: (id) => set((s) => ({ notices: s.notices.filter((n) => n.id !== id) }), undefined, 'ui/dismiss-notice'),
+  setPagePickerOpen: (fileId, isOpen) =>
+    set(
+      (s) => {
+        const { [fileId]: _was, ...rest } = s.pagePickerOpenById
+        return { pagePickerOpenById: isOpen ? { ...rest, [fileId]: true } : rest }
+      },
+      undefined,
+      'ui/page-picker',
+    ),
 })

@@ -129,10 +129,18 @@ describe('App', () => {
     expect(field.getAttribute('aria-invalid')).toBe('true')
   })
 
-  it('explains keys and the emulator on first launch without a key', () => {
-    store.getState().setSettings(makeSettings({ hasApiKey: false, apiKeyMasked: '' }))
+  it('explains the offline engine, optional keys and the emulator on first launch without a key', () => {
+    store.getState().setSettings(makeSettings({ hasApiKey: false, apiKeyMasked: '', outputFolderName: null }))
     render(<App />)
     expect(screen.getByRole('heading', { name: 'Welcome to PDF to Image' })).toBeTruthy()
+    expect(screen.getByText(/it works offline, with no account or API key/)).toBeTruthy()
+    expect(screen.getByRole('heading', { name: 'Optional: convert with PDF.co' })).toBeTruthy()
+    // The engine select says what Auto means now; the local options show.
+    const engine = screen.getByRole('combobox', { name: 'Engine' }) as HTMLSelectElement
+    expect(engine.value).toBe('auto')
+    expect(engine.selectedOptions[0]?.textContent).toBe('Auto · This computer')
+    expect(screen.getByRole('combobox', { name: 'Resolution' })).toBeTruthy()
+    expect(screen.getByRole('button', { name: /Output folder PDF to Image/ })).toBeTruthy()
     expect(screen.getByText('npm run emulator -- --port 8787 --key test-key')).toBeTruthy()
     expect(screen.getByText('http://127.0.0.1:8787/v1')).toBeTruthy()
   })
@@ -146,5 +154,92 @@ describe('App', () => {
     expect(drop.defaultPrevented).toBe(true)
     await waitFor(() => expect(fake.calls.some((c) => c.method === 'registerDroppedFiles')).toBe(true))
     expect((fake.calls.find((c) => c.method === 'registerDroppedFiles')?.args[0] as File[])[0]?.name).toBe('dropped.pdf')
+  })
+
+  it('no key-missing banner with the local engine; a banner when PDF.co is chosen without a key', async () => {
+    fake = createFakeApi({ updateSettings: async () => ({ ok: true, value: makeSettings({ hasApiKey: false, apiKeyMasked: '', engine: 'local' }) }) })
+    window.pdfApp = fake.api
+    store.getState().setSettings(makeSettings({ hasApiKey: false, apiKeyMasked: '' }))
+    store.getState().applyAddFilesResult({ added: [makeFile()], rejected: [], skippedInFolders: [] })
+    const { unmount } = render(<App />)
+    expect(screen.queryByText(/no API key is set/)).toBeNull()
+    expect((screen.getByRole('button', { name: /^Convert/ }) as HTMLButtonElement).disabled).toBe(false)
+    unmount()
+    store.getState().setSettings(makeSettings({ hasApiKey: false, apiKeyMasked: '', engine: 'pdfco' }))
+    render(<App />)
+    expect(screen.getByText(/PDF.co is chosen as the engine, but no API key is set/)).toBeTruthy()
+    fireEvent.click(screen.getByRole('button', { name: 'convert on this computer' }))
+    await waitFor(() => expect(fake.calls.find((c) => c.method === 'updateSettings')?.args[0]).toEqual({ engine: 'local' }))
+  })
+})
+
+describe('page picker', () => {
+  const pressed = () =>
+    screen
+      .getAllByRole('button', { name: /^Page \d+$/ })
+      .filter((b) => b.getAttribute('aria-pressed') === 'true')
+      .map((b) => Number(b.getAttribute('data-page')))
+
+  it('opens under the file; click, shift-click and the range text stay in sync both ways', () => {
+    const file = makeFile({ pageCount: 6, displayName: 'six.pdf' })
+    store.getState().applyAddFilesResult({ added: [file], rejected: [], skippedInFolders: [] })
+    render(<App />)
+    const toggle = screen.getByRole('button', { name: 'Choose pages' })
+    expect(toggle.getAttribute('aria-expanded')).toBe('false')
+    fireEvent.click(toggle)
+    expect(toggle.getAttribute('aria-expanded')).toBe('true')
+    screen.getByRole('group', { name: 'Choose pages of six.pdf' })
+    const field = screen.getByRole('textbox', { name: 'Pages' }) as HTMLInputElement
+    const page = (n: number) => screen.getByRole('button', { name: `Page ${n}` })
+    expect(page(3).querySelector('img')?.getAttribute('src')).toBe(`pdf-thumb://page/${file.id}/3?w=160`)
+    // Empty text = every page selected, each with a check mark.
+    expect(pressed()).toEqual([1, 2, 3, 4, 5, 6])
+    expect(page(1).querySelector('.picker-check svg')).not.toBeNull()
+    screen.getByText('All 6 pages selected')
+
+    fireEvent.click(page(2))
+    expect(field.value).toBe('1, 3-6')
+    expect(page(2).querySelector('.picker-check svg')).toBeNull()
+    // Shift-click: the span from the last clicked page takes that page's new state (unselected).
+    fireEvent.click(page(5), { shiftKey: true })
+    expect(field.value).toBe('1, 6')
+    expect(pressed()).toEqual([1, 6])
+    screen.getByText('2 of 6 pages selected')
+    fireEvent.click(page(3))
+    fireEvent.click(page(4), { shiftKey: true })
+    expect(field.value).toBe('1, 3-4, 6')
+
+    // Text → selection.
+    fireEvent.change(field, { target: { value: '2-3, last' } })
+    expect(pressed()).toEqual([2, 3, 6])
+    // Invalid text: nothing marked; a click starts a new selection.
+    fireEvent.change(field, { target: { value: '9' } })
+    expect(pressed()).toEqual([])
+    fireEvent.click(page(4))
+    expect(field.value).toBe('4')
+    // The last selected page stays selected (the grammar has no "none").
+    fireEvent.click(page(4))
+    expect(field.value).toBe('4')
+    screen.getByText(/At least one page stays selected/)
+    fireEvent.click(screen.getByRole('button', { name: 'All pages' }))
+    expect(field.value).toBe('')
+    expect(pressed()).toHaveLength(6)
+  })
+
+  it('moves focus with arrow keys (one tab stop) and is only offered once a protected PDF is unlocked', () => {
+    const locked = makeFile({ pageCount: 0, needsPassword: true, displayName: 'locked.pdf' })
+    store.getState().applyAddFilesResult({ added: [locked], rejected: [], skippedInFolders: [] })
+    render(<App />)
+    expect(screen.queryByRole('button', { name: 'Choose pages' })).toBeNull()
+    act(() => store.getState().replaceFile({ ...locked, pageCount: 3, isUnlocked: true }))
+    fireEvent.click(screen.getByRole('button', { name: 'Choose pages' }))
+    const buttons = screen.getAllByRole('button', { name: /^Page \d$/ })
+    expect(buttons.map((b) => b.tabIndex)).toEqual([0, -1, -1])
+    buttons[0]!.focus()
+    fireEvent.keyDown(buttons[0]!, { key: 'ArrowRight' })
+    expect(screen.getByRole('button', { name: 'Page 2' }).tabIndex).toBe(0)
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Page 2' }))
+    fireEvent.keyDown(document.activeElement!, { key: 'End' })
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Page 3' }))
   })
 })

@@ -3,7 +3,10 @@ import { insertByPage } from '../../../renderer/store/outputs-slice.ts'
 import {
   jobProgress,
   selectCanSubmit,
+  selectEffectiveEngine,
   selectJobForFile,
+  selectNeedsApiKey,
+  selectPickedPages,
   selectOverallProgress,
   selectPageRangeError,
   selectPreview,
@@ -49,7 +52,14 @@ describe('selectSubmitPlan / selectCanSubmit', () => {
     store.getState().setPageRange(file.id, '0')
     expect(selectCanSubmit(store.getState())).toMatchObject({ canSubmit: false, reason: 'Fix the page range of a.pdf.' })
     store.getState().setPageRange(file.id, '2')
+    // No key: 'auto' converts on this computer; only an explicit PDF.co choice needs the key.
     store.getState().setSettings(makeSettings({ hasApiKey: false, apiKeyMasked: '' }))
+    expect(selectCanSubmit(store.getState()).canSubmit).toBe(true)
+    expect(selectEffectiveEngine(store.getState())).toBe('local')
+    store.getState().setSettings(makeSettings({ hasApiKey: false, apiKeyMasked: '', engine: 'pdfco' }))
+    expect(selectCanSubmit(store.getState()).reason).toBe('Add your PDF.co API key in Settings, or choose “This computer” as the engine.')
+    expect(selectNeedsApiKey(store.getState())).toBe(true)
+    store.getState().setSettings(makeSettings({ hasApiKey: false, apiKeyMasked: '', hasLocalEngine: false }))
     expect(selectCanSubmit(store.getState()).reason).toBe('Add your PDF.co API key in Settings first.')
     store.getState().setSettings(makeSettings({ outputFolderName: null }))
     expect(selectCanSubmit(store.getState()).canSubmit).toBe(true)
@@ -153,5 +163,40 @@ describe('outputs and preview', () => {
     outs.forEach((o) => store.getState().addOutput(o))
     store.getState().setPreview({ fileId: f.id, outputId: outs[1]!.id })
     expect(selectPreview(store.getState())).toMatchObject({ index: 1, count: 3, previous: outs[0], next: outs[2], fileName: 'r.pdf' })
+  })
+})
+
+describe('engine choice', () => {
+  it("'auto' is PDF.co with a key, else this computer; an explicit choice wins", () => {
+    expect(selectEffectiveEngine(store.getState())).toBe('pdfco')
+    store.getState().setSettings(makeSettings({ engine: 'local' }))
+    expect(selectEffectiveEngine(store.getState())).toBe('local')
+    store.getState().setSettings(makeSettings({ hasApiKey: false }))
+    expect(selectEffectiveEngine(store.getState())).toBe('local')
+    expect(selectNeedsApiKey(store.getState())).toBe(false)
+  })
+})
+
+describe('selectPickedPages', () => {
+  it('derives the selection from the range text, memoised per text', () => {
+    const file = makeFile({ pageCount: 6 })
+    add(file)
+    const all = selectPickedPages(store.getState(), file.id)!
+    expect(all).toMatchObject({ isValid: true, isAll: true })
+    expect([...all.pages]).toEqual([1, 2, 3, 4, 5, 6])
+    store.getState().setPageRange(file.id, '2-3, last')
+    const some = selectPickedPages(store.getState(), file.id)!
+    expect([...some.pages]).toEqual([2, 3, 6])
+    expect(some.isAll).toBe(false)
+    expect(selectPickedPages(store.getState(), file.id)).toBe(some)
+    store.getState().setPageRange(file.id, '2-9')
+    expect(selectPickedPages(store.getState(), file.id)).toMatchObject({ isValid: false, isAll: false })
+    expect(selectPickedPages(store.getState(), file.id)!.pages.size).toBe(0)
+  })
+
+  it('is null for a locked file', () => {
+    const file = makeFile({ pageCount: 0, needsPassword: true })
+    add(file)
+    expect(selectPickedPages(store.getState(), file.id)).toBeNull()
   })
 })
