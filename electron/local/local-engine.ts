@@ -199,6 +199,8 @@ export function createLocalEngine(options: LocalEngineOptions = {}): LocalEngine
         ...(request.password === undefined || request.password === '' ? {} : { password: request.password }),
         ...(options.assetsDir === undefined ? {} : { assetsDir: options.assetsDir }),
       }
+      // Start the other workers now: their start-up overlaps opening and measuring the PDF.
+      pool.prestart(pool.size)
       const firstLease = await acquire('first')
       const opened = await call(firstLease, 'open', openPayload)
       for (const message of opened.warnings) emit({ type: 'warning', message })

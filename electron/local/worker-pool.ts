@@ -229,6 +229,18 @@ export class RenderWorkerPool {
   }
 
   /**
+   * Starts idle workers until `count` (at most `size`) are alive, so their start-up (thread, pdf.js
+   * modules) overlaps other work; they idle out like any other worker.
+   */
+  prestart(count: number): void {
+    while (!this.#closed && this.#all.size < Math.min(count, this.size)) {
+      const created: RenderWorker = new RenderWorker(this.#entry, () => this.#forget(created))
+      this.#all.add(created)
+      this.#giveBack(created)
+    }
+  }
+
+  /**
    * Waits for a worker. @throws CancelledError when `signal` aborts first; AppError 'internal'
    * after `close()`.
    */
