@@ -8,7 +8,7 @@
  * Live status goes to stdout: a redrawn block on a TTY, line logs otherwise, or with `--json` one
  * JSON object per line (every event, then a summary). Exit code 0 only if every file succeeded.
  */
-import { readdir, stat, open } from 'node:fs/promises'
+import { open, readdir, realpath, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { ConversionQueue } from './conversion/queue.ts'
@@ -307,15 +307,17 @@ export interface InputFile {
 /**
  * Expands the arguments: files are kept as given (a non-PDF then fails with 'file/not-pdf');
  * folders give the files in them that start with `%PDF-` (within 1024 bytes), sorted by name.
- * Duplicates are dropped. @throws UsageError for a missing path.
+ * Duplicates are dropped, also through symlinks (same real path). In folders, symlinks to files
+ * are followed, symlinks to folders are not (no loops). @throws UsageError for a missing path.
  */
 export async function collectInputs(args: readonly string[], cwd: string, recursive: boolean): Promise<{ files: InputFile[]; warnings: string[] }> {
   const files: InputFile[] = []
   const warnings: string[] = []
   const seen = new Set<string>()
-  const add = (p: string, label: string): void => {
-    if (seen.has(p)) return
-    seen.add(p)
+  const add = async (p: string, label: string): Promise<void> => {
+    const real = await realpath(p).catch(() => p)
+    if (seen.has(real)) return
+    seen.add(real)
     const rel = path.relative(cwd, p)
     files.push({ path: p, label: !rel.startsWith('..') && !path.isAbsolute(rel) && rel.length < label.length ? rel : label })
   }
@@ -326,16 +328,16 @@ export async function collectInputs(args: readonly string[], cwd: string, recurs
       info = await stat(abs)
     } catch {
       // Kept: the engine reports 'file/not-found' for it like for any other failure.
-      add(abs, arg)
+      await add(abs, arg)
       continue
     }
     if (!info.isDirectory()) {
-      add(abs, arg)
+      await add(abs, arg)
       continue
     }
     const found = await pdfsInFolder(abs, recursive)
     if (found.length === 0) warnings.push(`${arg}: no PDF files found${recursive ? '' : ' (use --recursive for sub-folders)'}`)
-    for (const f of found) add(f, path.join(arg, path.relative(abs, f)))
+    for (const f of found) await add(f, path.join(arg, path.relative(abs, f)))
   }
   return { files, warnings }
 }
@@ -348,7 +350,7 @@ async function pdfsInFolder(dir: string, recursive: boolean): Promise<string[]> 
     const p = path.join(dir, e.name)
     if (e.isDirectory()) {
       if (recursive) out.push(...(await pdfsInFolder(p, true)))
-    } else if (e.isFile() && (await looksLikePdf(p))) {
+    } else if ((e.isFile() || (e.isSymbolicLink() && (await stat(p).catch(() => null))?.isFile() === true)) && (await looksLikePdf(p))) {
       out.push(p)
     }
   }

@@ -33,13 +33,13 @@
 import { mkdir, stat } from 'node:fs/promises'
 import path from 'node:path'
 import pLimit from 'p-limit'
-import { AppError, CancelledError, PdfCoError, toErrorDto } from '../errors.ts'
+import { AppError, CancelledError, FileError, PdfCoError, toErrorDto } from '../errors.ts'
 import { commitTempFile, removeQuietly, tempFileName, writeError } from '../files/atomic-write.ts'
 import { multiPageFileName, outputFileName, sourceStem } from '../files/output-names.ts'
 import { createPdfCoClient, type JobCheckResult, type PdfCoClient, type PresignedUpload } from '../pdfco/client.ts'
 import { DEFAULT_JOB_DEADLINE_MS, pollJob, type PollSchedule } from '../pdfco/jobs.ts'
 import { inspectPdf } from '../render/inspect.ts'
-import type { ConversionCheckpoint, FileProgress, JobProgress } from '../journal/progress.ts'
+import type { FileProgress, JobProgress, SourceFingerprint } from '../journal/progress.ts'
 import { findKeptPages, isJobReusable, LINK_SAFETY_MARGIN_MS, parseValidTill, sha256File, UPLOAD_REUSE_MS } from '../journal/resume.ts'
 import type { ErrorCode } from '../shared/error-codes.ts'
 import { FORMAT_EXTENSION } from '../shared/formats.ts'
@@ -121,32 +121,65 @@ export function createPdfCoEngine(options: PdfCoEngineOptions): ConversionEngine
   async function uploadOnce(
     sourcePath: string,
     name: string,
-    signal: AbortSignal,
+    outerSignal: AbortSignal,
     addCredits: (c: number | undefined) => void,
     onProgress: (bytesSent: number, bytesTotal: number) => void,
+    source: SourceFingerprint,
   ): Promise<PresignedUpload> {
-    for (let attempt = 1; ; attempt++) {
-      const presigned = await client.getPresignedUrl({ name, contentType, signal })
-      addCredits(presigned.credits)
-      let lastProgressMs = 0
-      try {
-        await client.uploadFile({
-          presignedUrl: presigned.presignedUrl,
-          path: sourcePath,
-          contentType,
-          signal,
-          onProgress: (bytesSent, bytesTotal) => {
-            const t = now()
-            if (bytesSent === bytesTotal || bytesSent === 0 || t - lastProgressMs >= 100) {
-              lastProgressMs = t
-              onProgress(bytesSent, bytesTotal)
-            }
-          },
-        })
-        return presigned
-      } catch (err) {
-        if (attempt >= 2 || !(err instanceof PdfCoError) || err.httpStatus !== 403) throw err
+    // The PDF must stay as it was inspected while it uploads: a file that grows, shrinks or goes
+    // away mid-stream would send a mix of versions (or stall a request with a short body).
+    const watch = new AbortController()
+    const onOuterAbort = (): void => watch.abort()
+    outerSignal.addEventListener('abort', onOuterAbort, { once: true })
+    let changed: FileError | undefined
+    const check = async (): Promise<void> => {
+      changed ??= await sourceChange(sourcePath, source)
+      if (changed !== undefined) watch.abort()
+    }
+    const timer = setInterval(() => void check(), SOURCE_WATCH_INTERVAL_MS)
+    const signal = watch.signal
+    try {
+      await check()
+      if (changed !== undefined) throw changed
+      for (let attempt = 1; ; attempt++) {
+        const presigned = await client.getPresignedUrl({ name, contentType, signal })
+        addCredits(presigned.credits)
+        try {
+          await putFile(presigned, signal)
+          await check()
+          if (changed !== undefined) throw changed
+          return presigned
+        } catch (err) {
+          // A failed PUT may be the change itself (a grown file sends more bytes than announced).
+          if (!outerSignal.aborted) await check()
+          if (changed !== undefined && !outerSignal.aborted) throw changed
+          if (attempt >= 2 || !(err instanceof PdfCoError) || err.httpStatus !== 403) throw err
+        }
       }
+    } catch (err) {
+      if (!outerSignal.aborted) await check()
+      if (changed !== undefined && !outerSignal.aborted) throw changed
+      throw err
+    } finally {
+      clearInterval(timer)
+      outerSignal.removeEventListener('abort', onOuterAbort)
+    }
+
+    async function putFile(presigned: PresignedUpload, signal: AbortSignal): Promise<void> {
+      let lastProgressMs = 0
+      await client.uploadFile({
+        presignedUrl: presigned.presignedUrl,
+        path: sourcePath,
+        contentType,
+        signal,
+        onProgress: (bytesSent, bytesTotal) => {
+          const t = now()
+          if (bytesSent === bytesTotal || bytesSent === 0 || t - lastProgressMs >= 100) {
+            lastProgressMs = t
+            onProgress(bytesSent, bytesTotal)
+          }
+        },
+      })
     }
   }
 
@@ -187,6 +220,7 @@ export function createPdfCoEngine(options: PdfCoEngineOptions): ConversionEngine
         signal,
       })
       const pages = resolveRequestPages(request, info.pageCount)
+      const source = await fingerprintOf(request.sourcePath)
       emit({ type: 'inspected', pageCount: info.pageCount, pagesTotal: pages.length })
       await mkdir(request.outputDir, { recursive: true }).catch((err: unknown) => {
         throw writeError(err, request.outputDir)
@@ -211,7 +245,7 @@ export function createPdfCoEngine(options: PdfCoEngineOptions): ConversionEngine
       const keptFiles = new Map<number, WrittenFile>()
       let reusableJobs: JobProgress[] = []
       if (checkpoint !== undefined) {
-        const resumed = await resumeFrom(checkpoint.previous, request.sourcePath, format, pages, info.pageCount, emit)
+        const resumed = resumeFrom(checkpoint.previous, source, format, pages, info.pageCount, emit)
         progress = resumed.progress
         const kept = await findKeptPages(request.outputDir, progress.written, new Set(isTiff ? [pages[0] ?? 1] : pages))
         if (isTiff && kept.size > 0 && !kept.has(pages[0] ?? 1)) kept.clear()
@@ -256,8 +290,13 @@ export function createPdfCoEngine(options: PdfCoEngineOptions): ConversionEngine
             return recorded.url
           }
           stage('uploading')
-          const presigned = await uploadOnce(request.sourcePath, `${stem}.pdf`, signal, addCredits, (bytesSent, bytesTotal) =>
-            emit({ type: 'upload-progress', bytesSent, bytesTotal }),
+          const presigned = await uploadOnce(
+            request.sourcePath,
+            `${stem}.pdf`,
+            signal,
+            addCredits,
+            (bytesSent, bytesTotal) => emit({ type: 'upload-progress', bytesSent, bytesTotal }),
+            source,
           )
           await update((p) => ({ ...p, upload: { url: presigned.url, uploadedAtMs: now() } }))
           return presigned.url
@@ -517,16 +556,14 @@ interface WorkUnit {
  * The progress to start from: the earlier run's when it is for the same unchanged source and the
  * same format (TIFF: the same pages too, it is one file), else a fresh one.
  */
-async function resumeFrom(
+function resumeFrom(
   previous: FileProgress | null,
-  sourcePath: string,
+  source: SourceFingerprint,
   format: FileProgress['format'],
   pages: readonly number[],
   pageCount: number,
   emit: (event: ConversionEvent) => void,
-): Promise<{ progress: FileProgress }> {
-  const info = await stat(sourcePath)
-  const source = { sizeBytes: info.size, mtimeMs: info.mtimeMs }
+): { progress: FileProgress } {
   const fresh: FileProgress = { source, format, pageCount, pages: [...pages], jobs: [], written: [] }
   if (previous === null) return { progress: fresh }
   if (previous.source.sizeBytes !== source.sizeBytes || previous.source.mtimeMs !== source.mtimeMs) {
@@ -536,6 +573,33 @@ async function resumeFrom(
   if (previous.format !== format) return { progress: fresh }
   if (format === 'tiff' && !samePages(previous.pages ?? [], pages)) return { progress: { ...fresh, upload: previous.upload } }
   return { progress: { ...previous, pageCount, pages: [...pages] } }
+}
+
+/** How often the source is checked for changes while it uploads, in ms. */
+const SOURCE_WATCH_INTERVAL_MS = 200
+
+async function fingerprintOf(sourcePath: string): Promise<SourceFingerprint> {
+  try {
+    const info = await stat(sourcePath)
+    return { sizeBytes: info.size, mtimeMs: info.mtimeMs }
+  } catch (err) {
+    throw new FileError('file/not-found', `${path.basename(sourcePath)} disappeared while it was being read`, { cause: err })
+  }
+}
+
+/** The error when the source no longer matches `before` (changed or deleted), else undefined. */
+async function sourceChange(sourcePath: string, before: SourceFingerprint): Promise<FileError | undefined> {
+  const name = path.basename(sourcePath)
+  let info
+  try {
+    info = await stat(sourcePath)
+  } catch {
+    return new FileError('file/not-found', `${name} was deleted or moved while it was being uploaded; nothing was converted`)
+  }
+  if (info.size === before.sizeBytes && info.mtimeMs === before.mtimeMs) return undefined
+  return new FileError('file/unreadable', `${name} changed while it was being uploaded; nothing was converted: convert it again`, {
+    retryable: true,
+  })
 }
 
 function samePages(a: readonly number[], b: readonly number[]): boolean {
