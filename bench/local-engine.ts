@@ -140,11 +140,11 @@ async function runMutool(pdf: string, scratch: string): Promise<{ run: ProcessRu
   return { run, pages }
 }
 
-/** The 50-page benchmark document: tracemonkey.pdf's 14 pages repeated, fonts shared (one copy). */
-async function makeFiftyPages(file: string): Promise<void> {
-  const src = await PDFDocument.load(readFileSync(path.join(CORPUS, 'tracemonkey.pdf')))
+/** `source`'s pages repeated to `pageCount` pages, copied in one call so fonts stay shared. */
+async function makeRepeated(source: string, pageCount: number, file: string): Promise<void> {
+  const src = await PDFDocument.load(readFileSync(source))
   const doc = await PDFDocument.create()
-  const indices = Array.from({ length: 50 }, (_, i) => i % src.getPageCount())
+  const indices = Array.from({ length: pageCount }, (_, i) => i % src.getPageCount())
   for (const page of await doc.copyPages(src, indices)) doc.addPage(page)
   await writeFile(file, await doc.save())
 }
@@ -221,7 +221,7 @@ async function main(): Promise<void> {
   const scratch = await mkdtemp(path.join(os.tmpdir(), 'bench-local-'))
   try {
     const fifty = path.join(scratch, 'tracemonkey-x50.pdf')
-    await makeFiftyPages(fifty)
+    await makeRepeated(path.join(CORPUS, 'tracemonkey.pdf'), 50, fifty)
     process.stdout.write(`50-page document ready (${(await stat(fifty)).size} bytes); ${runs} runs per tool, alternating\n`)
 
     const local2: Array<{ run: ProcessRun; result: ChildResult }> = []
@@ -242,6 +242,9 @@ async function main(): Promise<void> {
     const t241 = path.join(CORPUS, 'test_241.pdf')
     const long = existsSync(t241) ? await runLocal(t241, 2, scratch) : undefined
     const longRef = existsSync(t241) ? await runPdftoppm(t241, scratch, true) : undefined
+    const t723 = path.join(scratch, 'test_241-x3.pdf')
+    if (existsSync(t241)) await makeRepeated(t241, 723, t723)
+    const longer = existsSync(t241) ? await runLocal(t723, 2, scratch) : undefined
     const study = await encodeStudy()
 
     const localWall = median(local2.map((l) => l.run.wallMs))
@@ -284,6 +287,12 @@ async function main(): Promise<void> {
     lines.push(`| pdftoppm -r 150 -jpeg (for scale: its PNG writer's share) | ${popplerJpeg.pages} | ${(popplerJpeg.run.wallMs / 1000).toFixed(2)} | ${pps(popplerJpeg.pages, popplerJpeg.run.wallMs)} | ${mb(popplerJpeg.run.maxRssKb)} | ${(popplerJpeg.outBytes / 1048576).toFixed(1)} | 1 run |`)
     if (mutool !== undefined) lines.push(`| mutool draw -r 150 | ${mutool.pages} | ${(mutool.run.wallMs / 1000).toFixed(2)} | ${pps(mutool.pages, mutool.run.wallMs)} | ${mb(mutool.run.maxRssKb)} | | 1 run |`)
     lines.push('')
+    lines.push(
+      `Memory: one worker peaks at ${mb(local1.run.maxRssKb)} MB, two at ${mb(localPeak)} MB, so each render thread costs about ` +
+        `${mb(localPeak - (local1.run.maxRssKb ?? 0))} MB (pdf.js heap and caches, Skia canvas, libvips, per-thread malloc arenas); the rest is Node, tsx and the main thread. ` +
+        'Timings on this shared 2-core machine vary with the other work on it (see the runs column and the load average); the ratio compares runs made alternately.',
+    )
+    lines.push('')
     lines.push('What the time goes to (one thread, in-process, tracemonkey pages 1-14 at 150 DPI after warm-up; PNG via sharp, no adaptive filtering):')
     lines.push('')
     lines.push(`- pdf.js + @napi-rs/canvas render (incl. getImageData copy): ${study.renderMsPerPage.toFixed(0)} ms/page.`)
@@ -321,6 +330,21 @@ async function main(): Promise<void> {
       lines.push('| after page | 1 | 10 | 20 | 30 | 40 | 60 | 80 | 120 | 160 | 200 | 241 |')
       lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|')
       lines.push(`| RSS MB | ${[1, 10, 20, 30, 40, 60, 80, 120, 160, 200, 241].map((n) => mb(at(n))).join(' | ')} |`)
+      if (longer !== undefined) {
+        const q = longer.result.rssPerPageKb
+        const atQ = (n: number): number => q[Math.min(q.length, n) - 1] ?? 0
+        const tail = q.slice(100)
+        lines.push('')
+        lines.push(
+          `Longer run, the same pages three times (723 pages, one process): RSS ${mb(atQ(100))} MB after page 100, ` +
+            `${mb(Math.min(...tail))}-${mb(Math.max(...tail))} MB over pages 101-723, trend ${((slopeKbPerPage(tail) * 100) / 1024).toFixed(1)} MB per 100 pages; ` +
+            `peak ${mb(longer.run.maxRssKb)} MB; ${pps(longer.result.pages, longer.run.wallMs)} pages/s.`,
+        )
+        lines.push('')
+        lines.push('| after page | 1 | 20 | 40 | 100 | 200 | 300 | 400 | 500 | 600 | 723 |')
+        lines.push('|---|---|---|---|---|---|---|---|---|---|---|')
+        lines.push(`| RSS MB | ${[1, 20, 40, 100, 200, 300, 400, 500, 600, 723].map((n) => mb(atQ(n))).join(' | ')} |`)
+      }
     }
     lines.push('')
     lines.push('Reproduce: `npx tsx bench/local-engine.ts --record` (env `BENCH_RUNS`, `PDF_CORPUS_DIR`).')
