@@ -1,7 +1,7 @@
 /**
  * The batch settings and controls at the bottom of the window: format, engine (and, for the local
- * engine, resolution and colour), output folder, overwrite policy, the overall progress, Cancel all
- * and Convert (disabled with its reason when it cannot run).
+ * engine, its resolution; colour and quality are in Settings), output folder, overwrite policy, the
+ * overall progress, Cancel all and Convert (disabled with its reason when it cannot run).
  */
 import { useId } from 'react'
 import { useShallow } from 'zustand/react/shallow'
@@ -14,8 +14,13 @@ import { useAppStore } from '../store/store.ts'
 import { FolderIcon } from './icons.tsx'
 
 const OVERWRITE_LABEL: Readonly<Record<OverwritePolicy, string>> = {
-  'keep-both': 'Keep both (add a number)',
-  overwrite: 'Replace existing images',
+  'keep-both': 'Keep both',
+  overwrite: 'Replace it',
+}
+
+const OVERWRITE_TITLE: Readonly<Record<OverwritePolicy, string>> = {
+  'keep-both': 'Write the new image next to it with a number, e.g. report-02 (2).png',
+  overwrite: 'Replace the existing image',
 }
 
 /** Engine names as people read them. */
@@ -39,7 +44,6 @@ export function BatchBar() {
   const formatId = useId()
   const engineId = useId()
   const dpiId = useId()
-  const colorId = useId()
   const overwriteId = useId()
   const reasonId = useId()
   const settings = useAppStore((s) => s.settings)
@@ -104,45 +108,23 @@ export function BatchBar() {
           </select>
         </div>
         {engine === 'local' && settings !== null && (
-          <>
-            <div className="field">
-              <label htmlFor={dpiId} className="field-label">
-                Resolution
-              </label>
-              <select
-                id={dpiId}
-                className="select"
-                value={settings.localDpi}
-                onChange={(e) => void updateSettings({ localDpi: Number(e.target.value) })}
-              >
-                {dpiChoices(settings.localDpi).map((dpi) => (
-                  <option key={dpi} value={dpi}>
-                    {dpi} dpi
-                  </option>
-                ))}
-              </select>
-            </div>
-            <div className="field">
-              <label htmlFor={colorId} className="field-label">
-                Colour
-              </label>
-              <select
-                id={colorId}
-                className="select"
-                value={settings.localColor}
-                onChange={(e) => {
-                  const value = e.target.value
-                  if (value === 'color' || value === 'gray' || value === 'bw') void updateSettings({ localColor: value })
-                }}
-              >
-                {(Object.keys(COLOR_LABEL) as LocalColorMode[]).map((mode) => (
-                  <option key={mode} value={mode}>
-                    {COLOR_LABEL[mode]}
-                  </option>
-                ))}
-              </select>
-            </div>
-          </>
+          <div className="field">
+            <label htmlFor={dpiId} className="field-label">
+              Resolution
+            </label>
+            <select
+              id={dpiId}
+              className="select"
+              value={settings.localDpi}
+              onChange={(e) => void updateSettings({ localDpi: Number(e.target.value) })}
+            >
+              {dpiChoices(settings.localDpi).map((dpi) => (
+                <option key={dpi} value={dpi}>
+                  {dpi} dpi
+                </option>
+              ))}
+            </select>
+          </div>
         )}
         <div className="field">
           <span className="field-label" id={`${formatId}-folder`}>
@@ -178,7 +160,7 @@ export function BatchBar() {
             onChange={(e) => void updateSettings({ overwrite: e.target.value === 'overwrite' ? 'overwrite' : 'keep-both' })}
           >
             {(Object.keys(OVERWRITE_LABEL) as OverwritePolicy[]).map((p) => (
-              <option key={p} value={p}>
+              <option key={p} value={p} title={OVERWRITE_TITLE[p]}>
                 {OVERWRITE_LABEL[p]}
               </option>
             ))}

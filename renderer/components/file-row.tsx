@@ -51,6 +51,18 @@ export const FileRow = memo(function FileRow({ fileId }: { readonly fileId: File
               <span key={i}>{part}</span>
             ))}
           </p>
+          {canPick && (
+            <button
+              type="button"
+              className="disclosure"
+              aria-expanded={isPickerOpen}
+              aria-controls={isPickerOpen ? pickerId : undefined}
+              onClick={() => setPickerOpen(fileId, !isPickerOpen)}
+            >
+              {isPickerOpen ? <ChevronDownIcon size={16} /> : <ChevronRightIcon size={16} />}
+              Choose pages
+            </button>
+          )}
         </div>
         <div className="file-fields">
           {locked ? (
@@ -69,20 +81,6 @@ export const FileRow = memo(function FileRow({ fileId }: { readonly fileId: File
           <CloseIcon />
         </button>
       </div>
-      {canPick && (
-        <div className="picker-toggle-row">
-          <button
-            type="button"
-            className="disclosure"
-            aria-expanded={isPickerOpen}
-            aria-controls={isPickerOpen ? pickerId : undefined}
-            onClick={() => setPickerOpen(fileId, !isPickerOpen)}
-          >
-            {isPickerOpen ? <ChevronDownIcon size={16} /> : <ChevronRightIcon size={16} />}
-            Choose pages
-          </button>
-        </div>
-      )}
       {canPick && isPickerOpen && (
         <PagePicker
           id={pickerId}

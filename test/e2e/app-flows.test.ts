@@ -60,7 +60,7 @@ describe.skipIf(chromiumPath === null)('desktop app flows in the browser harness
     if (dir !== undefined) await rm(dir, { recursive: true, force: true })
   })
 
-  it('first launch explains the API key and the emulator, and passes axe in light and dark', async () => {
+  it('first launch explains the offline engine, the API key and the emulator, and passes axe in light and dark', async () => {
     const { page } = app
     await page.getByRole('heading', { name: 'Welcome to PDF to Image' }).waitFor()
     // Keyboard first: Tab reaches the main action, with a visible focus ring.
@@ -161,8 +161,10 @@ describe.skipIf(chromiumPath === null)('desktop app flows in the browser harness
     expect(await field.getAttribute('aria-invalid')).toBe('false')
     await fileCard(page, 'beta.pdf').getByText('3 of 5 pages').waitFor()
     if (corpus('tracemonkey.pdf') !== null) await fileCard(page, 'tracemonkey.pdf').getByRole('textbox', { name: 'Pages' }).fill('1-4')
-    // Still blocked: no API key yet.
-    await page.getByText('Add your PDF.co API key in Settings first.').waitFor()
+    // No key yet: Auto would convert on this computer (test/e2e/local-engine.test.ts runs that);
+    // this session goes on with PDF.co through the emulator.
+    expect(await page.getByRole('combobox', { name: 'Engine' }).locator('option:checked').textContent()).toBe('Auto · This computer')
+    expect(await convert.isDisabled()).toBe(false)
   })
 
   it('sets the API key and the emulator base URL in Settings, and checks the key', async () => {
@@ -183,6 +185,9 @@ describe.skipIf(chromiumPath === null)('desktop app flows in the browser harness
     await dialog.waitFor({ state: 'detached' })
     // The key never reaches the renderer: only its masked form.
     expect(await page.content()).not.toContain('test-key"')
+    // With a key, Auto means PDF.co (the local engine's resolution field goes away).
+    await expect.poll(() => page.getByRole('combobox', { name: 'Engine' }).locator('option:checked').textContent()).toBe('Auto · PDF.co')
+    expect(await page.getByRole('combobox', { name: 'Resolution' }).count()).toBe(0)
   })
 
   it('chooses the output folder through the system dialog', async () => {
