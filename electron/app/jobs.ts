@@ -11,6 +11,10 @@
  * - Upload progress is throttled to ≤ 10 updates per second per job; stage changes go out at once.
  * - A batch is the set of jobs running together: it ends when none is queued or running, and a job
  *   retried later starts a new batch.
+ * - PDF.co jobs are recorded in the job journal (`electron/journal/`) as they progress. When the app
+ *   quits (dispose) or crashes mid-batch, the next start finds the batch (`getResumable`) and
+ *   `resume` continues it: pages on disk are kept, PDF.co jobs with valid links are fetched again.
+ *   A batch that ends normally, including one the user cancelled, leaves no journal.
  */
 import { randomUUID } from 'node:crypto'
 import { mkdir } from 'node:fs/promises'
@@ -19,7 +23,21 @@ import { ConversionQueue } from '../conversion/queue.ts'
 import type { ConversionEngine, ConversionEvent } from '../conversion/types.ts'
 import { FileError, InputError, PdfCoError } from '../errors.ts'
 import type { LocalConversionRequest, LocalRenderOptions } from '../local/options.ts'
-import type { EngineKind, EventChannels, FileId, JobDto, JobId, StartJobsRequest } from '../ipc/contract.ts'
+import type {
+  EngineKind,
+  EventChannels,
+  FileDescriptor,
+  FileId,
+  JobDto,
+  JobId,
+  RejectedFile,
+  ResumableBatchDto,
+  ResumeResult,
+  StartJobsRequest,
+} from '../ipc/contract.ts'
+import { sourceStem } from '../files/output-names.ts'
+import type { BatchJournal, JournalStore } from '../journal/journal.ts'
+import { sweepStaleTemps } from '../journal/resume.ts'
 import type { Logger } from '../log/logger.ts'
 import type { Platform } from '../platform/platform.ts'
 import type { FileRegistry } from '../registry/file-registry.ts'
@@ -44,7 +62,16 @@ export interface JobManager {
   /** @throws InputError for an unknown id or a job that is not failed/cancelled. */
   retry(jobId: string): JobDto
   setConcurrency(n: number): void
-  /** Cancels everything and waits for running conversions to stop. */
+  /** The newest batch the journal holds from a crash or quit mid-batch, or null. */
+  getResumable(): Promise<ResumableBatchDto | null>
+  /**
+   * Continues a batch found by {@link getResumable}: its unfinished files are added again and
+   * converted with their recorded progress. @throws InputError for an unknown batch; the key error.
+   */
+  resume(batchId: string): Promise<ResumeResult>
+  /** Forgets a resumable batch (its pages on disk stay). */
+  discardResumable(batchId: string): Promise<void>
+  /** Cancels everything and waits for running conversions to stop; their journal stays for a resume. */
   dispose(): Promise<void>
 }
 
@@ -64,6 +91,8 @@ interface Job {
   /** pagesDone at the start of the current run (retries resume). */
   doneBefore: number
   batch: Batch
+  /** The journal batch recording this job (PDF.co jobs when a journal is configured). */
+  journal: BatchJournal | undefined
   lastUploadEmitMs: number
   uploadTimer: ReturnType<typeof setTimeout> | undefined
 }
@@ -88,10 +117,15 @@ export function createJobManager(deps: {
   readonly emit: <C extends keyof EventChannels>(channel: C, payload: EventChannels[C]) => void
   readonly logger?: Logger
   readonly now?: () => number
+  /** Durable record of PDF.co batches for resume after a crash or quit (optional). */
+  readonly journal?: JournalStore
 }): JobManager {
   const now = deps.now ?? Date.now
   const jobs = new Map<JobId, Job>()
   let batch: Batch | null = null
+  let disposing = false
+  /** Open journal batches and their jobs not settled yet. */
+  const openJournals = new Map<BatchJournal, Set<JobId>>()
   const queue = new ConversionQueue({
     concurrency: deps.concurrency,
     now,
@@ -100,7 +134,56 @@ export function createJobManager(deps: {
       if (job === undefined) throw new InputError('input/invalid', 'Unknown job')
       return deps.createEngine(job.dto.engine)
     },
+    checkpointFor: (id) => jobs.get(id as JobId)?.journal?.checkpoint(id),
   })
+
+  /** A journal batch for PDF.co jobs about to start; undefined without a journal or on error. */
+  const openJournal = async (created: readonly Job[], outputDir: string, needsPassword: (job: Job) => boolean): Promise<BatchJournal | undefined> => {
+    const first = created[0]
+    if (deps.journal === undefined || first === undefined || first.dto.engine !== 'pdfco') return undefined
+    try {
+      return await deps.journal.createBatch({
+        origin: 'app',
+        outputDir,
+        format: first.format,
+        overwrite: first.overwrite,
+        engine: 'pdfco',
+        files: created.map((j) => ({ key: j.dto.id, sourcePath: j.sourcePath, pages: [...j.pages], pageRange: null, needsPassword: needsPassword(j) })),
+      })
+    } catch (err) {
+      deps.logger?.warn('job journal unavailable: this batch cannot be resumed after a crash', { error: err })
+      return undefined
+    }
+  }
+  const attachJournal = (journal: BatchJournal | undefined, members: readonly Job[]): void => {
+    if (journal === undefined) return
+    const ids = openJournals.get(journal) ?? new Set<JobId>()
+    for (const job of members) {
+      job.journal = journal
+      ids.add(job.dto.id)
+    }
+    openJournals.set(journal, ids)
+  }
+  /** Journal writes still running (dispose waits for them). */
+  const journalWrites = new Set<Promise<void>>()
+  /** Records a settled job; a journal whose jobs all settled is closed (kept only when quitting). */
+  const settleInJournal = (job: Job, state: 'done' | 'failed' | 'cancelled', error: JobDto['error']): void => {
+    const journal = job.journal
+    if (journal === undefined) return
+    let write = journal.setFileState(job.dto.id, disposing && state === 'cancelled' ? 'running' : state, error)
+    const open = openJournals.get(journal)
+    if (open !== undefined) {
+      open.delete(job.dto.id)
+      if (open.size === 0) {
+        openJournals.delete(journal)
+        const quitting = disposing
+        write = write.then(() => (quitting ? journal.end('interrupted') : journal.discard()))
+      }
+    }
+    const tracked = write.catch((err: unknown) => deps.logger?.warn('job journal update failed', { error: err }))
+    journalWrites.add(tracked)
+    void tracked.finally(() => journalWrites.delete(tracked))
+  }
 
   const isActive = (job: Job): boolean => job.dto.stage !== 'done' && job.dto.stage !== 'failed' && job.dto.stage !== 'cancelled'
 
@@ -190,6 +273,7 @@ export function createJobManager(deps: {
     const d = job.dto
     switch (event.type) {
       case 'stage': {
+        if (event.stage === 'inspecting') void job.journal?.setFileState(d.id, 'running')
         if (event.stage === d.stage) return
         job.dto = {
           ...d,
@@ -251,6 +335,7 @@ export function createJobManager(deps: {
       publish(job)
     }
     if (stage === 'failed') deps.logger?.warn('job failed', { jobId: id, code: status.error?.code, message: status.error?.message })
+    if (stage !== null) settleInJournal(job, stage, status.error)
     finishBatchIfIdle()
   })
 
@@ -313,6 +398,7 @@ export function createJobManager(deps: {
           writtenPages: new Set(),
           doneBefore: 0,
           batch: b,
+          journal: undefined,
           lastUploadEmitMs: 0,
           uploadTimer: undefined,
         }
@@ -320,6 +406,10 @@ export function createJobManager(deps: {
         b.jobIds.add(job.dto.id)
         created.push(job)
       }
+      attachJournal(
+        await openJournal(created, outputDir, (j) => deps.files.get(j.dto.fileId)?.needsPassword === true),
+        created,
+      )
       deps.logger?.info('jobs started', { count: created.length, engine: kind, format: request.format })
       for (const job of created) deps.emit('jobs:updated', job.dto)
       for (const job of created) queue.enqueue(job.dto.id, requestFor(job, job.pages))
@@ -368,10 +458,118 @@ export function createJobManager(deps: {
     setConcurrency(n) {
       queue.concurrency = n
     },
+    async getResumable() {
+      if (deps.journal === undefined) return null
+      const found = (await deps.journal.listResumable({ origin: 'app' }))[0]
+      if (found === undefined) return null
+      const { record } = found
+      const unfinished = record.files.filter((f) => found.files.get(f.key)?.state !== 'done')
+      return {
+        batchId: record.batchId,
+        startedAtMs: record.createdAtMs,
+        fileCount: record.files.length,
+        unfinished: found.unfinished,
+        pagesDone: found.pagesDone,
+        pagesTotal: found.pagesTotal,
+        fileNames: unfinished.slice(0, 5).map((f) => path.basename(f.sourcePath)),
+        outputFolderName: path.basename(record.outputDir) || record.outputDir,
+      }
+    },
+    async resume(batchId) {
+      if (deps.journal === undefined) throw new InputError('input/invalid', 'Nothing to resume')
+      deps.createEngine('pdfco') // throws when no key is set
+      const found = (await deps.journal.listResumable({ origin: 'app' })).find((b) => b.record.batchId === batchId)
+      if (found === undefined) throw new InputError('input/invalid', 'This interrupted conversion is no longer available')
+      const journal = await deps.journal.resumeBatch(batchId)
+      const record = journal.record()
+      await mkdir(record.outputDir, { recursive: true }).catch((err: unknown) => {
+        throw new FileError('file/write-failed', `Cannot create the output folder ${path.basename(record.outputDir)}`, { cause: err })
+      })
+      const added: FileDescriptor[] = []
+      const skipped: RejectedFile[] = []
+      const b = currentBatch()
+      const created: Job[] = []
+      for (const entry of record.files) {
+        if (journal.fileRecord(entry.key)?.state === 'done' || jobs.has(entry.key as JobId)) continue
+        const registered = await deps.files.registerPaths([entry.sourcePath])
+        const descriptor = registered.added[0]
+        if (descriptor === undefined) {
+          skipped.push(...registered.rejected)
+          continue
+        }
+        added.push(descriptor)
+        const file = deps.files.require(descriptor.id)
+        if (file.needsPassword && file.password === undefined) {
+          skipped.push({
+            displayName: file.displayName,
+            reason: { code: 'file/password-required', message: `${file.displayName} needs its password again: unlock it, then convert it`, retryable: false },
+          })
+          continue
+        }
+        const pages = (entry.pages ?? Array.from({ length: file.pageCount }, (_, i) => i + 1)).filter((p) => p <= file.pageCount)
+        const t = now()
+        const job: Job = {
+          dto: {
+            id: entry.key as JobId,
+            fileId: file.id as FileId,
+            engine: 'pdfco',
+            format: record.format,
+            stage: 'queued',
+            uploadPercent: 0,
+            pagesDone: 0,
+            pagesTotal: pages.length,
+            startedAtMs: t,
+            stageStartedAtMs: t,
+            finishedAtMs: null,
+            error: null,
+            warnings: [],
+          },
+          format: record.format,
+          overwrite: record.overwrite,
+          outputDir: record.outputDir,
+          password: file.password,
+          sourcePath: file.path,
+          local: undefined,
+          pages,
+          writtenPages: new Set(),
+          doneBefore: 0,
+          batch: b,
+          journal: undefined,
+          lastUploadEmitMs: 0,
+          uploadTimer: undefined,
+        }
+        jobs.set(job.dto.id, job)
+        b.jobIds.add(job.dto.id)
+        created.push(job)
+      }
+      if (created.length === 0) {
+        await journal.discard()
+        if (b.jobIds.size === 0) batch = null
+        return { added, jobs: [], skipped }
+      }
+      attachJournal(journal, created)
+      // Temp files the crashed run left for these files' pages (it is gone, so none is in use).
+      const swept = await sweepStaleTemps(record.outputDir, created.map((j) => sourceStem(j.sourcePath)))
+      deps.logger?.info('batch resumed', { jobs: created.length, skipped: skipped.length, tempFilesRemoved: swept.length })
+      for (const job of created) deps.emit('jobs:updated', job.dto)
+      for (const job of created) queue.enqueue(job.dto.id, requestFor(job, job.pages))
+      updateProgress()
+      return { added, jobs: created.map((j) => j.dto), skipped }
+    },
+    async discardResumable(batchId) {
+      if (deps.journal === undefined) return
+      const found = (await deps.journal.listResumable({ origin: 'app' })).find((b) => b.record.batchId === batchId)
+      if (found !== undefined) await deps.journal.discard(batchId)
+    },
     async dispose() {
+      disposing = true
       queue.cancelAll()
       await Promise.race([queue.whenIdle(), new Promise((r) => setTimeout(r, 5_000))])
       for (const job of jobs.values()) if (job.uploadTimer !== undefined) clearTimeout(job.uploadTimer)
+      // Journals whose jobs did not all settle (e.g. the 5 s limit) stay resumable too.
+      await Promise.all([...journalWrites])
+      await Promise.all([...openJournals.keys()].map((j) => j.end('interrupted')))
+      openJournals.clear()
     },
   }
 }

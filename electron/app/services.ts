@@ -34,6 +34,7 @@ import { openSettingsStore } from '../settings/settings-store.ts'
 import { createThumbnailProtocolHandler } from '../thumbnails/protocol.ts'
 import { createSourcePageRenderer } from '../thumbnails/source-page-renderer.ts'
 import { createThumbnailService, type ThumbnailService } from '../thumbnails/thumbnail-service.ts'
+import { openJournalStore } from '../journal/journal.ts'
 import { createJobManager, missingKeyError } from './jobs.ts'
 
 /** A main → renderer event listener. */
@@ -164,7 +165,18 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     return { dpi: s.localDpi, quality: s.localQuality, color: s.localColor }
   }
 
+  // Durable record of PDF.co batches, so a crash or quit mid-batch can be resumed (issue 5 §1).
+  const journal = await openJournalStore({
+    dir: path.join(userDataDir, 'journal'),
+    onError: (err) => logger.warn('job journal write failed: an interrupted batch may not be resumable', { error: err }),
+  }).catch((err: unknown) => {
+    logger.warn('job journal unavailable', { error: err })
+    return undefined
+  })
+  await journal?.prune().catch(() => 0)
+
   const jobs = createJobManager({
+    ...(journal === undefined ? {} : { journal }),
     files,
     outputs,
     platform,
@@ -230,6 +242,9 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       jobs.cancelAll()
     },
     'jobs:retry': async (jobId) => jobs.retry(jobId),
+    'jobs:get-resumable': async () => jobs.getResumable(),
+    'jobs:resume': async (batchId) => jobs.resume(batchId),
+    'jobs:discard-resumable': async (batchId) => jobs.discardResumable(batchId),
     'settings:get': async () => settingsDto(),
     'settings:update': async (patch) => {
       await settings.update(patch)

@@ -158,6 +158,34 @@ export interface SettingsPatch {
   readonly localColor?: LocalColorMode
 }
 
+/**
+ * A batch of conversions that did not finish because the app crashed or quit mid-batch, found in
+ * the job journal at start-up (issue 5 §1). Names only, never paths.
+ */
+export interface ResumableBatchDto {
+  readonly batchId: string
+  /** Epoch ms when the batch started. */
+  readonly startedAtMs: number
+  readonly fileCount: number
+  /** Files not converted completely. */
+  readonly unfinished: number
+  /** Pages on disk / pages selected (over the files whose selection is known). */
+  readonly pagesDone: number
+  readonly pagesTotal: number
+  /** Names of up to 5 unfinished files. */
+  readonly fileNames: readonly string[]
+  /** Last segment of the batch's output folder. */
+  readonly outputFolderName: string
+}
+
+/** What `jobs:resume` did: files added again, jobs started, and files it could not resume. */
+export interface ResumeResult {
+  readonly added: readonly FileDescriptor[]
+  readonly jobs: readonly JobDto[]
+  /** Gone, unreadable, or needing a password again (it is never stored): with the reason. */
+  readonly skipped: readonly RejectedFile[]
+}
+
 export interface AppInfo {
   readonly version: string
   readonly platform: string
@@ -182,6 +210,9 @@ export interface InvokeChannels {
   'jobs:cancel': (jobId: JobId) => Promise<Result<void>>
   'jobs:cancel-all': () => Promise<Result<void>>
   'jobs:retry': (jobId: JobId) => Promise<Result<JobDto>>
+  'jobs:get-resumable': () => Promise<Result<ResumableBatchDto | null>>
+  'jobs:resume': (batchId: string) => Promise<Result<ResumeResult>>
+  'jobs:discard-resumable': (batchId: string) => Promise<Result<void>>
   'settings:get': () => Promise<Result<SettingsDto>>
   'settings:update': (patch: SettingsPatch) => Promise<Result<SettingsDto>>
   'settings:set-api-key': (apiKey: string) => Promise<Result<SettingsDto>>
@@ -216,6 +247,9 @@ export const INVOKE_CHANNELS = [
   'jobs:cancel',
   'jobs:cancel-all',
   'jobs:retry',
+  'jobs:get-resumable',
+  'jobs:resume',
+  'jobs:discard-resumable',
   'settings:get',
   'settings:update',
   'settings:set-api-key',
@@ -245,6 +279,9 @@ export interface PdfAppApi {
   cancelJob: InvokeChannels['jobs:cancel']
   cancelAllJobs: InvokeChannels['jobs:cancel-all']
   retryJob: InvokeChannels['jobs:retry']
+  getResumableBatch: InvokeChannels['jobs:get-resumable']
+  resumeBatch: InvokeChannels['jobs:resume']
+  discardResumableBatch: InvokeChannels['jobs:discard-resumable']
   getSettings: InvokeChannels['settings:get']
   updateSettings: InvokeChannels['settings:update']
   setApiKey: InvokeChannels['settings:set-api-key']

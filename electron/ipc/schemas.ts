@@ -17,6 +17,8 @@ const outputId = uuid.transform((v) => v as OutputId)
 const format = z.enum(OUTPUT_FORMATS)
 const overwrite = z.enum(['keep-both', 'overwrite'])
 const engine = z.enum(['pdfco', 'local'])
+/** A job-journal batch id (`electron/journal/journal.ts`): base-36 time, dash, 8 hex. */
+const batchId = z.string().regex(/^[0-9a-z]{8,12}-[0-9a-f]{8}$/u, 'expected a batch id')
 
 /** Most paths in one drop (folders count as one). */
 export const MAX_DROPPED_PATHS = 10_000
@@ -63,6 +65,9 @@ export const INVOKE_ARG_SCHEMAS: InvokeArgSchemas = {
   'jobs:cancel': z.tuple([jobId]),
   'jobs:cancel-all': none,
   'jobs:retry': z.tuple([jobId]),
+  'jobs:get-resumable': none,
+  'jobs:resume': z.tuple([batchId]),
+  'jobs:discard-resumable': z.tuple([batchId]),
   'settings:get': none,
   'settings:update': z.tuple([
     z

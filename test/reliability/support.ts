@@ -72,7 +72,12 @@ export interface CliChild {
 
 /** Starts `electron/cli.ts` in a child process (the emulator stays in this one). */
 export function spawnCli(args: readonly string[], options: { cwd: string; env: Record<string, string | undefined> }): CliChild {
-  const child = spawn(process.execPath, ['--import', tsxLoader, path.join(projectRoot, 'electron/cli.ts'), ...args], {
+  return spawnTs(path.join(projectRoot, 'electron/cli.ts'), args, options)
+}
+
+/** Starts a TypeScript file (through tsx) in a child process. */
+export function spawnTs(script: string, args: readonly string[], options: { cwd: string; env: Record<string, string | undefined> }): CliChild {
+  const child = spawn(process.execPath, ['--import', tsxLoader, script, ...args], {
     cwd: options.cwd,
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
