@@ -9,6 +9,7 @@ import { PlusIcon, SettingsIcon } from './components/icons.tsx'
 import { Notices } from './components/notices.tsx'
 import { PreviewDialog } from './components/preview-dialog.tsx'
 import { RefusedList } from './components/refused-list.tsx'
+import { ResumeBanner } from './components/resume-banner.tsx'
 import { SettingsDialog } from './components/settings-dialog.tsx'
 import { Welcome } from './components/welcome.tsx'
 import { pickFiles, updateSettings } from './store/actions.ts'
@@ -39,6 +40,7 @@ export function App() {
         </div>
       </header>
       <main className="content">
+        <ResumeBanner />
         {showWelcome && !hasFiles && <Welcome />}
         {needsKey && hasFiles && (
           <p className="banner">
