@@ -61,6 +61,7 @@ export async function removeFile(fileId: FileId): Promise<void> {
   if (reportError(result)) return
   const s = store.getState()
   if (s.preview?.fileId === fileId) s.setPreview(null)
+  s.setPagePickerOpen(fileId, false)
   s.removeFileLocal(fileId)
   s.clearOutputs(fileId)
 }
