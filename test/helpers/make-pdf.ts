@@ -26,10 +26,13 @@ export const A4: PageSpec = { widthPt: 595.28, heightPt: 841.89 }
 
 /**
  * Writes a PDF whose pages follow `pages`, each showing its 1-based number in large type and a
- * black frame at the edge (so renders are never blank).
+ * black frame at the edge (so renders are never blank). The file name is its /Title, so two files
+ * made with different names never have the same bytes (pdf-lib's output otherwise depends only
+ * on the pages and the creation second, and the app refuses identical content as a duplicate).
  */
 export async function makePdf(dir: string, name: string, pages: readonly PageSpec[]): Promise<string> {
   const doc = await PDFDocument.create()
+  doc.setTitle(name)
   const font = await doc.embedFont(StandardFonts.Helvetica)
   pages.forEach((spec, i) => {
     const page = doc.addPage([spec.widthPt, spec.heightPt])
