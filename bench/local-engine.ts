@@ -11,7 +11,7 @@
  * Run: `npx tsx bench/local-engine.ts [--record]` (`--record` rewrites this benchmark's block in
  * bench/RESULTS.md). Env: BENCH_RUNS (3), PDF_CORPUS_DIR (the fixtures folder).
  */
-import { spawn } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises'
 import os from 'node:os'
@@ -83,6 +83,8 @@ function vmHwmKb(): number {
 
 interface ProcessRun {
   readonly wallMs: number
+  /** User + system CPU seconds of the process (all threads), from /usr/bin/time. */
+  readonly cpuS: number | undefined
   readonly maxRssKb: number | undefined
   readonly stdout: string
   readonly code: number | null
@@ -94,7 +96,7 @@ function runMeasured(cmd: string, args: readonly string[]): Promise<ProcessRun> 
   const marker = '@@maxrss='
   return new Promise((resolve, reject) => {
     const t0 = performance.now()
-    const child = timed ? spawn(TIME_BIN, ['-f', `${marker}%M`, cmd, ...args], { cwd: REPO }) : spawn(cmd, args, { cwd: REPO })
+    const child = timed ? spawn(TIME_BIN, ['-f', `${marker}%M %U %S`, cmd, ...args], { cwd: REPO }) : spawn(cmd, args, { cwd: REPO })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
@@ -102,9 +104,15 @@ function runMeasured(cmd: string, args: readonly string[]): Promise<ProcessRun> 
     child.once('error', reject)
     child.once('exit', (code) => {
       const wallMs = performance.now() - t0
-      const m = new RegExp(`${marker}(\\d+)`).exec(stderr)
+      const m = new RegExp(`${marker}(\\d+) ([\\d.]+) ([\\d.]+)`).exec(stderr)
       if (code !== 0) process.stderr.write(stderr)
-      resolve({ wallMs, maxRssKb: m === null ? undefined : Number(m[1]), stdout, code })
+      resolve({
+        wallMs,
+        maxRssKb: m === null ? undefined : Number(m[1]),
+        cpuS: m === null ? undefined : Number(m[2]) + Number(m[3]),
+        stdout,
+        code,
+      })
     })
   })
 }
@@ -131,8 +139,7 @@ async function runPdftoppm(pdf: string, scratch: string, cropBox = false, format
 }
 
 async function runMutool(pdf: string, scratch: string): Promise<{ run: ProcessRun; pages: number } | undefined> {
-  const probe = await runMeasured('sh', ['-c', 'command -v mutool'])
-  if (probe.code !== 0) return undefined
+  if (spawnSync('sh', ['-c', 'command -v mutool']).status !== 0) return undefined
   const outDir = await mkdtemp(path.join(scratch, 'mutool-'))
   const run = await runMeasured('mutool', ['draw', '-q', '-r', String(DPI), '-o', path.join(outDir, 'p-%d.png'), pdf])
   const pages = (await readdir(outDir)).length
@@ -266,6 +273,16 @@ async function main(): Promise<void> {
         `(target ≥ 4x: ${ratioProcess >= 4 ? 'met' : 'missed'}); ${ratioConvert.toFixed(2)}x from the convert() call. ` +
         `Peak RSS of the local engine's process: **${mb(localPeak)} MB** (target ≤ 500 MB: ${localPeak / 1024 <= 500 ? 'met' : 'missed'}).`,
     )
+    const localCpu = median(local2.flatMap((l) => (l.run.cpuS === undefined ? [] : [l.run.cpuS])).concat(local2.some((l) => l.run.cpuS !== undefined) ? [] : [NaN]))
+    const popplerCpu = median(poppler.flatMap((p) => (p.run.cpuS === undefined ? [] : [p.run.cpuS])).concat(poppler.some((p) => p.run.cpuS !== undefined) ? [] : [NaN]))
+    if (Number.isFinite(localCpu) && Number.isFinite(popplerCpu)) {
+      lines.push('')
+      lines.push(
+        `CPU time (all threads, medians): local ${localCpu.toFixed(1)} s, pdftoppm ${popplerCpu.toFixed(1)} s, so the engine needs ${(popplerCpu / localCpu).toFixed(2)}x less CPU per page. ` +
+          `This ratio does not depend on the machine's other load; the wall-clock ratio does (pdftoppm uses one core, the engine two), ` +
+          `and on two otherwise idle cores it would be about ${((2 * popplerCpu) / localCpu).toFixed(1)}x (an estimate: CPU ratio x 2 threads).`,
+      )
+    }
     lines.push('')
     lines.push(`Machine: ${machine}. ${mutool === undefined ? '`mutool` is not installed here (no MuPDF comparison).' : ''}`)
     lines.push(
@@ -273,19 +290,23 @@ async function main(): Promise<void> {
         'Each run is a fresh process (`node --import tsx bench/local-engine.ts --child …`, the way `npm run convert` runs); peak RSS from `/usr/bin/time -f %M` (whole process: main thread + render worker threads).',
     )
     lines.push('')
-    lines.push('| tool | pages | wall s (median) | pages/s | peak RSS MB | output MB | runs (wall s) |')
-    lines.push('|---|---|---|---|---|---|---|')
+    const cpu = (runs: readonly ProcessRun[]): string => {
+      const values = runs.flatMap((r) => (r.cpuS === undefined ? [] : [r.cpuS]))
+      return values.length === 0 ? 'n/a' : median(values).toFixed(1)
+    }
+    lines.push('| tool | pages | wall s (median) | pages/s | CPU s (median, all threads) | peak RSS MB | output MB | runs (wall s) |')
+    lines.push('|---|---|---|---|---|---|---|---|')
     lines.push(
-      `| local engine, 2 workers (process) | 50 | ${(localWall / 1000).toFixed(2)} | ${pps(50, localWall)} | ${mb(localPeak)} | ${(localBytes / 1048576).toFixed(1)} | ${local2.map((l) => (l.run.wallMs / 1000).toFixed(2)).join(', ')} |`,
+      `| local engine, 2 workers (process) | 50 | ${(localWall / 1000).toFixed(2)} | ${pps(50, localWall)} | ${cpu(local2.map((l) => l.run))} | ${mb(localPeak)} | ${(localBytes / 1048576).toFixed(1)} | ${local2.map((l) => (l.run.wallMs / 1000).toFixed(2)).join(', ')} |`,
     )
-    lines.push(`| local engine, 2 workers (convert() call) | 50 | ${(localConvert / 1000).toFixed(2)} | ${pps(50, localConvert)} | | | ${local2.map((l) => (l.result.convertMs / 1000).toFixed(2)).join(', ')} |`)
-    lines.push(`| local engine, 2 workers (rendering stage only) | 50 | ${(localRender / 1000).toFixed(2)} | ${pps(50, localRender)} | | | ${local2.map((l) => (l.result.renderMs / 1000).toFixed(2)).join(', ')} |`)
-    lines.push(`| local engine, 1 worker (process) | 50 | ${(local1.run.wallMs / 1000).toFixed(2)} | ${pps(50, local1.run.wallMs)} | ${mb(local1.run.maxRssKb)} | | 1 run |`)
+    lines.push(`| local engine, 2 workers (convert() call) | 50 | ${(localConvert / 1000).toFixed(2)} | ${pps(50, localConvert)} | | | | ${local2.map((l) => (l.result.convertMs / 1000).toFixed(2)).join(', ')} |`)
+    lines.push(`| local engine, 2 workers (rendering stage only) | 50 | ${(localRender / 1000).toFixed(2)} | ${pps(50, localRender)} | | | | ${local2.map((l) => (l.result.renderMs / 1000).toFixed(2)).join(', ')} |`)
+    lines.push(`| local engine, 1 worker (process) | 50 | ${(local1.run.wallMs / 1000).toFixed(2)} | ${pps(50, local1.run.wallMs)} | ${cpu([local1.run])} | ${mb(local1.run.maxRssKb)} | | 1 run |`)
     lines.push(
-      `| pdftoppm -r 150 -png | ${poppler[0]?.pages ?? 50} | ${(popplerWall / 1000).toFixed(2)} | ${pps(50, popplerWall)} | ${mb(popplerPeak)} | ${(popplerBytes / 1048576).toFixed(1)} | ${poppler.map((p) => (p.run.wallMs / 1000).toFixed(2)).join(', ')} |`,
+      `| pdftoppm -r 150 -png | ${poppler[0]?.pages ?? 50} | ${(popplerWall / 1000).toFixed(2)} | ${pps(50, popplerWall)} | ${cpu(poppler.map((p) => p.run))} | ${mb(popplerPeak)} | ${(popplerBytes / 1048576).toFixed(1)} | ${poppler.map((p) => (p.run.wallMs / 1000).toFixed(2)).join(', ')} |`,
     )
-    lines.push(`| pdftoppm -r 150 -jpeg (for scale: its PNG writer's share) | ${popplerJpeg.pages} | ${(popplerJpeg.run.wallMs / 1000).toFixed(2)} | ${pps(popplerJpeg.pages, popplerJpeg.run.wallMs)} | ${mb(popplerJpeg.run.maxRssKb)} | ${(popplerJpeg.outBytes / 1048576).toFixed(1)} | 1 run |`)
-    if (mutool !== undefined) lines.push(`| mutool draw -r 150 | ${mutool.pages} | ${(mutool.run.wallMs / 1000).toFixed(2)} | ${pps(mutool.pages, mutool.run.wallMs)} | ${mb(mutool.run.maxRssKb)} | | 1 run |`)
+    lines.push(`| pdftoppm -r 150 -jpeg (for scale: its PNG writer's share) | ${popplerJpeg.pages} | ${(popplerJpeg.run.wallMs / 1000).toFixed(2)} | ${pps(popplerJpeg.pages, popplerJpeg.run.wallMs)} | ${cpu([popplerJpeg.run])} | ${mb(popplerJpeg.run.maxRssKb)} | ${(popplerJpeg.outBytes / 1048576).toFixed(1)} | 1 run |`)
+    if (mutool !== undefined) lines.push(`| mutool draw -r 150 | ${mutool.pages} | ${(mutool.run.wallMs / 1000).toFixed(2)} | ${pps(mutool.pages, mutool.run.wallMs)} | ${cpu([mutool.run])} | ${mb(mutool.run.maxRssKb)} | | 1 run |`)
     lines.push('')
     lines.push(
       `Memory: one worker peaks at ${mb(local1.run.maxRssKb)} MB, two at ${mb(localPeak)} MB, so each render thread costs about ` +
