@@ -178,6 +178,9 @@ export function createJobManager(deps: {
         openJournals.delete(journal)
         const quitting = disposing
         write = write.then(() => (quitting ? journal.end('interrupted') : journal.discard()))
+        // Done jobs cannot be retried: let their recorded progress go (a failed one keeps it, so a
+        // retry in this session still reuses its upload and jobs).
+        if (!quitting) for (const j of jobs.values()) if (j.journal === journal && j.dto.stage === 'done') j.journal = undefined
       }
     }
     const tracked = write.catch((err: unknown) => deps.logger?.warn('job journal update failed', { error: err }))

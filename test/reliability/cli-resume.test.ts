@@ -145,7 +145,15 @@ describe('SIGKILL mid-batch, then --resume', () => {
 
     expect(await sizes(out)).toEqual(reference)
     expect(summary, 'the killed run recorded its batch').toBeDefined()
-    checkNoRepeatedWork(summary, emu.requests.slice(resumedFrom))
+    const resumed = emu.requests.slice(resumedFrom)
+    const reused = checkNoRepeatedWork(summary, resumed)
+    if (process.env['RELIABILITY_REPORT'] === '1') {
+      const kept = [...(summary?.files.values() ?? [])].reduce((n, f) => n + (f.progress?.written.length ?? 0), 0)
+      console.log(
+        `REPORT | seed ${seed} | ${kind} #${point.nth} | pages recorded on disk at the kill: ${kept}/23 | recorded uploads ${reused.reusedUploads}, jobs ${reused.reusedJobs} | ` +
+          `resumed run: ${presigns(resumed).length} uploads, ${converts(resumed).length} jobs, ${imageDownloads(resumed).length} page downloads`,
+      )
+    }
     // Every page is downloaded once per run at most; resumed runs skip kept pages.
     expect(imageDownloads(emu.requests.slice(resumedFrom)).length).toBeLessThanOrEqual(23)
     // Everything converted: the journal is gone.
