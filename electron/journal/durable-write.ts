@@ -106,6 +106,8 @@ export class SnapshotWriter {
       }
       for (const resolve of waiters) resolve()
     }
+    // The file holds it now; do not keep a possibly large snapshot alive in memory.
+    this.latest = undefined
     this.running = false
     // Waiters that arrived through flush() after the last write.
     const rest = this.waiters

@@ -326,6 +326,8 @@ export async function openJournalStore(options: JournalStoreOptions): Promise<Jo
         if (state === 'ended' && allDone) {
           discarded = true
           await rm(root, { recursive: true, force: true }).catch(onError)
+          writers.clear()
+          current.clear()
           return
         }
         await writeManifest({ state })
@@ -335,6 +337,9 @@ export async function openJournalStore(options: JournalStoreOptions): Promise<Jo
         discarded = true
         await flush()
         await rm(root, { recursive: true, force: true }).catch(onError)
+        // Nothing more will be written or read: let the snapshots go even if this object lives on.
+        writers.clear()
+        current.clear()
       },
       flush,
     }
