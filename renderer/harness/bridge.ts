@@ -9,7 +9,7 @@
  * sent as bytes (the fallback).
  */
 import type { EventChannels, InvokeChannels, PdfAppApi, Result } from '../../electron/ipc/contract.ts'
-import { resolveDroppedFiles } from '../../electron/ipc/dropped-files.ts'
+import { createPdfAppApi } from '../../electron/ipc/pdf-app-api.ts'
 import { decodeWire, encodeWire, type HarnessDropItem, type ServerMessage } from './wire.ts'
 
 /** Test hooks on `window.__harness`. */
@@ -152,37 +152,7 @@ function on<C extends keyof EventChannels>(channel: C, listener: (payload: Event
   return () => void set.delete(wrapped)
 }
 
-const api: PdfAppApi = {
-  getAppInfo: () => invoke('app:get-info'),
-  revealLog: () => invoke('app:reveal-log'),
-  pickFiles: () => invoke('files:pick'),
-  registerDroppedFiles: (files) =>
-    resolveDroppedFiles(files, (file) => hooks.knownPaths[file.name] ?? '', {
-      registerDropped: (paths) => invoke('files:register-dropped', paths),
-      registerDroppedBytes: (items) => invoke('files:register-dropped-bytes', items),
-    }),
-  removeFile: (fileId) => invoke('files:remove', fileId),
-  unlockFile: (fileId, password) => invoke('files:unlock', fileId, password),
-  pickOutputFolder: () => invoke('output:pick-folder'),
-  openOutputFolder: () => invoke('output:open-folder'),
-  openOutput: (outputId) => invoke('outputs:open', outputId),
-  revealOutput: (outputId) => invoke('outputs:reveal', outputId),
-  startJobs: (request) => invoke('jobs:start', request),
-  cancelJob: (jobId) => invoke('jobs:cancel', jobId),
-  cancelAllJobs: () => invoke('jobs:cancel-all'),
-  retryJob: (jobId) => invoke('jobs:retry', jobId),
-  getResumableBatch: () => invoke('jobs:get-resumable'),
-  resumeBatch: (batchId) => invoke('jobs:resume', batchId),
-  discardResumableBatch: (batchId) => invoke('jobs:discard-resumable', batchId),
-  getSettings: () => invoke('settings:get'),
-  updateSettings: (patch) => invoke('settings:update', patch),
-  setApiKey: (apiKey) => invoke('settings:set-api-key', apiKey),
-  clearApiKey: () => invoke('settings:clear-api-key'),
-  checkApiKey: () => invoke('settings:check-key'),
-  onJobUpdated: (listener) => on('jobs:updated', listener),
-  onOutputAdded: (listener) => on('outputs:added', listener),
-  onBatchFinished: (listener) => on('batch:finished', listener),
-}
+const api: PdfAppApi = createPdfAppApi({ invoke, subscribe: on, getPathForFile: (file) => hooks.knownPaths[file.name] ?? '' })
 
 window.pdfApp = api
 window.__harness = hooks
