@@ -8,6 +8,8 @@
  * - Everything in a `jobs:start` request is checked before anything is queued (file known, unlocked,
  *   page range valid against its page count, engine available), so the user fixes the input once.
  * - A retry keeps the job id and converts only the pages not written yet (TIFF: all, it is one file).
+ *   While its batch's journal is open (other files still running) the retry reuses the upload and
+ *   PDF.co jobs its earlier run recorded; once that batch has ended it starts afresh.
  * - Upload progress is throttled to ≤ 10 updates per second per job; stage changes go out at once.
  * - A batch is the set of jobs running together: it ends when none is queued or running, and a job
  *   retried later starts a new batch.
@@ -178,9 +180,12 @@ export function createJobManager(deps: {
         openJournals.delete(journal)
         const quitting = disposing
         write = write.then(() => (quitting ? journal.end('interrupted') : journal.discard()))
-        // Done jobs cannot be retried: let their recorded progress go (a failed one keeps it, so a
-        // retry in this session still reuses its upload and jobs).
-        if (!quitting) for (const j of jobs.values()) if (j.journal === journal && j.dto.stage === 'done') j.journal = undefined
+        // The batch is over and its journal is being deleted: nothing may read it any more. A job
+        // retried from now on starts afresh (new upload, new PDF.co jobs) whatever the deletion's
+        // progress. Reading it here would make a retry right after the batch ended pick up the
+        // previous run's PDF.co job (still running after a cancel) only while the files are being
+        // removed, so the retry's result would depend on disk timing.
+        if (!quitting) for (const j of jobs.values()) if (j.journal === journal) j.journal = undefined
       }
     }
     const tracked = write.catch((err: unknown) => deps.logger?.warn('job journal update failed', { error: err }))
@@ -443,6 +448,9 @@ export function createJobManager(deps: {
       const b = currentBatch()
       job.batch = b
       b.jobIds.add(job.dto.id)
+      // Its journal batch is still open (other files running): the retry is recorded there again
+      // and reuses what its earlier run recorded; the journal stays until this run settles too.
+      if (job.journal !== undefined) openJournals.get(job.journal)?.add(job.dto.id)
       job.dto = {
         ...job.dto,
         stage: 'queued',

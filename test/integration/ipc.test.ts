@@ -238,6 +238,44 @@ describe('services over IPC with the PDF.co emulator', () => {
     expect((await readdir(outDir())).filter((n) => n.startsWith('.'))).toEqual([])
   })
 
+  it('a retry right after a cancelled batch ends starts a fresh PDF.co job (not the cancelled run’s)', async () => {
+    // The cancelled run's PDF.co job keeps running (no cancel endpoint) and would succeed; the
+    // retry must not pick it up from the batch journal while that journal is still being deleted.
+    emulator.faults.processingMsPerPage = 300
+    const e = await makePagesPdf(dir, 'cancel-then-retry.pdf', 2, distinct())
+    const added = (await value<AddFilesResult>('files:register-dropped', [e])).added[0]!
+    const before = batchEnds().length
+    const [job] = await value<JobDto[]>('jobs:start', { items: [{ fileId: added.id, pageRange: '' }], format: 'png', overwrite: 'keep-both' })
+    // A job check means the job was submitted and recorded in the journal (recordJob runs first).
+    const checks = () => emulator.requests.filter((r) => r.path === '/v1/job/check').length
+    const checksBefore = checks()
+    await waitFor(() => (checks() > checksBefore ? true : undefined), 'first job check')
+    emulator.faults.jobOutcome = 'failed'
+    let retried: Promise<Result<JobDto>> | undefined
+    const off = services.onEvent((channel) => {
+      // As soon as the cancelled batch is reported: the journal of that batch is still being discarded.
+      if (channel === 'batch:finished' && retried === undefined) retried = call<JobDto>('jobs:retry', job!.id)
+    })
+    try {
+      await value('jobs:cancel', job!.id)
+      await waitFor(() => retried, 'retry after the cancelled batch')
+      expect(await retried).toMatchObject({ ok: true, value: { id: job!.id, stage: 'queued' } })
+      await waitFor(() => batchEnds()[before + 1], 'retried batch')
+    } finally {
+      off()
+      emulator.faults.jobOutcome = 'success'
+      emulator.faults.processingMsPerPage = 0
+    }
+    expect(batchEnds().slice(before)).toEqual([
+      { done: 0, failed: 0, cancelled: 1 },
+      { done: 0, failed: 1, cancelled: 0 },
+    ])
+    expect(jobUpdates(job!.id).at(-1)).toMatchObject({ stage: 'failed', error: { code: expect.stringMatching(/^pdfco\//) } })
+    const converts = emulator.requests.filter((r) => r.path === '/v1/pdf/convert/to/png' && String(r.params['name']).startsWith('cancel-then-retry'))
+    // The cancelled run's job, then the retry's own job and its one chunk retry (chunkAttempts = 2).
+    expect(converts).toHaveLength(3)
+  })
+
   it('needs a password before converting a protected PDF and rejects a wrong one', async () => {
     const locked = await makeEncryptedPdf(dir, 'locked.pdf', { userPassword: 'pw-1234', pages: 1 })
     const added = (await value<AddFilesResult>('files:register-dropped', [locked])).added[0]!
