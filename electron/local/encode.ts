@@ -52,8 +52,13 @@ export async function encodePixels(raw: RawPixels, settings: EncodeSettings): Pr
   const { format, color } = settings
   const transparent = settings.background === 'transparent' && (format === 'png' || format === 'webp') && color !== 'bw'
   const input = Buffer.isBuffer(raw.data) ? raw.data : Buffer.from(raw.data.buffer, raw.data.byteOffset, raw.data.byteLength)
+  // An opaque page (rendered on white) has alpha 255 everywhere, where premultiplied and straight
+  // colour are the same. Declaring it premultiplied would make libvips un-premultiply into 32-bit
+  // float samples, which the TIFF writer keeps (unreadable for most viewers): only a page rendered
+  // on a transparent background is premultiplied for real.
+  const premultiplied = raw.premultiplied && settings.background === 'transparent'
   let img = sharp(input, {
-    raw: { width: raw.widthPx, height: raw.heightPx, channels: 4, premultiplied: raw.premultiplied },
+    raw: { width: raw.widthPx, height: raw.heightPx, channels: 4, premultiplied },
     limitInputPixels: false,
   })
   if (!transparent) img = img.flatten({ background: '#ffffff' })
@@ -71,6 +76,12 @@ export async function encodePixels(raw: RawPixels, settings: EncodeSettings): Pr
     case 'webp':
       return img.webp({ quality, alphaQuality: 100, effort: 2 }).toBuffer()
     case 'tiff':
+      // libvips keeps un-premultiplied pixels as 32-bit float, which the TIFF writer would store
+      // as is: bring them back to 8-bit samples first.
+      if (premultiplied && color === 'color') {
+        const { data, info } = await img.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true })
+        img = sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } }).withDensity(settings.dpi)
+      }
       return color === 'bw'
         ? img.tiff({ compression: 'ccittfax4', bitdepth: 1, xres: settings.dpi / 25.4, yres: settings.dpi / 25.4 }).toBuffer()
         : img

@@ -60,6 +60,15 @@ describe('encodePixels', () => {
     expect((await meta({ format: 'tiff', background: 'transparent' })).m).toMatchObject({ channels: 3, hasAlpha: false })
   })
 
+  it('colour TIFF has 8-bit samples, on white and from a transparent canvas (never 32-bit float)', async () => {
+    for (const background of ['white', 'transparent'] as const) {
+      const { m, raw } = await meta({ format: 'tiff', background })
+      expect(m).toMatchObject({ format: 'tiff', channels: 3, depth: 'uchar' })
+      expect([...raw.subarray(0, 3)]).toEqual([255, 255, 255])
+      expect([...raw.subarray(30 * 3, 30 * 3 + 3)]).toEqual([20, 40, 120])
+    }
+  })
+
   it('greyscale is one channel for PNG, JPG and TIFF (two with alpha)', async () => {
     for (const format of ['png', 'jpg', 'tiff'] as const) {
       const { m } = await meta({ format, color: 'gray' })
