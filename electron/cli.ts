@@ -8,6 +8,7 @@
  * Live status goes to stdout: a redrawn block on a TTY, line logs otherwise, or with `--json` one
  * JSON object per line (every event, then a summary). Exit code 0 only if every file succeeded.
  */
+import { existsSync, statSync } from 'node:fs'
 import { open, readdir, realpath, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
@@ -71,7 +72,8 @@ Local engine only (an error with --engine pdfco; PDF.co renders at its own resol
   --quality N          JPG and WebP quality, 1-100 (default 90).
   --color MODE         color (default), gray (greyscale) or bw (black and white).
   --transparent        transparent background instead of white (png and webp only).
-  --multi-page-tiff    with --format tiff: one multi-page file per PDF (name.tif).
+  --multi-page-tiff    with --format tiff: one multi-page file per PDF (name.tif, or name-2-4.tif
+                       for a page range).
   --workers N          render threads (default 2, at most the number of CPUs).
 
 Environment:
@@ -213,11 +215,15 @@ export function parseCliArgs(argv: readonly string[], cwd: string, env: NodeJS.P
       throw new UsageError(err instanceof AppError ? err.message : String(err))
     }
   }
+  const outDir = path.resolve(cwd, v.out ?? '.')
+  if (existsSync(outDir) && !statSync(outDir).isDirectory()) {
+    throw new UsageError(`--out ${v.out ?? '.'} is a file, not a folder: choose a folder (it is created if missing)`)
+  }
   return {
     inputs: parsed.positionals,
     pages: v.pages,
     format,
-    outDir: path.resolve(cwd, v.out ?? '.'),
+    outDir,
     password: v.password,
     overwrite: v.overwrite ?? false,
     json: v.json ?? false,
@@ -734,12 +740,15 @@ function lineFor(view: FileView, event: ConversionEvent, engine: EngineKind): st
 
 function writeSummary(out: NodeJS.WritableStream, all: readonly FileView[], elapsedMs: number, options: CliOptions): void {
   const ok = all.filter((v) => v.state === 'done').length
-  const failed = all.length - ok
+  const isCancelled = (v: FileView): boolean => v.state === 'cancelled' || v.error?.code === 'cancelled'
+  const cancelled = all.filter(isCancelled).length
+  const failed = all.length - ok - cancelled
   const engine = options.engine === 'local' ? 'the local engine' : 'PDF.co'
-  let s = `\nSummary: ${ok} converted, ${failed} failed, in ${seconds(elapsedMs)} with ${engine} → ${options.outDir}\n`
+  const cancelledPart = cancelled > 0 ? `, ${cancelled} cancelled` : ''
+  let s = `\nSummary: ${ok} converted, ${failed} failed${cancelledPart}, in ${seconds(elapsedMs)} with ${engine} → ${options.outDir}\n`
   for (const v of all) {
     if (v.state === 'done') s += `  ✓ ${v.file.label}: ${v.outputs.length} file${v.outputs.length === 1 ? '' : 's'}\n`
-    else if (v.state === 'cancelled' || v.error?.code === 'cancelled') s += `  - ${v.file.label}: cancelled (${v.outputs.length} page files kept)\n`
+    else if (isCancelled(v)) s += `  - ${v.file.label}: cancelled (${v.outputs.length} page files kept)\n`
     else s += `  ✗ ${v.file.label}: ${v.error?.message ?? v.state} [${v.error?.code ?? 'internal'}]\n`
   }
   out.write(s)

@@ -138,7 +138,7 @@ export function PagePicker({ fileId, fileName, pageCount, thumbUrlBase, isDisabl
   const summary = !picked.isValid
     ? 'The page range above is not valid; click pages to start a new selection.'
     : picked.isAll
-      ? `All ${plural(pageCount, 'page')} selected`
+      ? pageCount === 1 ? 'The only page is selected' : `All ${pageCount} pages selected`
       : `${selectedCount} of ${plural(pageCount, 'page')} selected`
 
   return (

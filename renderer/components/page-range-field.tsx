@@ -53,7 +53,7 @@ export function PageRangeField({ fileId, pageCount, fileName, isDisabled }: Page
         </p>
       ) : (
         <p id={hintId} className="field-hint">
-          {isEmpty ? `All ${plural(pageCount, 'page')} · e.g. 1-3, 5, 8-, last` : `${selected} of ${plural(pageCount, 'page')}`}
+          {isEmpty ? `${pageCount === 1 ? 'The only page' : `All ${pageCount} pages`} · e.g. 1-3, 5, 8-, last` : `${selected} of ${plural(pageCount, 'page')}`}
         </p>
       )}
     </div>

@@ -74,6 +74,9 @@ describe('CLI', () => {
     expect(badFormat.code).toBe(2)
     expect(badFormat.stderr).toMatch(/--format must be one of png, jpg, webp, tiff/)
     expect((await cli([])).code).toBe(2)
+    const outIsFile = await cli([pdf2, '--out', pdf2])
+    expect(outIsFile.code).toBe(2)
+    expect(outIsFile.stderr).toMatch(/is a file, not a folder/)
   })
 
   it('pages 2-4 → name-02.png … name-04.png with the right size, exit 0', async () => {
