@@ -6,7 +6,7 @@
  * temp files of the crashed run are gone. A batch the user cancelled or that finished leaves nothing
  * to resume.
  */
-import { mkdtemp, readdir, rm } from 'node:fs/promises'
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -133,19 +133,27 @@ describe('resume in the app', () => {
     const root = path.join(dir, `quit-${++n}`)
     const out = path.join(root, 'out')
     const sources = await makeSources(dir)
-    const locked = await makeEncryptedPdf(dir, `locked-${n}.pdf`, { userPassword: 'pw-1', pages: 2 })
+    const locked = await makeEncryptedPdf(dir, `locked-${n}.pdf`, { userPassword: 'Secret-Pass-4417', pages: 2 })
     const a = await session(root)
     await a.value('settings:set-api-key', KEY)
     await a.value('settings:update', { engine: 'pdfco' })
     a.platform.dialogs.queueOpenFolder(out)
     await a.value('output:pick-folder')
     const added = await a.value<{ added: { id: string }[] }>('files:register-dropped', [...sources, locked])
-    await a.value('files:unlock', added.added[3]!.id, 'pw-1')
+    await a.value('files:unlock', added.added[3]!.id, 'Secret-Pass-4417')
     emu.faults.processingMsPerPage = 80
     await a.value('jobs:start', { items: added.added.map((f) => ({ fileId: f.id, pageRange: '' })), format: 'png', overwrite: 'keep-both' })
     await waitUntil(() => a.events.some((e) => e.channel === 'outputs:added') || undefined, 'a page written', 60_000, 5)
     await a.services.dispose() // quit
     emu.faults.processingMsPerPage = 0
+    // The kept journal holds links and checksums, never the key or the PDF's password.
+    const journalFiles = await readdir(path.join(root, 'user-data', 'journal'), { recursive: true, withFileTypes: true })
+    const journalText = (
+      await Promise.all(journalFiles.filter((e) => e.isFile()).map((e) => readFile(path.join(e.parentPath, e.name), 'utf8')))
+    ).join('\n')
+    expect(journalText).toContain('"jobs"')
+    expect(journalText).not.toContain(KEY)
+    expect(journalText).not.toContain('Secret-Pass-4417')
 
     const b = await session(root)
     try {

@@ -50,8 +50,12 @@ async function allFiles(root: string): Promise<{ names: string[]; text: string }
   for (const e of entries) {
     if (!e.isFile()) continue
     const p = path.join(e.parentPath, e.name)
+    // A finished batch's journal may be deleted while we read (checked deterministically in
+    // app-resume.test.ts after a quit, and here for the CLI's kept journals).
+    const data = await readFile(p).catch(() => null)
+    if (data === null) continue
     names.push(path.relative(root, p))
-    text += `\n${p}\n${(await readFile(p)).toString('latin1')}`
+    text += `\n${p}\n${data.toString('latin1')}`
   }
   return { names, text }
 }
