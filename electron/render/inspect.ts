@@ -110,6 +110,7 @@ export async function checkPdfHeader(path: string): Promise<void> {
     const { bytesRead } = await handle.read(head, 0, head.length, 0).catch((err: unknown) => {
       throw mapFsError(err, path)
     })
+    if (bytesRead === 0) throw new FileError('file/not-pdf', `${path} is empty (0 bytes), not a PDF`)
     if (head.subarray(0, bytesRead).indexOf('%PDF-', 0, 'latin1') < 0) {
       throw new FileError('file/not-pdf', `${path} is not a PDF (no %PDF- header)`)
     }

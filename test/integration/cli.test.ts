@@ -34,7 +34,7 @@ function cli(args: string[], env: Record<string, string | undefined> = {}): Prom
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', tsxLoader, path.join(root, 'electron/cli.ts'), ...args], {
       cwd: dir,
-      env: { ...process.env, PDFCO_API_KEY: KEY, PDFCO_BASE_URL: emu.baseUrl, ...env },
+      env: { ...process.env, PDFCO_API_KEY: KEY, PDFCO_BASE_URL: emu.baseUrl, PDF_TO_IMAGE_STATE_DIR: path.join(dir, 'state'), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     let stdout = ''

@@ -110,7 +110,7 @@ describe('bad source files, one batch', () => {
     })
     const cases: [ConversionRequest, string, RegExp?][] = [
       [r('good.pdf'), 'done'],
-      [r('empty.pdf'), 'file/not-pdf', /empty\.pdf is not a PDF/],
+      [r('empty.pdf'), 'file/not-pdf', /empty\.pdf is empty \(0 bytes\)/],
       [r('holiday.pdf'), 'file/not-pdf', /holiday\.pdf is not a PDF/],
       [r('truncated.pdf'), 'file/damaged', /truncated\.pdf is damaged/],
       [r('no-objects.pdf'), 'file/damaged', /no-objects\.pdf is damaged/],
