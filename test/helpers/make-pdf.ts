@@ -4,6 +4,7 @@
  *
  * Every function writes into the given folder and returns the file's absolute path.
  */
+import { randomFillSync } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
 import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
@@ -119,9 +120,11 @@ export async function makeNotPdf(dir: string, name = 'not-a-pdf.pdf'): Promise<s
 
 /**
  * Streams a valid one-page Letter PDF padded to about `sizeBytes` with an unused stream object
- * (zeros), without holding it in memory: for upload-size and memory tests.
+ * (zeros, or random bytes that no transport can compress), without holding it in memory: for
+ * upload-size and memory tests and benchmarks (PDF 32000-1 §7.5.4: an object listed in the xref
+ * need not be referenced).
  */
-export async function makePaddedPdf(dir: string, name: string, sizeBytes: number): Promise<string> {
+export async function makePaddedPdf(dir: string, name: string, sizeBytes: number, options: { random?: boolean } = {}): Promise<string> {
   const file = path.join(dir, name)
   const out = createWriteStream(file)
   let offset = 0
@@ -145,8 +148,13 @@ export async function makePaddedPdf(dir: string, name: string, sizeBytes: number
   const padBytes = Math.max(0, sizeBytes - 1024)
   offsets[6] = offset
   await write(`6 0 obj\n<< /Length ${padBytes} >>\nstream\n`)
-  const chunk = Buffer.alloc(Math.min(padBytes, 1024 * 1024))
-  for (let left = padBytes; left > 0; left -= chunk.length) await write(left >= chunk.length ? chunk : chunk.subarray(0, left))
+  const chunkBytes = options.random === true ? 4 * 1024 * 1024 : 1024 * 1024
+  const zeros = Buffer.alloc(Math.min(padBytes, chunkBytes))
+  for (let left = padBytes; left > 0; left -= chunkBytes) {
+    const size = Math.min(chunkBytes, left)
+    // Random chunks are fresh buffers: the stream may still hold the previous one.
+    await write(options.random === true ? randomFillSync(Buffer.allocUnsafe(size)) : zeros.subarray(0, size))
+  }
   await write('\nendstream\nendobj\n')
   const xrefAt = offset
   let xref = `xref\n0 7\n0000000000 65535 f \n`
