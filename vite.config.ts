@@ -43,7 +43,7 @@ const cliConfig = {
     lib: {
       entry: {
         cli: path.join(root, 'electron/cli.ts'),
-        'render-worker': path.join(root, 'electron/local/render-worker.ts'),
+        'render-worker': path.join(root, 'electron/engines/local/render-worker.ts'),
       },
       formats: ['es' as const],
       fileName: (_format: string, name: string) => `${name}.js`,
@@ -75,7 +75,7 @@ export default defineConfig(({ mode }) => mode === 'cli' ? cliConfig : {
               // The local engine's render worker is loaded from next to the bundle (worker-pool.ts).
               entry: {
                 main: path.join(root, 'electron/main.ts'),
-                'render-worker': path.join(root, 'electron/local/render-worker.ts'),
+                'render-worker': path.join(root, 'electron/engines/local/render-worker.ts'),
               },
               vite: {
                 build: {

@@ -44,7 +44,7 @@ interface ChildResult {
 }
 
 async function child(pdf: string, outDir: string, workers: number): Promise<void> {
-  const { createLocalEngine } = await import('../electron/local/local-engine.ts')
+  const { createLocalEngine } = await import('../electron/engines/local/local-engine.ts')
   const engine = createLocalEngine({ workers })
   const rssPerPageKb: number[] = []
   let convertingAt = 0

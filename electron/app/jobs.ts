@@ -21,10 +21,10 @@
 import { randomUUID } from 'node:crypto'
 import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
-import { ConversionQueue } from '../conversion/queue.ts'
-import type { ConversionEngine, ConversionEvent } from '../conversion/types.ts'
+import { ConversionQueue } from '../engines/queue.ts'
+import type { ConversionEngine, ConversionEvent } from '../engines/types.ts'
 import { FileError, InputError, PdfCoError } from '../errors.ts'
-import type { LocalConversionRequest, LocalRenderOptions } from '../local/options.ts'
+import type { LocalConversionRequest, LocalRenderOptions } from '../engines/local/options.ts'
 import type {
   EngineKind,
   EventChannels,

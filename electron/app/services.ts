@@ -10,9 +10,9 @@
  */
 import { mkdir, stat } from 'node:fs/promises'
 import path from 'node:path'
-import { createPdfCoEngine, type PdfCoEngineOptions } from '../conversion/pdfco-engine.ts'
-import type { ConversionEngine } from '../conversion/types.ts'
-import { createLocalEngine, type LocalEngineOptions } from '../local/local-engine.ts'
+import { createPdfCoEngine, type PdfCoEngineOptions } from '../engines/pdfco/engine.ts'
+import type { ConversionEngine } from '../engines/types.ts'
+import { createLocalEngine, type LocalEngineOptions } from '../engines/local/local-engine.ts'
 import { AppError, FileError, InputError, toErrorDto } from '../errors.ts'
 import {
   INVOKE_CHANNELS,

@@ -25,7 +25,7 @@ export const DEFAULT_PDFCO_BASE_URL = 'https://api.pdf.co/v1'
 export const CONCURRENCY_MIN = 1
 export const CONCURRENCY_MAX = 8
 export const DEFAULT_CONCURRENCY = 2
-/** Local engine defaults (as `electron/local/options.ts`). */
+/** Local engine defaults (as `electron/engines/local/options.ts`). */
 export const DEFAULT_LOCAL_DPI = 150
 export const DEFAULT_LOCAL_QUALITY = 90
 

@@ -23,7 +23,7 @@ import path from 'node:path'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AppError } from '../../electron/errors.ts'
-import { createLocalEngine, type LocalConversionRequest, type LocalEngine } from '../../electron/local/local-engine.ts'
+import { createLocalEngine, type LocalConversionRequest, type LocalEngine } from '../../electron/engines/local/local-engine.ts'
 import { makeCjkPdf } from './local-make-pdf.ts'
 
 const CORPUS = process.env['PDF_CORPUS_DIR'] || path.resolve(import.meta.dirname, '../../../shared/fixtures/pdfs')

@@ -7,10 +7,10 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { ConversionEvent } from '../../electron/conversion/types.ts'
+import type { ConversionEvent } from '../../electron/engines/types.ts'
 import { AppError, CancelledError } from '../../electron/errors.ts'
 import { isTempFileName } from '../../electron/files/atomic-write.ts'
-import { createLocalEngine, type LocalConversionRequest, type LocalEngine } from '../../electron/local/local-engine.ts'
+import { createLocalEngine, type LocalConversionRequest, type LocalEngine } from '../../electron/engines/local/local-engine.ts'
 import {
   makeDamagedPdf,
   makeGeometryPdf,

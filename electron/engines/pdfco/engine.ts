@@ -33,19 +33,19 @@
 import { mkdir, stat } from 'node:fs/promises'
 import path from 'node:path'
 import pLimit from 'p-limit'
-import { AppError, CancelledError, FileError, PdfCoError, toErrorDto } from '../errors.ts'
-import { commitTempFile, removeQuietly, tempFileName, writeError } from '../files/atomic-write.ts'
-import { multiPageFileName, outputFileName, sourceStem } from '../files/output-names.ts'
-import { createPdfCoClient, type JobCheckResult, type PdfCoClient, type PresignedUpload } from '../pdfco/client.ts'
-import { DEFAULT_JOB_DEADLINE_MS, pollJob, type PollSchedule } from '../pdfco/jobs.ts'
-import { inspectPdf } from '../render/inspect.ts'
-import type { FileProgress, JobProgress, SourceFingerprint } from '../journal/progress.ts'
-import { findKeptPages, isJobReusable, LINK_SAFETY_MARGIN_MS, parseValidTill, sha256File, UPLOAD_REUSE_MS } from '../journal/resume.ts'
-import type { ErrorCode } from '../shared/error-codes.ts'
-import { FORMAT_EXTENSION } from '../shared/formats.ts'
-import { toPdfCoPages } from '../shared/page-range.ts'
-import { PageSequencer } from './page-sequencer.ts'
-import { chunkPages, resolveRequestPages } from './request-pages.ts'
+import { AppError, CancelledError, FileError, PdfCoError, toErrorDto } from '../../errors.ts'
+import { commitTempFile, removeQuietly, tempFileName, writeError } from '../../files/atomic-write.ts'
+import { multiPageFileName, outputFileName, sourceStem } from '../../files/output-names.ts'
+import { createPdfCoClient, type JobCheckResult, type PdfCoClient, type PresignedUpload } from '../../pdfco/client.ts'
+import { DEFAULT_JOB_DEADLINE_MS, pollJob, type PollSchedule } from '../../pdfco/jobs.ts'
+import { inspectPdf } from '../../render/inspect.ts'
+import type { FileProgress, JobProgress, SourceFingerprint } from '../../journal/progress.ts'
+import { findKeptPages, isJobReusable, LINK_SAFETY_MARGIN_MS, parseValidTill, sha256File, UPLOAD_REUSE_MS } from '../../journal/resume.ts'
+import type { ErrorCode } from '../../shared/error-codes.ts'
+import { FORMAT_EXTENSION } from '../../shared/formats.ts'
+import { toPdfCoPages } from '../../shared/page-range.ts'
+import { PageSequencer } from '../page-sequencer.ts'
+import { chunkPages, resolveRequestPages } from '../request-pages.ts'
 import type {
   ConversionEngine,
   ConversionEvent,
@@ -54,7 +54,7 @@ import type {
   ConversionStage,
   ConvertOptions,
   WrittenFile,
-} from './types.ts'
+} from '../types.ts'
 
 /** Options of {@link createPdfCoEngine}. */
 export interface PdfCoEngineOptions {

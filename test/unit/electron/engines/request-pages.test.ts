@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { chunkPages, resolveRequestPages } from '../../../../electron/conversion/request-pages.ts'
+import { chunkPages, resolveRequestPages } from '../../../../electron/engines/request-pages.ts'
 
 describe('resolveRequestPages', () => {
   it('pages win, sorted and unique', () => {

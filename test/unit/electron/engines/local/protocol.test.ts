@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { AppError, CancelledError, FileError, InputError } from '../../../../electron/errors.ts'
-import { deserializeError, serializeError } from '../../../../electron/local/protocol.ts'
+import { AppError, CancelledError, FileError, InputError } from '../../../../../electron/errors.ts'
+import { deserializeError, serializeError } from '../../../../../electron/engines/local/protocol.ts'
 
 describe('worker error transport', () => {
   it('keeps class, code and message of AppErrors', () => {

@@ -1,6 +1,6 @@
 import sharp, { type Metadata, type Stats } from 'sharp'
 import { describe, expect, it } from 'vitest'
-import { encodePixels, type EncodeSettings } from '../../../../electron/local/encode.ts'
+import { encodePixels, type EncodeSettings } from '../../../../../electron/engines/local/encode.ts'
 
 /** 40x20 premultiplied RGBA: left half transparent, right half opaque dark blue, one white column. */
 function pixels(): { data: Buffer; widthPx: number; heightPx: number; premultiplied: boolean } {

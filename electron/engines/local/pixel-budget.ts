@@ -3,7 +3,7 @@
  * render workers, so memory stays bounded when pages are huge (issue 4 §1: "a few bitmaps at
  * most in flight"). Small pages run side by side; a page larger than the budget runs alone.
  */
-import { CancelledError } from '../errors.ts'
+import { CancelledError } from '../../errors.ts'
 
 /** See the module comment. */
 export class PixelBudget {

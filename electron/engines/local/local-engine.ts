@@ -1,7 +1,7 @@
 /**
  * The local conversion engine: PDF pages → images with pdf.js + @napi-rs/canvas + sharp, offline,
  * off the main thread (issue 4 §1). Same events, naming and output rules as the PDF.co engine
- * (`conversion/pdfco-engine.ts`), so the CLI, the queue and the GUI treat both alike.
+ * (`engines/pdfco/engine.ts`), so the CLI, the queue and the GUI treat both alike.
  *
  * Pipeline of one PDF:
  * 1. `stage: inspecting`: options are validated (InputError 'input/invalid' before anything
@@ -13,7 +13,7 @@
  * 2. `stage: converting`: up to `workers` threads each open the PDF once and take the next page
  *    from a shared list, one page at a time (a pixel budget keeps huge pages from running side by
  *    side). Each encoded page is written by this thread to a temp file in the output folder and
- *    published in page order (`conversion/page-sequencer.ts`) under `<name>-<page>.<ext>` with
+ *    published in page order (`engines/page-sequencer.ts`) under `<name>-<page>.<ext>` with
  *    the ` (2)` collision rule (`files/output-names.ts`, `files/atomic-write.ts`); then
  *    `page-written`. pdf.js warnings of a page arrive as `warning` events with its page number.
  *    Multi-page TIFF (`multiPageTiff`): pages are appended in order to one temp TIFF
@@ -31,9 +31,9 @@
 import { availableParallelism } from 'node:os'
 import { mkdir, open, readFile, stat, writeFile, type FileHandle } from 'node:fs/promises'
 import path from 'node:path'
-import { AppError, CancelledError, FileError, InputError, toErrorDto } from '../errors.ts'
-import { PageSequencer } from '../conversion/page-sequencer.ts'
-import { resolveRequestPages } from '../conversion/request-pages.ts'
+import { AppError, CancelledError, FileError, InputError, toErrorDto } from '../../errors.ts'
+import { PageSequencer } from '../page-sequencer.ts'
+import { resolveRequestPages } from '../request-pages.ts'
 import type {
   ConversionEngine,
   ConversionEvent,
@@ -42,10 +42,10 @@ import type {
   ConversionStage,
   ConvertOptions,
   WrittenFile,
-} from '../conversion/types.ts'
-import { commitTempFile, removeQuietly, tempFileName, writeError } from '../files/atomic-write.ts'
-import { multiPageFileName, outputFileName } from '../files/output-names.ts'
-import { TiffFileWriter } from '../render/tiff.ts'
+} from '../types.ts'
+import { commitTempFile, removeQuietly, tempFileName, writeError } from '../../files/atomic-write.ts'
+import { multiPageFileName, outputFileName } from '../../files/output-names.ts'
+import { TiffFileWriter } from '../../render/tiff.ts'
 import type { EncodeSettings } from './encode.ts'
 import { resolveLocalOptions, type LocalConversionRequest, type LocalRenderOptions, type ResolvedLocalOptions } from './options.ts'
 import { DEFAULT_MAX_PAGE_PIXELS, MAX_CANVAS_SIDE_PX, oversizeWarning, planPage, type PagePlan, type PixelLimits } from './page-plan.ts'

@@ -9,9 +9,9 @@
  * against the output format. Every problem is an InputError 'input/invalid' naming the option.
  */
 import { z } from 'zod'
-import { InputError } from '../errors.ts'
-import type { ConversionRequest } from '../conversion/types.ts'
-import type { OutputFormat } from '../shared/formats.ts'
+import { InputError } from '../../errors.ts'
+import type { ConversionRequest } from '../types.ts'
+import type { OutputFormat } from '../../shared/formats.ts'
 
 /** Smallest and largest DPI accepted (issue 4 §1). */
 export const MIN_DPI = 72

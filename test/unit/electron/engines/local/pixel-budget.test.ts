@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { CancelledError } from '../../../../electron/errors.ts'
-import { PixelBudget } from '../../../../electron/local/pixel-budget.ts'
+import { CancelledError } from '../../../../../electron/errors.ts'
+import { PixelBudget } from '../../../../../electron/engines/local/pixel-budget.ts'
 
 describe('pixel budget', () => {
   it('lets small pages run together and a big page run alone, in order', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { CancelledError, PdfCoError } from '../../../../electron/errors.ts'
-import { ConversionQueue } from '../../../../electron/conversion/queue.ts'
-import type { ConversionEngine, ConversionEvent, ConversionRequest } from '../../../../electron/conversion/types.ts'
+import { ConversionQueue } from '../../../../electron/engines/queue.ts'
+import type { ConversionEngine, ConversionEvent, ConversionRequest } from '../../../../electron/engines/types.ts'
 
 const req = (name: string): ConversionRequest => ({ sourcePath: `/in/${name}.pdf`, outputDir: '/out', format: 'png', pages: null })
 

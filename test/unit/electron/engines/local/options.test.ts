@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { InputError } from '../../../../electron/errors.ts'
-import { resolveLocalOptions, validateLocalRenderOptions } from '../../../../electron/local/options.ts'
+import { InputError } from '../../../../../electron/errors.ts'
+import { resolveLocalOptions, validateLocalRenderOptions } from '../../../../../electron/engines/local/options.ts'
 
 function invalid(fn: () => unknown): InputError {
   try {

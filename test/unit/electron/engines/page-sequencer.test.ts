@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { PageSequencer } from '../../../../electron/conversion/page-sequencer.ts'
+import { PageSequencer } from '../../../../electron/engines/page-sequencer.ts'
 
 describe('PageSequencer', () => {
   it('commits in page order whatever the arrival order', async () => {

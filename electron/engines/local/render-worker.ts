@@ -14,7 +14,7 @@
 import { stat } from 'node:fs/promises'
 import { parentPort } from 'node:worker_threads'
 import sharp from 'sharp'
-import { openPdfDocument, type OpenedPdf } from '../render/rasterize.ts'
+import { openPdfDocument, type OpenedPdf } from '../../render/rasterize.ts'
 import { measurePages, renderPlannedPage, uniqueWarnings } from './page-render.ts'
 import { serializeError, type WorkerCalls, type WorkerReplyMessage, type WorkerRequestMessage } from './protocol.ts'
 

@@ -6,8 +6,8 @@
  * AppError subclass on the main side, so a FileError 'file/wrong-password' raised in a worker is a
  * FileError 'file/wrong-password' for the caller.
  */
-import { AppError, CancelledError, FileError, InputError } from '../errors.ts'
-import { ERROR_CODES, type ErrorCode } from '../shared/error-codes.ts'
+import { AppError, CancelledError, FileError, InputError } from '../../errors.ts'
+import { ERROR_CODES, type ErrorCode } from '../../shared/error-codes.ts'
 import type { EncodeSettings } from './encode.ts'
 import type { PageGeometry, PagePlan } from './page-plan.ts'
 

@@ -22,7 +22,7 @@ import { createRequire } from 'node:module'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
-import { AppError, CancelledError } from '../errors.ts'
+import { AppError, CancelledError } from '../../errors.ts'
 import {
   deserializeError,
   type WorkerCalls,
@@ -50,7 +50,7 @@ export const BUNDLED_WORKER_FILE = 'render-worker.js'
  *   `render-worker.ts`, started through a bootstrap that registers tsx (`tsx/esm/api`), since a
  *   worker thread does not inherit the parent's loader hooks on Node 20;
  * - otherwise (bundled app): `render-worker.js` in the same folder as the bundle. The bundler
- *   must emit `electron/local/render-worker.ts` as a separate entry with that name (in
+ *   must emit `electron/engines/local/render-worker.ts` as a separate entry with that name (in
  *   vite-plugin-electron: a second `main.entry`), with the same externals as main. When the app
  *   is packed in an asar archive and the file was unpacked (electron-builder `asarUnpack`), the
  *   `app.asar.unpacked` copy is used, so the thread never depends on asar support.

@@ -15,7 +15,7 @@
  * `bench/RESULTS.md` (local engine) for the measured trade-off against levels 1 and 9.
  */
 import sharp from 'sharp'
-import type { OutputFormat } from '../shared/formats.ts'
+import type { OutputFormat } from '../../shared/formats.ts'
 import type { BackgroundMode, ColorMode } from './options.ts'
 
 /** zlib level of PNG output (0-9). */

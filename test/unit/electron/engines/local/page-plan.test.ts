@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { formatDpi, oversizeWarning, planPage } from '../../../../electron/local/page-plan.ts'
+import { formatDpi, oversizeWarning, planPage } from '../../../../../electron/engines/local/page-plan.ts'
 
 const LIMITS = { maxPagePixels: 40_000_000, maxSidePx: 32_767 }
 const LETTER = { page: 1, widthPt: 612, heightPt: 792 }

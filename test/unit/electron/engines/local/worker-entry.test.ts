@@ -1,7 +1,7 @@
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
-import { resolveRenderWorkerEntry } from '../../../../electron/local/worker-pool.ts'
+import { resolveRenderWorkerEntry } from '../../../../../electron/engines/local/worker-pool.ts'
 
 describe('render worker entry', () => {
   afterEach(() => {
@@ -11,7 +11,7 @@ describe('render worker entry', () => {
   it('from TypeScript source: the sibling render-worker.ts, started through tsx', () => {
     const entry = resolveRenderWorkerEntry()
     expect(entry.typescript).toBe(true)
-    expect(entry.url.href).toBe(pathToFileURL(path.resolve(import.meta.dirname, '../../../../electron/local/render-worker.ts')).href)
+    expect(entry.url.href).toBe(pathToFileURL(path.resolve(import.meta.dirname, '../../../../../electron/engines/local/render-worker.ts')).href)
   })
 
   it('an explicit path or the env variable wins; .js entries start without tsx', () => {

@@ -14,9 +14,9 @@
  * page's pdf.js resources after each page.
  */
 import { createCanvas } from '@napi-rs/canvas'
-import { AppError, FileError } from '../errors.ts'
-import { collectPdfjsWarnings, loadPdfjs, type PdfjsPage } from '../render/pdfjs.ts'
-import { configureFallbackFonts, type OpenedPdf } from '../render/rasterize.ts'
+import { AppError, FileError } from '../../errors.ts'
+import { collectPdfjsWarnings, loadPdfjs, type PdfjsPage } from '../../render/pdfjs.ts'
+import { configureFallbackFonts, type OpenedPdf } from '../../render/rasterize.ts'
 import { encodePixels, type EncodeSettings } from './encode.ts'
 import type { PageGeometry, PagePlan } from './page-plan.ts'
 
