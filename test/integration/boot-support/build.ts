@@ -4,9 +4,10 @@
  * share one build.
  */
 import { execFile } from 'node:child_process'
-import { mkdir, readdir, rm, stat } from 'node:fs/promises'
+import { mkdir, rm, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { promisify } from 'node:util'
+import { APP_BUILD, isBuildFresh } from '../../../electron/build-freshness.mjs'
 
 const exec = promisify(execFile)
 /** Repository root. */
@@ -18,28 +19,13 @@ export const BUILT = {
   preloadCjs: path.join(ROOT, 'dist-electron', 'preload.cjs'),
 }
 
-async function newestMtimeMs(target: string): Promise<number> {
-  const info = await stat(target).catch(() => null)
-  if (info === null) return 0
-  if (!info.isDirectory()) return info.mtimeMs
-  let newest = info.mtimeMs
-  for (const entry of await readdir(target)) newest = Math.max(newest, await newestMtimeMs(path.join(target, entry)))
-  return newest
-}
-
-async function isFresh(): Promise<boolean> {
-  const outputs = await Promise.all(Object.values(BUILT).map((p) => stat(p).then((s) => s.mtimeMs).catch(() => 0)))
-  const oldestOutput = Math.min(...outputs)
-  if (oldestOutput === 0) return false
-  const sources = await Promise.all(
-    ['electron', 'renderer', 'vite.config.ts', 'package.json'].map((p) => newestMtimeMs(path.join(ROOT, p))),
-  )
-  return Math.max(...sources) <= oldestOutput
+function isFresh(): boolean {
+  return isBuildFresh(ROOT, APP_BUILD.outputs, APP_BUILD.sources)
 }
 
 /** Builds unless the outputs are newer than every source; returns whether it built. */
 export async function ensureBuilt(): Promise<boolean> {
-  if (await isFresh()) return false
+  if (isFresh()) return false
   const lock = path.join(ROOT, 'node_modules', '.cache', 'pdf-to-image-build.lock')
   await mkdir(path.dirname(lock), { recursive: true })
   const until = Date.now() + 180_000
@@ -55,7 +41,7 @@ export async function ensureBuilt(): Promise<boolean> {
     }
   }
   try {
-    if (await isFresh()) return false
+    if (isFresh()) return false
     const env = { ...process.env }
     delete env['VITEST']
     delete env['PDF_APP_HARNESS_OUT_DIR']
