@@ -18,10 +18,21 @@ const { values } = parseArgs({
   strict: true,
 })
 
+const port = Number(values.port)
+const emulatorPort = Number(values['emulator-port'])
 const harness = await startHarness({
-  port: Number(values.port),
-  emulator: { port: Number(values['emulator-port']), faults: { processingMsPerPage: Number(values['processing-ms-per-page']) } },
+  port,
+  emulator: { port: emulatorPort, faults: { processingMsPerPage: Number(values['processing-ms-per-page']) } },
   logToStderr: false,
+}).catch((err: unknown) => {
+  const { code, port: busy } = (err ?? {}) as { code?: unknown; port?: unknown }
+  if (code !== 'EADDRINUSE') throw err
+  const which = busy === emulatorPort ? ['the PDF.co emulator', '--emulator-port'] : ['the harness', '--port']
+  process.stderr.write(
+    `Port ${String(busy)} on 127.0.0.1 is already in use, so ${which[0]} cannot listen there ` +
+      `(another harness or emulator still running?).\nStop that program, or choose another port: npm run harness -- ${which[1]} ${Number(busy) + 1}\n`,
+  )
+  process.exit(2)
 })
 process.stdout.write(
   [
