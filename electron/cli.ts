@@ -43,7 +43,7 @@ Options:
   --format FMT         png (default), jpg, webp or tiff. With PDF.co, TIFF gives one multi-page
                        file per PDF; the local engine writes one TIFF per page unless
                        --multi-page-tiff.
-  --out DIR            output folder, created if missing. Default: the current directory.
+  --out DIR            output folder, created if missing. Default: the folder you run the command in.
                        Files are named <pdf name>-<page>.<ext>, the page zero-padded to the
                        width of the page count (tracemonkey-02.png).
   --password PW        open password, used for every PDF that needs one.
