@@ -5,10 +5,12 @@
  * 2. the environment variable `PDF_PASSWORD`;
  * 3. a prompt on the terminal, echo off, when `--password-prompt` is given and stdin is a TTY.
  */
-import type { ReadStream } from 'node:tty'
 
 /** Name of the environment variable holding the PDF password. */
 export const PASSWORD_ENV = 'PDF_PASSWORD'
+
+/** stdin as far as the prompt uses it (a `tty.ReadStream` when a terminal is attached). */
+export type TerminalInput = NodeJS.ReadableStream & { readonly isTTY?: boolean; setRawMode?: (on: boolean) => unknown }
 
 /** What {@link resolvePassword} needs to know. */
 export interface PasswordSources {
@@ -17,7 +19,7 @@ export interface PasswordSources {
   /** True when the user asked to be prompted (`--password-prompt`). */
   readonly prompt: boolean
   readonly env: NodeJS.ProcessEnv
-  readonly stdin: NodeJS.ReadableStream & Partial<Pick<ReadStream, 'isTTY' | 'setRawMode'>>
+  readonly stdin: TerminalInput
   /** Where the prompt is written (stderr, so stdout stays clean for --json). */
   readonly promptOut: NodeJS.WritableStream
 }
@@ -42,19 +44,19 @@ export async function resolvePassword(sources: PasswordSources): Promise<string 
   if (fromEnv !== undefined && fromEnv !== '') return fromEnv
   if (!sources.prompt) return undefined
   if (sources.stdin.isTTY !== true || sources.stdin.setRawMode === undefined) throw new NoTerminalError()
-  return readHidden(sources.stdin as NodeJS.ReadableStream & Pick<ReadStream, 'setRawMode'>, sources.promptOut)
+  return readHidden(sources.stdin, sources.stdin.setRawMode.bind(sources.stdin), sources.promptOut)
 }
 
 /** Reads one line from a TTY in raw mode without echoing it (Backspace edits, Enter ends). */
-function readHidden(stdin: NodeJS.ReadableStream & Pick<ReadStream, 'setRawMode'>, out: NodeJS.WritableStream): Promise<string> {
+function readHidden(stdin: NodeJS.ReadableStream, setRawMode: (on: boolean) => unknown, out: NodeJS.WritableStream): Promise<string> {
   out.write('PDF password: ')
-  stdin.setRawMode(true)
+  setRawMode(true)
   stdin.resume()
   return new Promise((resolve, reject) => {
     let value = ''
     const finish = (err: Error | null): void => {
       stdin.off('data', onData)
-      stdin.setRawMode(false)
+      setRawMode(false)
       stdin.pause()
       out.write('\n')
       if (err === null) resolve(value)

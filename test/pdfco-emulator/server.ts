@@ -431,7 +431,7 @@ class EmulatorServer {
     const putSignature = this.#sign(`PUT\n${key}\n${contentType ?? ''}\n${putExpiresAtMs}`)
     this.#objects.set(key, {
       kind: 'upload',
-      diskPath: path.join(this.#tmpRoot, 'uploads', id, name),
+      diskPath: path.join(this.#tmpRoot, 'uploads', id, diskName(name)),
       contentType: contentType ?? 'application/octet-stream',
       ready: false,
       expiresAtMs: null,
@@ -672,7 +672,7 @@ class EmulatorServer {
   #placer(outputs: { key: string; diskPath: string }[], fixedKey: string | null | undefined): (fileName: string) => Promise<string> {
     return async (fileName) => {
       const key = fixedKey ?? `/s3/${randomId()}/${fileName}`
-      const diskPath = path.join(this.#tmpRoot, 'out', ...key.split('/').slice(2))
+      const diskPath = path.join(this.#tmpRoot, 'out', ...key.split('/').slice(2, -1), diskName(key.split('/').at(-1) ?? 'file'))
       await mkdir(path.dirname(diskPath), { recursive: true })
       outputs.push({ key, diskPath })
       return diskPath
@@ -895,6 +895,17 @@ function decodePath(pathname: string): string {
   } catch {
     return pathname
   }
+}
+
+/**
+ * The emulator's own file name for an object (its key keeps the name as given, like S3's keys of
+ * up to 1024 bytes): long names are hashed so `<name>.part-xxxxxxxx` temp files stay within the
+ * 255-byte file-name limit of the disk.
+ */
+function diskName(name: string): string {
+  if (Buffer.byteLength(name, 'utf8') <= 160) return name
+  const ext = path.extname(name).slice(0, 10)
+  return `${createHash('sha256').update(name).digest('hex').slice(0, 32)}${ext}`
 }
 
 /** Keeps a file name a single safe path segment. */

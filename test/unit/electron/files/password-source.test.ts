@@ -2,12 +2,15 @@ import { PassThrough } from 'node:stream'
 import { describe, expect, it } from 'vitest'
 import { NoTerminalError, PASSWORD_ENV, resolvePassword } from '../../../../electron/files/password-source.ts'
 
-function fakeTty(isTTY: boolean) {
-  const stream = new PassThrough() as PassThrough & { isTTY?: boolean; setRawMode?: (on: boolean) => void; rawModes: boolean[] }
+type FakeTty = PassThrough & { isTTY: boolean; setRawMode: (on: boolean) => FakeTty; rawModes: boolean[] }
+
+function fakeTty(isTTY: boolean): FakeTty {
+  const stream = new PassThrough() as FakeTty
   stream.rawModes = []
   stream.isTTY = isTTY
   stream.setRawMode = (on: boolean) => {
     stream.rawModes.push(on)
+    return stream
   }
   return stream
 }
