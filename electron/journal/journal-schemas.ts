@@ -1,6 +1,14 @@
-/** Types and zod schemas of the journal's files (`batch.json`, `files/<key>.json`), see `journal.ts`. */
+/** Types, errors and zod schemas of the journal's files (`batch.json`, `files/<key>.json`), see `journal.ts`. */
 import { z } from 'zod'
 import { OUTPUT_FORMATS } from '../shared/formats.ts'
+
+/** Another live process runs the batch (it holds the batch lock, `run-lock.ts`). */
+export class BatchRunningError extends Error {
+  constructor(readonly batchId: string) {
+    super(`the batch ${batchId} is already running in another process; nothing was started`)
+    this.name = 'BatchRunningError'
+  }
+}
 
 /** Which batches `JournalStore.listResumable` lists; `running`: those being run right now instead. */
 export interface BatchFilter {

@@ -26,9 +26,9 @@ import os from 'node:os'
 import path from 'node:path'
 import type { ErrorDto } from '../shared/error-codes.ts'
 import type { OutputFormat } from '../shared/formats.ts'
-import { batchSchema, fileRecordSchema, type BatchFilter } from './journal-schemas.ts'
+import { BatchRunningError, batchSchema, fileRecordSchema, type BatchFilter } from './journal-schemas.ts'
 
-export type { BatchFilter }
+export { BatchRunningError, type BatchFilter }
 import { SnapshotWriter, syncDir, writeFileDurable } from './durable-write.ts'
 import { lockHolder, tryLock, type HeldLock } from './run-lock.ts'
 import type { ConversionCheckpoint, FileProgress } from './progress.ts'
@@ -145,14 +145,6 @@ export interface JournalStoreOptions {
   /** Called once per failing write (e.g. the state folder is full); the conversion goes on. */
   readonly onError?: (err: unknown) => void
   readonly now?: () => number
-}
-
-/** Another live process runs the batch (it holds the batch lock). */
-export class BatchRunningError extends Error {
-  constructor(readonly batchId: string) {
-    super(`the batch ${batchId} is already running in another process; nothing was started`)
-    this.name = 'BatchRunningError'
-  }
 }
 
 /** The lock held by whoever runs batch `batchId` of the journal folder `dir`. */

@@ -198,7 +198,7 @@ describe('resume helpers', () => {
   it('sweeps only the temp files of the given outputs', async () => {
     const out = path.join(dir, 'sweep')
     await mkdir(out)
-    for (const n of ['.doc-1.png.part-0123abcd', '.other-1.png.part-0123abcd', 'doc-1.png', '.doc.tif.part-89abcdef']) await writeFile(path.join(out, n), '')
+    for (const n of ['.doc-1.png.part-0123abcd', '.other-1.png.part-0123abcd', 'doc-1.png', '.doc.tif.part-89abcdef']) await writeFile(path.join(out, n), 'x')
     expect((await sweepStaleTemps(out, ['doc'])).sort()).toEqual(['.doc-1.png.part-0123abcd', '.doc.tif.part-89abcdef'])
     expect((await readdir(out)).sort()).toEqual(['.other-1.png.part-0123abcd', 'doc-1.png'])
   })
