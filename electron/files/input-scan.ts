@@ -12,7 +12,7 @@
  * - Non-PDFs (by content: `%PDF-` in the first 1024 bytes, PDF 32000-1 §7.5.2) are listed apart.
  */
 import type { Dirent, Stats } from 'node:fs'
-import { lstat, open, readdir, realpath, stat } from 'node:fs/promises'
+import { open, readdir, realpath, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { FileError } from '../errors.ts'
 
@@ -196,9 +196,4 @@ export async function scanFolder(root: string, options: ScanOptions): Promise<Fo
   }
   await walk(root, true)
   return result
-}
-
-/** `lstat` that never throws (null when the entry is gone). */
-export async function lstatOrNull(filePath: string): Promise<Stats | null> {
-  return lstat(filePath).catch(() => null)
 }
