@@ -477,6 +477,7 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv, io
     queue.cancelAll()
   }
   process.on('SIGINT', onSigint)
+  process.on('SIGTERM', onSigint) // same clean cancel: no temp file left behind
 
   inputs.forEach((file, i) => {
     const id = String(i + 1)
@@ -530,6 +531,7 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv, io
   await queue.whenIdle()
   printer.stop()
   process.off('SIGINT', onSigint)
+  process.off('SIGTERM', onSigint)
   if (journal !== undefined) {
     await Promise.all(settledWrites)
     await journal.end(interrupted ? 'interrupted' : 'ended')

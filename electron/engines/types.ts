@@ -4,6 +4,7 @@
  *
  * Pure types only (no runtime imports), plain data everywhere so events can cross IPC as they are.
  */
+import type { OutputBatch } from '../files/output-batch.ts'
 import type { ConversionCheckpoint } from '../journal/progress.ts'
 import type { ErrorDto } from '../shared/error-codes.ts'
 import type { OutputFormat } from '../shared/formats.ts'
@@ -30,6 +31,8 @@ export interface ConversionRequest {
   readonly password?: string
   /** Replace existing files instead of writing `name (2).png`. Default false. */
   readonly overwrite?: boolean
+  /** The batch's output-name registry (`files/output-batch.ts`): no two images of it share a name. */
+  readonly outputBatch?: OutputBatch
 }
 
 export type ConversionStage =

@@ -3,8 +3,13 @@
  * its final name in one step, so no reader ever sees a half-written image (issue 2 §3, common
  * rule "never leave half-written files").
  *
- * Temp files are named `.<final name>.part-<8 hex>` (hidden on macOS/Linux, recognisable by
- * {@link isTempFileName}) and removed on every failure path.
+ * Temp files are named `.<final name>.part-<run id>-<8 hex>` (hidden on macOS/Linux, recognisable
+ * by {@link isTempFileName}) and removed on every failure path. The run id names the process that
+ * made them (`journal/run-lock.ts`): a resumed batch sweeps only the temp files of runs that are
+ * gone, never those of a run still writing into the same folder.
+ *
+ * Names are claimed through the batch's {@link OutputBatch} when the caller has one: a batch never
+ * gives one name to two images, and `overwrite` replaces only files from before the batch.
  *
  * Committing without overwrite uses `link(temp, final)`: the hard link fails with EEXIST when the
  * name is taken, so claiming the name and publishing the complete content are one atomic step. On
@@ -15,18 +20,40 @@ import { randomBytes } from 'node:crypto'
 import { link, rename, rm, unlink, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { FileError } from '../errors.ts'
+import { holdRunLock } from '../journal/run-lock.ts'
+import type { OutputBatch } from './output-batch.ts'
 import { collisionVariant, fitFileName, releaseClaim, resolveCollision } from './output-names.ts'
 
-const TEMP_PATTERN = /^\..*\.part-[0-9a-f]{8}$/u
+/** `.<name>.part-<8 hex>` (before run ids) or `.<name>.part-<16 hex run id>-<8 hex>`. */
+const TEMP_PATTERN = /^\..*\.part-(?:([0-9a-f]{16})-)?[0-9a-f]{8}$/u
 
-/** A fresh temp name for `finalName`: `.<finalName>.part-<8 hex>`, at most 255 UTF-8 bytes. */
+/**
+ * A fresh temp name for `finalName`: `.<finalName>.part-<run id>-<8 hex>`, at most 255 UTF-8 bytes.
+ * Takes this process's run lock on first use, so the run id is provably alive while it writes.
+ */
 export function tempFileName(finalName: string): string {
-  return `.${fitFileName(finalName, `.part-${randomBytes(4).toString('hex')}`, 254)}`
+  const runId = holdRunLock()
+  return `.${fitFileName(finalName, `.part-${runId}-${randomBytes(4).toString('hex')}`, 254)}`
 }
 
 /** True for names made by {@link tempFileName} (e.g. to sweep leftovers after a crash). */
 export function isTempFileName(name: string): boolean {
   return TEMP_PATTERN.test(name)
+}
+
+/** The run id inside a temp file name, or undefined (not a temp name, or one made without run id). */
+export function tempFileRunId(name: string): string | undefined {
+  return TEMP_PATTERN.exec(name)?.[1]
+}
+
+/** How {@link commitTempFile} names the file; a `ConversionRequest` fits as it is. */
+export interface CommitOptions {
+  /** Replace a file from before the batch instead of writing `name (2).png`. Default false. */
+  readonly overwrite?: boolean | undefined
+  /** The batch's name registry; without it only the files on disk are considered. */
+  readonly outputBatch?: OutputBatch | undefined
+  /** The source PDF the image comes from (keys its claims in the batch). */
+  readonly sourcePath?: string | undefined
 }
 
 /** Deletes a file, ignoring every error (used on cleanup paths). */
@@ -39,37 +66,39 @@ const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDE
 /**
  * Publishes a finished temp file under `name` in `dir` and returns the final path.
  *
- * - `overwrite` true: `rename(temp, dir/name)` (replaces an existing file atomically).
- * - otherwise: the first free of `name`, `name (2)`, `name (3)` … (see the module comment).
+ * Candidates: `name`, `name (2)`, `name (3)` … or, with `outputBatch`, the batch's candidates
+ * for this source (never a name the batch gave another image, see `output-batch.ts`).
+ * - `overwrite` true: `rename(temp, dir/candidate)` (replaces a file from before the batch
+ *   atomically);
+ * - otherwise: the first candidate free on disk, claimed and published in one step by a hard link
+ *   (see the module comment).
  *
  * The temp file is gone afterwards, whether this succeeds or throws.
  * @throws FileError 'file/write-failed' (e.g. read-only folder, disk full: 'file/no-space'),
  *   'file/exists' when 9999 variants are taken.
  */
-export async function commitTempFile(
-  tempPath: string,
-  dir: string,
-  name: string,
-  options: { overwrite: boolean },
-): Promise<string> {
+export async function commitTempFile(tempPath: string, dir: string, name: string, options: CommitOptions): Promise<string> {
+  const batch = options.outputBatch
+  const source = options.sourcePath ?? tempPath
+  const candidates = batch === undefined ? plainVariants(name) : batch.candidates(dir, name, source)
   try {
-    if (options.overwrite) {
-      const finalPath = path.join(dir, name)
-      await rename(tempPath, finalPath).catch((err: unknown) => {
-        throw writeError(err, finalPath)
-      })
-      return finalPath
-    }
-    for (let n = 1; n <= 9999; n++) {
-      const candidate = path.join(dir, collisionVariant(name, n))
+    for (const candidateName of candidates) {
+      const candidate = path.join(dir, candidateName)
+      // Claimed before the first await: a concurrent commit of this batch never picks it too.
+      batch?.claim(dir, candidateName, source)
       try {
+        if (options.overwrite === true) {
+          await rename(tempPath, candidate)
+          return candidate
+        }
         await link(tempPath, candidate)
         await unlink(tempPath).catch(() => undefined)
         return candidate
       } catch (err) {
+        batch?.unclaim(dir, candidateName)
         const code = (err as NodeJS.ErrnoException).code ?? ''
-        if (code === 'EEXIST') continue
-        if (NO_HARD_LINKS.has(code)) return await commitByPlaceholder(tempPath, dir, name)
+        if (code === 'EEXIST' && options.overwrite !== true) continue
+        if (NO_HARD_LINKS.has(code) && options.overwrite !== true) return await commitByPlaceholder(tempPath, dir, candidateName, batch, source)
         throw writeError(err, candidate)
       }
     }
@@ -79,8 +108,18 @@ export async function commitTempFile(
   }
 }
 
-async function commitByPlaceholder(tempPath: string, dir: string, name: string): Promise<string> {
+function* plainVariants(name: string): Generator<string> {
+  for (let n = 1; n <= 9999; n++) yield collisionVariant(name, n)
+}
+
+/**
+ * Without hard links: claims the name with an empty placeholder (`open(…, 'wx')`), then renames the
+ * temp file over it. A kill between the two leaves an empty file under an output name; a resumed
+ * batch removes those (`journal/resume.ts`, an image is never empty).
+ */
+async function commitByPlaceholder(tempPath: string, dir: string, name: string, batch: OutputBatch | undefined, source: string): Promise<string> {
   const claimed = await resolveCollision(dir, name, false)
+  batch?.claim(dir, path.basename(claimed), source)
   try {
     await rename(tempPath, claimed)
     return claimed
@@ -99,7 +138,7 @@ export async function writeFileAtomic(
   dir: string,
   name: string,
   data: string | Uint8Array,
-  options: { overwrite: boolean },
+  options: CommitOptions,
 ): Promise<string> {
   const temp = path.join(dir, tempFileName(name))
   try {

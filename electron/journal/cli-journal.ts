@@ -9,12 +9,16 @@
  *   journal; files already done are reported as such and not converted again;
  * - with inputs: those inputs and the options given now; an input found in the batch resumes from
  *   its recorded progress, a new one starts fresh.
- * Temp files the killed run left in the output folder for these files are removed first.
+ * Temp files the killed run left in the output folder for these files are removed first (only those
+ * of runs that are gone). Taking the batch over is atomic (its lock, `run-lock.ts`): of two
+ * `--resume` started together one runs it, the other fails with {@link BatchRunningError}.
  */
 import path from 'node:path'
 import type { OutputFormat } from '../shared/formats.ts'
 import { sourceStem } from '../files/output-names.ts'
-import { defaultJournalDir, openJournalStore, type BatchFileEntry, type BatchJournal } from './journal.ts'
+import { BatchRunningError, defaultJournalDir, openJournalStore, type BatchFileEntry, type BatchJournal } from './journal.ts'
+
+export { BatchRunningError }
 import { sweepStaleTemps } from './resume.ts'
 
 /** One file of the run, with its key in the journal. */
@@ -51,7 +55,7 @@ export class NothingToResumeError extends Error {
 /**
  * Opens the journal for a CLI run (see the module comment).
  *
- * @throws NothingToResumeError; journal folder errors (the caller may run without a journal).
+ * @throws NothingToResumeError; BatchRunningError (another process runs the batch); journal folder errors (the caller may run without a journal).
  */
 export async function openCliJournal(args: {
   readonly env: NodeJS.ProcessEnv
@@ -75,6 +79,8 @@ export async function openCliJournal(args: {
 
   if (!args.resume || found.length === 0) {
     if (args.resume) {
+      const running = await store.listResumable({ outputDir: args.outDir, origin: 'cli', running: true })
+      if (running[0] !== undefined) throw new BatchRunningError(running[0].record.batchId)
       if (args.inputs.length === 0) throw new NothingToResumeError(args.outDir)
       notes.push(`--resume: nothing recorded for ${args.outDir}; converting the given files from the start`)
     } else if (found[0] !== undefined) {

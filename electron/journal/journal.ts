@@ -11,9 +11,12 @@
  * Every write is atomic and durable (`durable-write.ts`); per-file snapshots are group-committed,
  * so a fast conversion does not wait on one fsync per event. Folders are 0700, files 0600.
  *
- * Liveness: a batch records the pid and a random instance id of the process running it. A batch is
- * resumable when it did not end cleanly (`running` or `interrupted`) and its process is gone (or it
- * is this very process but another journal instance, e.g. a restarted service in tests).
+ * Liveness: whoever runs a batch holds its batch lock (`run-lock.ts`), a lock the kernel drops
+ * when the process dies, so a killed run is seen as gone at once (a pid is no proof: a killed
+ * process stays a zombie until reaped, and pids are reused). A batch is resumable when it did not
+ * end cleanly (`running` or `interrupted`) and nobody holds its lock (or this very process holds it
+ * for another journal instance, e.g. a restarted service). Taking a batch over is one atomic step:
+ * binding the lock; a second process trying at the same moment gets {@link BatchRunningError}.
  *
  * Never written: the API key, PDF passwords (`needsPassword` only says one must be given again).
  */
@@ -21,10 +24,13 @@ import { randomBytes } from 'node:crypto'
 import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { z } from 'zod'
 import type { ErrorDto } from '../shared/error-codes.ts'
-import { OUTPUT_FORMATS, type OutputFormat } from '../shared/formats.ts'
+import type { OutputFormat } from '../shared/formats.ts'
+import { BatchRunningError, batchSchema, fileRecordSchema, type BatchFilter } from './journal-schemas.ts'
+
+export { BatchRunningError, type BatchFilter }
 import { SnapshotWriter, syncDir, writeFileDurable } from './durable-write.ts'
+import { lockHolder, tryLock, type HeldLock } from './run-lock.ts'
 import type { ConversionCheckpoint, FileProgress } from './progress.ts'
 
 /** Where a file of a batch stands. */
@@ -124,7 +130,7 @@ export interface JournalStore {
    * Batches that did not end cleanly and whose process is gone, newest first; with `outputDir`,
    * only those writing there. Also batches that `ended` with failures when `includeEnded`.
    */
-  listResumable(filter?: { readonly outputDir?: string; readonly origin?: 'cli' | 'app'; readonly includeEnded?: boolean }): Promise<BatchSummary[]>
+  listResumable(filter?: BatchFilter): Promise<BatchSummary[]>
   /** Takes over a batch found by {@link listResumable} (this process now runs it). */
   resumeBatch(batchId: string): Promise<BatchJournal>
   /** Deletes a batch's journal. */
@@ -139,70 +145,15 @@ export interface JournalStoreOptions {
   /** Called once per failing write (e.g. the state folder is full); the conversion goes on. */
   readonly onError?: (err: unknown) => void
   readonly now?: () => number
-  /** Replaceable liveness check (tests); default `process.kill(pid, 0)`. */
-  readonly isProcessAlive?: (pid: number) => boolean
+}
+
+/** The lock held by whoever runs batch `batchId` of the journal folder `dir`. */
+function batchLockName(dir: string, batchId: string): string {
+  return `batch-${dir}-${batchId}`
 }
 
 /** Days after which abandoned batches are pruned. */
 export const JOURNAL_MAX_AGE_MS = 7 * 24 * 60 * 60_000
-
-const fingerprintSchema = z.object({ sizeBytes: z.number(), mtimeMs: z.number() })
-const jobSchema = z.object({
-  jobId: z.string(),
-  pages: z.array(z.number().int().positive()),
-  submittedAtMs: z.number(),
-  resultUrl: z.string().optional(),
-  state: z.enum(['submitted', 'succeeded', 'failed']),
-  pageUrls: z.array(z.string()).optional(),
-  validTillMs: z.number().optional(),
-})
-const pageSchema = z.object({
-  page: z.number().int().positive(),
-  name: z.string().min(1),
-  sizeBytes: z.number().int().nonnegative(),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/u),
-  state: z.enum(['committing', 'written']),
-})
-const progressSchema = z.object({
-  source: fingerprintSchema,
-  format: z.enum(OUTPUT_FORMATS),
-  pageCount: z.number().int().nonnegative().optional(),
-  pages: z.array(z.number().int().positive()).optional(),
-  upload: z.object({ url: z.string(), uploadedAtMs: z.number() }).optional(),
-  jobs: z.array(jobSchema),
-  written: z.array(pageSchema),
-})
-const errorSchema = z.object({ code: z.string(), message: z.string(), retryable: z.boolean() })
-const fileRecordSchema = z.object({
-  key: z.string(),
-  state: z.enum(['pending', 'running', 'done', 'failed', 'cancelled']),
-  error: errorSchema.nullable(),
-  progress: progressSchema.nullable().catch(null),
-  updatedAtMs: z.number(),
-})
-const batchSchema = z.object({
-  version: z.literal(1),
-  batchId: z.string(),
-  origin: z.enum(['cli', 'app']),
-  createdAtMs: z.number(),
-  updatedAtMs: z.number(),
-  pid: z.number().int(),
-  instanceId: z.string(),
-  state: z.enum(['running', 'interrupted', 'ended']),
-  outputDir: z.string(),
-  format: z.enum(OUTPUT_FORMATS),
-  overwrite: z.boolean(),
-  engine: z.enum(['pdfco', 'local']),
-  files: z.array(
-    z.object({
-      key: z.string(),
-      sourcePath: z.string(),
-      pages: z.array(z.number().int().positive()).nullable(),
-      pageRange: z.string().nullable(),
-      needsPassword: z.boolean(),
-    }),
-  ),
-})
 
 const BATCH_ID = /^[0-9a-z]{8,12}-[0-9a-f]{8}$/u
 const FILE_KEY = /^[0-9A-Za-z_-]{1,64}$/u
@@ -227,7 +178,6 @@ export async function openJournalStore(options: JournalStoreOptions): Promise<Jo
   const dir = path.resolve(options.dir)
   const now = options.now ?? Date.now
   const instanceId = randomBytes(8).toString('hex')
-  const isAlive = options.isProcessAlive ?? defaultIsProcessAlive
   let reported = false
   const onError = (err: unknown): void => {
     if (reported) return
@@ -263,12 +213,13 @@ export async function openJournalStore(options: JournalStoreOptions): Promise<Jo
     return { record, files }
   }
 
-  function isLive(record: BatchRecord): boolean {
-    if (record.pid === process.pid) return record.instanceId === instanceId
-    return isAlive(record.pid)
+  async function isLive(record: BatchRecord): Promise<boolean> {
+    const holder = await lockHolder(batchLockName(dir, record.batchId))
+    if (holder === null) return false
+    return 'inProcess' in holder ? holder.inProcess === instanceId : true
   }
 
-  function makeBatchJournal(initial: BatchRecord, known: Map<string, FileRecord>): BatchJournal {
+  function makeBatchJournal(initial: BatchRecord, known: Map<string, FileRecord>, lock: HeldLock): BatchJournal {
     let record = initial
     const root = batchDir(record.batchId)
     const filesDir = path.join(root, 'files')
@@ -328,10 +279,12 @@ export async function openJournalStore(options: JournalStoreOptions): Promise<Jo
           await rm(root, { recursive: true, force: true }).catch(onError)
           writers.clear()
           current.clear()
+          await lock.release()
           return
         }
         await writeManifest({ state })
         await flush()
+        await lock.release()
       },
       async discard() {
         discarded = true
@@ -340,6 +293,7 @@ export async function openJournalStore(options: JournalStoreOptions): Promise<Jo
         // Nothing more will be written or read: let the snapshots go even if this object lives on.
         writers.clear()
         current.clear()
+        await lock.release()
       },
       flush,
     }
@@ -356,6 +310,8 @@ export async function openJournalStore(options: JournalStoreOptions): Promise<Jo
       const t = now()
       const batchId = `${t.toString(36).padStart(9, '0')}-${randomBytes(4).toString('hex')}`
       const root = batchDir(batchId)
+      const lock = await tryLock(batchLockName(dir, batchId), instanceId)
+      if (lock === null) throw new BatchRunningError(batchId)
       await mkdir(path.join(root, 'files'), { recursive: true, mode: 0o700 })
       await syncDir(dir)
       const record: BatchRecord = {
@@ -374,7 +330,7 @@ export async function openJournalStore(options: JournalStoreOptions): Promise<Jo
         files: [...batch.files],
       }
       await writeFileDurable(path.join(root, 'batch.json'), JSON.stringify(record, null, 1))
-      return makeBatchJournal(record, new Map())
+      return makeBatchJournal(record, new Map(), lock)
     },
     async listResumable(filter = {}) {
       const out: BatchSummary[] = []
@@ -386,7 +342,7 @@ export async function openJournalStore(options: JournalStoreOptions): Promise<Jo
         if (wantDir !== undefined && record.outputDir !== wantDir) continue
         if (filter.origin !== undefined && record.origin !== filter.origin) continue
         if (record.state === 'ended' && filter.includeEnded !== true) continue
-        if (record.state !== 'ended' && isLive(record)) continue
+        if (record.state !== 'ended' && (await isLive(record)) !== (filter.running === true)) continue
         const unfinished = record.files.filter((f) => files.get(f.key)?.state !== 'done').length
         if (unfinished === 0) continue
         let pagesDone = 0
@@ -405,12 +361,19 @@ export async function openJournalStore(options: JournalStoreOptions): Promise<Jo
       return out.sort((a, b) => b.record.createdAtMs - a.record.createdAtMs)
     },
     async resumeBatch(batchId) {
+      // The takeover is the bind of the batch lock: of two processes trying at once, one wins.
+      const root = batchDir(batchId)
+      const lock = await tryLock(batchLockName(dir, batchId), instanceId)
+      if (lock === null) throw new BatchRunningError(batchId)
+      // Read under the lock: the previous holder may have changed or finished it meanwhile.
       const batch = await readBatch(batchId)
-      if (batch === null) throw new Error(`No journal for batch ${batchId}`)
-      // Taken over: this process runs it now.
+      if (batch === null) {
+        await lock.release()
+        throw new Error(`No journal for batch ${batchId}`)
+      }
       const taken: BatchRecord = { ...batch.record, pid: process.pid, instanceId, state: 'running', updatedAtMs: now() }
-      await writeFileDurable(path.join(batchDir(batchId), 'batch.json'), JSON.stringify(taken, null, 1))
-      return makeBatchJournal(taken, batch.files)
+      await writeFileDurable(path.join(root, 'batch.json'), JSON.stringify(taken, null, 1))
+      return makeBatchJournal(taken, batch.files, lock)
     },
     async discard(batchId) {
       await rm(batchDir(batchId), { recursive: true, force: true })
@@ -421,20 +384,11 @@ export async function openJournalStore(options: JournalStoreOptions): Promise<Jo
         const info = await stat(path.join(dir, id, 'batch.json')).catch(() => stat(path.join(dir, id)).catch(() => null))
         if (info === null || now() - info.mtimeMs <= maxAgeMs) continue
         const batch = await readBatch(id)
-        if (batch !== null && batch.record.state !== 'ended' && isLive(batch.record)) continue
+        if (batch !== null && batch.record.state !== 'ended' && (await isLive(batch.record))) continue
         await rm(path.join(dir, id), { recursive: true, force: true }).catch(() => undefined)
         removed++
       }
       return removed
     },
-  }
-}
-
-function defaultIsProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM'
   }
 }

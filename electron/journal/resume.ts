@@ -8,11 +8,12 @@
  */
 import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
-import { readdir, stat } from 'node:fs/promises'
+import { lstat, readdir, stat } from 'node:fs/promises'
 import path from 'node:path'
-import { isTempFileName, removeQuietly } from '../files/atomic-write.ts'
+import { isTempFileName, removeQuietly, tempFileRunId } from '../files/atomic-write.ts'
 import { collisionVariant } from '../files/output-names.ts'
 import type { JobProgress, PageProgress } from './progress.ts'
+import { isRunAlive } from './run-lock.ts'
 
 /** A recorded page found intact on disk. */
 export interface KeptPage {
@@ -102,19 +103,40 @@ export function isJobReusable(job: JobProgress, nowMs: number, jobDeadlineMs: nu
   }
 }
 
+const IMAGE_NAME = /\.(?:png|jpe?g|webp|tiff?)$/iu
+
 /**
- * Removes the temp files (`.<name>.part-xxxxxxxx`, see `files/atomic-write.ts`) that a killed run
- * left in `outputDir` for outputs whose names start with one of `stems`. Call it only when the run
- * that made them is known to be gone (a resumed batch). Returns the names removed.
+ * Removes what killed runs left in `outputDir` for outputs whose names start with one of `stems`:
+ * - temp files (`.<name>.part-<run id>-xxxxxxxx`, see `files/atomic-write.ts`) of runs that are
+ *   gone; a temp file of a run still alive (its run lock is held, `run-lock.ts`) is left alone;
+ * - empty files under an output name: the placeholder a run on a file system without hard links
+ *   creates just before renaming its image over it (an image is never empty).
+ * Call it when taking a batch over (under its lock). Returns the names removed.
  */
 export async function sweepStaleTemps(outputDir: string, stems: readonly string[]): Promise<string[]> {
   const entries = await readdir(outputDir).catch(() => [] as string[])
   const removed: string[] = []
+  const alive = new Map<string, boolean>()
+  const isAlive = async (runId: string): Promise<boolean> => {
+    const known = alive.get(runId)
+    if (known !== undefined) return known
+    const answer = await isRunAlive(runId)
+    alive.set(runId, answer)
+    return answer
+  }
+  const matches = (target: string): boolean => stems.some((stem) => target.startsWith(`${stem}-`) || target.startsWith(`${stem}.`))
   for (const name of entries) {
-    if (!isTempFileName(name)) continue
-    const target = name.slice(1)
-    if (!stems.some((stem) => target.startsWith(`${stem}-`) || target.startsWith(`${stem}.`))) continue
-    await removeQuietly(path.join(outputDir, name))
+    const filePath = path.join(outputDir, name)
+    if (isTempFileName(name)) {
+      if (!matches(name.slice(1))) continue
+      const runId = tempFileRunId(name)
+      if (runId !== undefined && (await isAlive(runId))) continue
+    } else {
+      if (!matches(name)) continue
+      const info = await lstat(filePath).catch(() => null)
+      if (!IMAGE_NAME.test(name) || info === null || !info.isFile() || info.size !== 0) continue
+    }
+    await removeQuietly(filePath)
     removed.push(name)
   }
   return removed

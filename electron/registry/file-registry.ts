@@ -7,8 +7,10 @@
  * Adding a path checks, in order: it exists and is readable, `%PDF-` appears in the first 1024
  * bytes (PDF 32000-1 §7.5.2, readers' leniency), size is 1 byte..{@link MAX_SOURCE_BYTES}, it is not
  * already registered (same real path, or same size and SHA-256), and pdf.js can open it (page
- * count, or "needs a password"). Folders are expanded recursively: PDFs (by content) are added,
- * other files are listed as skipped; dot-files and dot-folders are ignored.
+ * count, or "needs a password"). Special files (FIFO, socket, device) are refused after `stat`,
+ * before any open. Folders are expanded recursively (`files/input-scan.ts`): PDFs (by content) are
+ * added, other files are listed as skipped; special files, unreadable files and names that are
+ * not valid UTF-8 are refused with their reason; dot-files and dot-folders are ignored.
  * Registrations run one at a time so duplicates inside one drop are caught too.
  */
 import { createHash, randomUUID } from 'node:crypto'
@@ -19,6 +21,7 @@ import { AppError, FileError, InputError, toErrorDto } from '../errors.ts'
 import type { AddFilesResult, DroppedBytes, FileDescriptor, FileId, RejectedFile } from '../ipc/contract.ts'
 import type { Logger } from '../log/logger.ts'
 import { inspectPdf, type PdfInfo } from '../render/inspect.ts'
+import { hasPdfHeader, scanFolder, specialKind } from '../files/input-scan.ts'
 
 /** Largest source PDF accepted (PDF.co's presigned-upload limit, `pdfco-api.md` §5.3). */
 export const MAX_SOURCE_BYTES = 2 * 1024 ** 3
@@ -117,7 +120,8 @@ export async function createFileRegistry(options: {
     const info = await stat(real).catch((err: unknown) => {
       throw fsError(err, inputPath)
     })
-    if (!info.isFile()) throw new FileError('file/unreadable', `${path.basename(inputPath)} is not a regular file`)
+    // stat, never open, decides: opening a FIFO would block until a writer appears.
+    if (!info.isFile()) throw new FileError('file/unreadable', `${path.basename(inputPath)} is ${specialKind(info)}, not a PDF file`)
     if (info.size === 0) throw new FileError('file/not-pdf', `${path.basename(inputPath)} is empty`)
     if (info.size > maxBytes) {
       throw new FileError('file/unreadable', `${path.basename(inputPath)} is larger than ${Math.round(maxBytes / 1024 ** 2)} MB`)
@@ -163,35 +167,6 @@ export async function createFileRegistry(options: {
     return { displayName, reason: toErrorDto(err) }
   }
 
-  /** Lists files under a folder: PDFs by content go to `pdfs`, others to `skipped` (relative names). */
-  const expandFolder = async (root: string, pdfs: string[], skipped: string[]): Promise<void> => {
-    const seen = new Set<string>()
-    const rootName = path.basename(root)
-    let budget = MAX_FOLDER_ENTRIES
-    const walk = async (dir: string): Promise<void> => {
-      const realDir = await realpath(dir).catch(() => dir)
-      if (seen.has(realDir)) return
-      seen.add(realDir)
-      const entries = await readdir(dir, { withFileTypes: true }).catch(() => [])
-      entries.sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }))
-      for (const entry of entries) {
-        if (budget <= 0) return
-        if (entry.name.startsWith('.')) continue
-        const full = path.join(dir, entry.name)
-        const kind = entry.isSymbolicLink() ? await stat(full).catch(() => null) : entry
-        if (kind === null) continue
-        if (kind.isDirectory()) {
-          await walk(full)
-        } else if (kind.isFile()) {
-          budget--
-          if (await hasPdfHeader(full).catch(() => false)) pdfs.push(full)
-          else skipped.push(path.join(rootName, path.relative(root, full)).split(path.sep).join('/'))
-        }
-      }
-    }
-    await walk(root)
-  }
-
   const registerPathsNow = async (paths: readonly string[]): Promise<AddFilesResult> => {
     const added: FileDescriptor[] = []
     const rejected: RejectedFile[] = []
@@ -204,9 +179,11 @@ export async function createFileRegistry(options: {
           throw fsError(err, p)
         })
         if (info.isDirectory()) {
-          const pdfs: string[] = []
-          await expandFolder(p, pdfs, skippedInFolders)
-          for (const pdf of pdfs) {
+          const scan = await scanFolder(p, { recursive: true, followFolderLinks: true, skipHidden: true, maxEntries: MAX_FOLDER_ENTRIES })
+          skippedInFolders.push(...scan.notPdfs)
+          // Special files, unreadable files and names that are not UTF-8: refused with their reason.
+          for (const s of scan.skipped) rejected.push({ displayName: s.name, reason: s.error.toDto() })
+          for (const pdf of scan.pdfs) {
             try {
               added.push(describe(await addOne(pdf, false)))
             } catch (err) {
@@ -277,22 +254,6 @@ export async function createFileRegistry(options: {
       files.clear()
       await rm(importsDir, { recursive: true, force: true }).catch(() => undefined)
     },
-  }
-}
-
-/** True when `%PDF-` occurs in the first 1024 bytes (+5) of the file. */
-async function hasPdfHeader(filePath: string): Promise<boolean> {
-  const handle = await open(filePath, 'r').catch((err: unknown) => {
-    throw fsError(err, filePath)
-  })
-  try {
-    const head = Buffer.alloc(HEADER_SEARCH_BYTES + 5)
-    const { bytesRead } = await handle.read(head, 0, head.length, 0)
-    return head.subarray(0, bytesRead).indexOf('%PDF-', 0, 'latin1') >= 0
-  } catch (err) {
-    throw fsError(err, filePath)
-  } finally {
-    await handle.close().catch(() => undefined)
   }
 }
 

@@ -9,7 +9,16 @@
  * - `WS  /ipc`          invoke calls → `services.dispatch(channel, args)`; `services.onEvent`
  *                       events pushed to every open socket (wire format: renderer/harness/wire.ts)
  * Listens on 127.0.0.1 only.
+ *
+ * The WebSocket gives the whole API (set a base URL, check a key…), so the Origin header is not
+ * enough: any local process can send one. Each run makes a random token that only the page gets:
+ * it is in {@link HarnessServer.url}, which the harness opens in its browser. Loading that URL
+ * answers with a redirect to `/` that sets the token as an HttpOnly, SameSite=Strict cookie (named
+ * after the port: cookies do not separate ports), so the page's own upgrade request to `/ipc`
+ * carries it without the bridge knowing about it. An upgrade without the right cookie (or with a
+ * foreign Origin) is refused with 401/403 before the WebSocket opens.
  */
+import { randomBytes, timingSafeEqual } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
@@ -38,7 +47,7 @@ export interface HarnessServerOptions {
 
 /** A running harness server. */
 export interface HarnessServer {
-  /** e.g. `http://127.0.0.1:43123/` (open this in the browser). */
+  /** e.g. `http://127.0.0.1:43123/?token=…` (open this in the browser; it holds the run's token). */
   readonly url: string
   readonly origin: string
   readonly services: HarnessServices
@@ -62,6 +71,10 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
 /** Starts the server on 127.0.0.1. */
 export async function startHarnessServer(options: HarnessServerOptions): Promise<HarnessServer> {
   const distDir = path.resolve(options.distDir)
+  const token = randomBytes(32).toString('base64url')
+  let portForCookie = 0
+  const cookieName = (): string => `pdf-harness-${portForCookie}`
+  let origin = ''
   const sockets = new Set<WebSocket>()
   const invoked: string[] = []
   let services: HarnessServices | undefined
@@ -75,6 +88,16 @@ export async function startHarnessServer(options: HarnessServerOptions): Promise
 
   async function handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', origin)
+    const offered = url.searchParams.get('token')
+    if (offered !== null) {
+      // The page's entry URL: hand the token over as a cookie, and drop it from the address bar.
+      if (!sameSecret(offered, token)) {
+        res.writeHead(403, { 'content-type': 'text/plain' }).end('wrong token')
+        return
+      }
+      res.writeHead(303, { location: '/', 'set-cookie': `${cookieName()}=${token}; HttpOnly; SameSite=Strict; Path=/` }).end()
+      return
+    }
     if (url.pathname.startsWith('/thumbs/')) {
       if (services === undefined) throw new Error('services not ready')
       // The browser dropping the request (e.g. a scrolled-away <img>) aborts the Request's signal.
@@ -122,11 +145,21 @@ export async function startHarnessServer(options: HarnessServerOptions): Promise
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve())
   })
   const { port } = server.address() as AddressInfo
-  const origin = `http://127.0.0.1:${port}`
+  origin = `http://127.0.0.1:${port}`
+  portForCookie = port
   const activeServices = await options.createServices(`${origin}/thumbs/`)
   services = activeServices
 
-  const wss = new WebSocketServer({ server, path: '/ipc' })
+  const wss = new WebSocketServer({
+    server,
+    path: '/ipc',
+    verifyClient: (info: { req: IncomingMessage }, done: (ok: boolean, code?: number, message?: string) => void) => {
+      if (info.req.headers.origin !== origin) return done(false, 403, 'foreign origin')
+      const offered = readCookie(info.req.headers.cookie, cookieName())
+      if (offered === undefined || !sameSecret(offered, token)) return done(false, 401, 'missing or wrong harness token')
+      done(true)
+    },
+  })
   const send = (socket: WebSocket, message: ServerMessage) => {
     if (socket.readyState === socket.OPEN) socket.send(encodeWire(message))
   }
@@ -156,7 +189,7 @@ export async function startHarnessServer(options: HarnessServerOptions): Promise
   })
 
   return {
-    url: `${origin}/`,
+    url: `${origin}/?token=${token}`,
     origin,
     services: activeServices,
     invoked,
@@ -170,4 +203,20 @@ export async function startHarnessServer(options: HarnessServerOptions): Promise
       })
     },
   }
+}
+
+/** Constant-time comparison of two secrets. */
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a)
+  const y = Buffer.from(b)
+  return x.length === y.length && timingSafeEqual(x, y)
+}
+
+/** The value of cookie `name` in a `Cookie` header. */
+function readCookie(header: string | undefined, name: string): string | undefined {
+  for (const part of (header ?? '').split(';')) {
+    const eq = part.indexOf('=')
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim()
+  }
+  return undefined
 }

@@ -59,7 +59,35 @@ export interface EmulatorFaults {
    * faults keep their HTTP status either way.
    */
   errorsAsHttp200: boolean
+  /**
+   * A hostile server for leak tests: every API call is answered 400 with a message (and a link)
+   * quoting the received API key in this form. Default null (off).
+   */
+  echoKeyAs: KeyEchoForm | null
   invalidKeyAlways?: never
+}
+
+/** How {@link EmulatorFaults.echoKeyAs} writes the key back. */
+export type KeyEchoForm = 'raw' | 'base64' | 'base64-embedded' | 'hex' | 'HEX' | 'upper' | 'lower' | 'reversed' | 'url-encoded' | 'all'
+
+/** Every single echo form (`all` quotes them all in one message). */
+export const KEY_ECHO_FORMS: readonly Exclude<KeyEchoForm, 'all'>[] = ['raw', 'base64', 'base64-embedded', 'hex', 'HEX', 'upper', 'lower', 'reversed', 'url-encoded']
+
+/** The key in one echo form (exported for the tests' expectations). */
+export function echoKey(key: string, form: KeyEchoForm): string {
+  const forms: Record<KeyEchoForm, () => string> = {
+    raw: () => key,
+    base64: () => Buffer.from(key).toString('base64'),
+    'base64-embedded': () => Buffer.from(`{"apiKey":"${key}"}`).toString('base64'),
+    hex: () => Buffer.from(key).toString('hex'),
+    HEX: () => Buffer.from(key).toString('hex').toUpperCase(),
+    upper: () => key.toUpperCase(),
+    lower: () => key.toLowerCase(),
+    reversed: () => [...key].reverse().join(''),
+    'url-encoded': () => encodeURIComponent(key),
+    all: () => KEY_ECHO_FORMS.map((f) => forms[f]()).join(' / '),
+  }
+  return forms[form]()
 }
 
 /** One request as the emulator received it. */
@@ -135,6 +163,7 @@ const DEFAULT_FAULTS: EmulatorFaults = {
   linkExpiryMs: null,
   missingResultList: false,
   errorsAsHttp200: false,
+  echoKeyAs: null,
 }
 
 const MAX_API_BODY_BYTES = 4 * 1024 * 1024 // §1.3 / §5.3
@@ -364,6 +393,10 @@ class EmulatorServer {
     }
 
     const key = headerValue(req.headers['x-api-key']) ?? url.searchParams.get('x-api-key') ?? undefined
+    if (f.echoKeyAs !== null) {
+      const quoted = echoKey(key ?? '', f.echoKeyAs)
+      return this.#sendJson(res, 400, { error: true, status: 400, message: `Key ${quoted} is not valid here; see https://x.example/help/${quoted}` })
+    }
     if (key !== this.#apiKey) return this.#sendError(res, new ApiError(401, 'Access denied: missing or invalid API key'))
     if (!parsed.ok) return this.#sendError(res, new ApiError(400, parsed.message))
     const params = parsed.params
@@ -398,7 +431,7 @@ class EmulatorServer {
     const putSignature = this.#sign(`PUT\n${key}\n${contentType ?? ''}\n${putExpiresAtMs}`)
     this.#objects.set(key, {
       kind: 'upload',
-      diskPath: path.join(this.#tmpRoot, 'uploads', id, name),
+      diskPath: path.join(this.#tmpRoot, 'uploads', id, diskName(name)),
       contentType: contentType ?? 'application/octet-stream',
       ready: false,
       expiresAtMs: null,
@@ -639,7 +672,7 @@ class EmulatorServer {
   #placer(outputs: { key: string; diskPath: string }[], fixedKey: string | null | undefined): (fileName: string) => Promise<string> {
     return async (fileName) => {
       const key = fixedKey ?? `/s3/${randomId()}/${fileName}`
-      const diskPath = path.join(this.#tmpRoot, 'out', ...key.split('/').slice(2))
+      const diskPath = path.join(this.#tmpRoot, 'out', ...key.split('/').slice(2, -1), diskName(key.split('/').at(-1) ?? 'file'))
       await mkdir(path.dirname(diskPath), { recursive: true })
       outputs.push({ key, diskPath })
       return diskPath
@@ -862,6 +895,17 @@ function decodePath(pathname: string): string {
   } catch {
     return pathname
   }
+}
+
+/**
+ * The emulator's own file name for an object (its key keeps the name as given, like S3's keys of
+ * up to 1024 bytes): long names are hashed so `<name>.part-xxxxxxxx` temp files stay within the
+ * 255-byte file-name limit of the disk.
+ */
+function diskName(name: string): string {
+  if (Buffer.byteLength(name, 'utf8') <= 160) return name
+  const ext = path.extname(name).slice(0, 10)
+  return `${createHash('sha256').update(name).digest('hex').slice(0, 32)}${ext}`
 }
 
 /** Keeps a file name a single safe path segment. */

@@ -83,8 +83,7 @@ describe('journal store', () => {
   })
 
   it('a batch whose process is gone is resumable; a live one is not; another instance in this process counts as gone', async () => {
-    let alive = true
-    const store = await openJournalStore({ dir: path.join(dir, 'j2'), isProcessAlive: () => alive })
+    const store = await openJournalStore({ dir: path.join(dir, 'j2') })
     const batch = await store.createBatch({
       origin: 'app',
       outputDir: '/out',
@@ -102,7 +101,7 @@ describe('journal store', () => {
     // Same process, same instance: running, not resumable.
     expect(await store.listResumable()).toEqual([])
     // A second store instance in this process (a restarted service) sees it as abandoned.
-    const other = await openJournalStore({ dir: path.join(dir, 'j2'), isProcessAlive: () => alive })
+    const other = await openJournalStore({ dir: path.join(dir, 'j2') })
     const found = await other.listResumable({ outputDir: '/out' })
     expect(found).toHaveLength(1)
     expect(found[0]).toMatchObject({ unfinished: 2, pagesDone: 1, pagesTotal: 3 })
@@ -112,10 +111,9 @@ describe('journal store', () => {
     expect(resumed.checkpoint('k1').previous?.written).toHaveLength(1)
     expect(await other.listResumable()).toEqual([])
     // A batch of another, still running, process is left alone; a dead one is offered.
-    const third = await openJournalStore({ dir: path.join(dir, 'j2'), isProcessAlive: () => alive })
+    const third = await openJournalStore({ dir: path.join(dir, 'j2') })
     expect(await third.listResumable()).toHaveLength(1) // same pid, other instance
     await resumed.end('interrupted')
-    alive = false
     expect(await third.listResumable()).toHaveLength(1)
     const manifest = JSON.parse(await readFile(path.join(other.dir, batch.batchId, 'batch.json'), 'utf8'))
     expect(manifest.state).toBe('interrupted')
@@ -143,9 +141,9 @@ describe('journal store', () => {
 
   it('prunes abandoned batches older than the limit', async () => {
     let t = Date.now()
-    const store = await openJournalStore({ dir: path.join(dir, 'j4'), now: () => t, isProcessAlive: () => false })
+    const store = await openJournalStore({ dir: path.join(dir, 'j4'), now: () => t })
     await store.createBatch({ origin: 'cli', outputDir: '/o', format: 'png', overwrite: false, files: [] })
-    const later = await openJournalStore({ dir: store.dir, now: () => t, isProcessAlive: () => false })
+    const later = await openJournalStore({ dir: store.dir, now: () => t })
     expect(await later.prune()).toBe(0)
     t += 8 * 24 * 3600_000
     expect(await store.prune()).toBe(0) // its own running batch is never pruned
@@ -200,7 +198,7 @@ describe('resume helpers', () => {
   it('sweeps only the temp files of the given outputs', async () => {
     const out = path.join(dir, 'sweep')
     await mkdir(out)
-    for (const n of ['.doc-1.png.part-0123abcd', '.other-1.png.part-0123abcd', 'doc-1.png', '.doc.tif.part-89abcdef']) await writeFile(path.join(out, n), '')
+    for (const n of ['.doc-1.png.part-0123abcd', '.other-1.png.part-0123abcd', 'doc-1.png', '.doc.tif.part-89abcdef']) await writeFile(path.join(out, n), 'x')
     expect((await sweepStaleTemps(out, ['doc'])).sort()).toEqual(['.doc-1.png.part-0123abcd', '.doc.tif.part-89abcdef'])
     expect((await readdir(out)).sort()).toEqual(['.other-1.png.part-0123abcd', 'doc-1.png'])
   })

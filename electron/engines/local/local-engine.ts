@@ -219,7 +219,6 @@ export function createLocalEngine(options: LocalEngineOptions = {}): LocalEngine
 
       stage('converting')
       const outputDir = request.outputDir
-      const overwrite = request.overwrite === true
       const multiTiff = settings.multiPageTiff
       const files: WrittenFile[] = []
       let pagesDone = 0
@@ -251,7 +250,7 @@ export function createLocalEngine(options: LocalEngineOptions = {}): LocalEngine
           }
           const name = outputFileName(request.sourcePath, page, opened.pageCount, request.format)
           const { size } = await stat(tempPath)
-          const finalPath = await commitTempFile(tempPath, outputDir, name, { overwrite })
+          const finalPath = await commitTempFile(tempPath, outputDir, name, request)
           temps.delete(tempPath)
           return { page, path: finalPath, sizeBytes: size }
         },
@@ -350,7 +349,7 @@ export function createLocalEngine(options: LocalEngineOptions = {}): LocalEngine
         await tiffHandle.close()
         tiffHandle = undefined
         const { size } = await stat(tiffTemp)
-        const finalPath = await commitTempFile(tiffTemp, outputDir, tiffName, { overwrite })
+        const finalPath = await commitTempFile(tiffTemp, outputDir, tiffName, request)
         temps.delete(tiffTemp)
         const first = pages[0] ?? 1
         files.push({ page: first, path: finalPath, sizeBytes: size, pageCount: pages.length })

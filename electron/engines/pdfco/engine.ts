@@ -329,7 +329,7 @@ export function createPdfCoEngine(options: PdfCoEngineOptions): ConversionEngine
               written: [...p.written.filter((w) => w.page !== page), { page, name, sizeBytes: size, sha256, state: 'committing' }],
             }))
           }
-          const finalPath = await commitTempFile(tempPath, request.outputDir, name, { overwrite: request.overwrite === true })
+          const finalPath = await commitTempFile(tempPath, request.outputDir, name, request)
           temps.delete(tempPath)
           if (checkpoint !== undefined) {
             void update((p) => ({

@@ -2,7 +2,8 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { commitTempFile, isTempFileName, tempFileName, writeFileAtomic } from '../../../../electron/files/atomic-write.ts'
+import { commitTempFile, isTempFileName,
+  tempFileRunId, tempFileName, writeFileAtomic } from '../../../../electron/files/atomic-write.ts'
 
 describe('atomic writes', () => {
   let dir: string
@@ -14,7 +15,9 @@ describe('atomic writes', () => {
   })
   it('temp names are hidden, recognisable and short enough', () => {
     const t = tempFileName('doc-01.png')
-    expect(t).toMatch(/^\.doc-01\.png\.part-[0-9a-f]{8}$/)
+    expect(t).toMatch(/^\.doc-01\.png\.part-[0-9a-f]{16}-[0-9a-f]{8}$/)
+    expect(tempFileRunId(t)).toMatch(/^[0-9a-f]{16}$/)
+    expect(isTempFileName('.doc-01.png.part-0a1b2c3d')).toBe(true) // made before run ids
     expect(isTempFileName(t)).toBe(true)
     expect(isTempFileName('doc-01.png')).toBe(false)
     expect(Buffer.byteLength(tempFileName('x'.repeat(255)))).toBeLessThanOrEqual(255)
