@@ -12,19 +12,18 @@
  * Registrations run one at a time so duplicates inside one drop are caught too.
  */
 import { createHash, randomUUID } from 'node:crypto'
-import { createReadStream } from 'node:fs'
-import { mkdir, open, readdir, realpath, rm, stat, writeFile } from 'node:fs/promises'
+import { mkdir, readdir, realpath, rm, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { AppError, FileError, InputError, toErrorDto } from '../errors.ts'
 import type { AddFilesResult, DroppedBytes, FileDescriptor, FileId, RejectedFile } from '../ipc/contract.ts'
 import type { Logger } from '../log/logger.ts'
 import { inspectPdf, type PdfInfo } from '../render/inspect.ts'
+import { fileHasPdfMagic, hasPdfMagic, sha256File } from '../util/pdf-file.ts'
 
-/** Largest source PDF accepted (PDF.co's presigned-upload limit, `pdfco-api.md` §5.3). */
+/** Largest source PDF accepted (PDF.co's limit on a presigned upload). */
 export const MAX_SOURCE_BYTES = 2 * 1024 ** 3
 /** Most files looked at while expanding dropped folders. */
 export const MAX_FOLDER_ENTRIES = 10_000
-const HEADER_SEARCH_BYTES = 1024
 
 /** A registered PDF, main-process view. */
 export interface RegisteredFile {
@@ -232,7 +231,7 @@ export async function createFileRegistry(options: {
         for (const item of dropped) {
           const name = safeDisplayName(item.name)
           const bytes = Buffer.from(item.bytes.buffer, item.bytes.byteOffset, item.bytes.byteLength)
-          if (bytes.subarray(0, HEADER_SEARCH_BYTES + 5).indexOf('%PDF-', 0, 'latin1') < 0) {
+          if (!hasPdfMagic(bytes)) {
             rejected.push({ displayName: name, reason: new FileError('file/not-pdf', `${name} is not a PDF`).toDto() })
             continue
           }
@@ -280,26 +279,11 @@ export async function createFileRegistry(options: {
   }
 }
 
-/** True when `%PDF-` occurs in the first 1024 bytes (+5) of the file. */
+/** True when `%PDF-` occurs near the start of the file (see util/pdf-file.ts). */
 async function hasPdfHeader(filePath: string): Promise<boolean> {
-  const handle = await open(filePath, 'r').catch((err: unknown) => {
+  return fileHasPdfMagic(filePath).catch((err: unknown) => {
     throw fsError(err, filePath)
   })
-  try {
-    const head = Buffer.alloc(HEADER_SEARCH_BYTES + 5)
-    const { bytesRead } = await handle.read(head, 0, head.length, 0)
-    return head.subarray(0, bytesRead).indexOf('%PDF-', 0, 'latin1') >= 0
-  } catch (err) {
-    throw fsError(err, filePath)
-  } finally {
-    await handle.close().catch(() => undefined)
-  }
-}
-
-async function sha256File(filePath: string): Promise<string> {
-  const hash = createHash('sha256')
-  for await (const chunk of createReadStream(filePath)) hash.update(chunk as Buffer)
-  return hash.digest('hex')
 }
 
 function fsError(err: unknown, filePath: string): FileError {
