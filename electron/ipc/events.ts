@@ -4,7 +4,7 @@
  * crashed window is skipped and logged instead of throwing (as GitHub Desktop's
  * `ipc-webcontents.ts` does).
  */
-import type { AppServices } from '../app/services.ts'
+import type { AppEventSource } from './dispatcher.ts'
 import type { Logger } from '../log/logger.ts'
 
 /** The part of a WebContents used to send events. */
@@ -17,7 +17,7 @@ export interface EventTarget {
  * Subscribes to the services' events and sends each to every live target; returns the unsubscribe.
  */
 export function forwardEvents(
-  services: Pick<AppServices, 'onEvent'>,
+  services: AppEventSource,
   getTargets: () => readonly EventTarget[],
   logger?: Logger,
 ): () => void {

@@ -14,20 +14,22 @@ import { randomBytes } from 'node:crypto'
 import path from 'node:path'
 import { z } from 'zod'
 import { InputError } from '../errors.ts'
-import { LOCAL_DPI_MAX, LOCAL_DPI_MIN, type EngineKind, type OverwritePolicy, type SettingsDto, type SettingsPatch } from '../ipc/contract.ts'
+import type { OverwritePolicy, SettingsDto, SettingsPatch } from '../ipc/contract.ts'
+import { ENGINE_KINDS, type EngineChoice } from '../shared/engine-choice.ts'
+import { LOCAL_DPI_DEFAULT, LOCAL_DPI_MAX, LOCAL_DPI_MIN, QUALITY_DEFAULT, QUALITY_MAX, QUALITY_MIN } from '../shared/limits.ts'
+import { DEFAULT_PDFCO_BASE_URL } from '../shared/pdfco.ts'
 import { OUTPUT_FORMATS, type OutputFormat } from '../shared/formats.ts'
 import type { Logger } from '../log/logger.ts'
 import type { SecretStorage } from '../platform/platform.ts'
 
-/** PDF.co's API root (`pdfco-api.md` §0). */
-export const DEFAULT_PDFCO_BASE_URL = 'https://api.pdf.co/v1'
-/** Parallel conversions allowed (PDF.co rate limits: 2-25 req/s, `pdfco-api.md` §5.3). */
+export { DEFAULT_PDFCO_BASE_URL }
+/** Parallel conversions allowed (PDF.co's rate limits allow 2-25 requests per second, by plan). */
 export const CONCURRENCY_MIN = 1
 export const CONCURRENCY_MAX = 8
 export const DEFAULT_CONCURRENCY = 2
-/** Local engine defaults (as `electron/engines/local/options.ts`). */
-export const DEFAULT_LOCAL_DPI = 150
-export const DEFAULT_LOCAL_QUALITY = 90
+/** Local engine defaults (electron/shared/limits.ts). */
+export const DEFAULT_LOCAL_DPI = LOCAL_DPI_DEFAULT
+export const DEFAULT_LOCAL_QUALITY = QUALITY_DEFAULT
 
 const persistedSchema = z.object({
   version: z.literal(1).catch(1),
@@ -38,9 +40,9 @@ const persistedSchema = z.object({
   format: z.enum(OUTPUT_FORMATS).catch('png'),
   overwrite: z.enum(['keep-both', 'overwrite']).catch('keep-both'),
   outputDir: z.string().nullable().catch(null),
-  engine: z.enum(['auto', 'pdfco', 'local']).catch('auto'),
+  engine: z.enum(['auto', ...ENGINE_KINDS]).catch('auto'),
   localDpi: z.number().int().min(LOCAL_DPI_MIN).max(LOCAL_DPI_MAX).catch(DEFAULT_LOCAL_DPI),
-  localQuality: z.number().int().min(1).max(100).catch(DEFAULT_LOCAL_QUALITY),
+  localQuality: z.number().int().min(QUALITY_MIN).max(QUALITY_MAX).catch(DEFAULT_LOCAL_QUALITY),
   localColor: z.enum(['color', 'gray', 'bw']).catch('color'),
 })
 
@@ -196,7 +198,7 @@ export async function openSettingsStore(options: {
       }
       if (patch.format !== undefined) next.format = patch.format satisfies OutputFormat
       if (patch.overwrite !== undefined) next.overwrite = patch.overwrite satisfies OverwritePolicy
-      if (patch.engine !== undefined) next.engine = patch.engine satisfies EngineKind | 'auto'
+      if (patch.engine !== undefined) next.engine = patch.engine satisfies EngineChoice
       if (patch.localDpi !== undefined) {
         if (!Number.isInteger(patch.localDpi) || patch.localDpi < LOCAL_DPI_MIN || patch.localDpi > LOCAL_DPI_MAX) {
           throw new InputError('input/invalid', `The resolution must be a whole number from ${LOCAL_DPI_MIN} to ${LOCAL_DPI_MAX} DPI`)

@@ -17,7 +17,7 @@ import { createHash } from 'node:crypto'
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import sharp from 'sharp'
-import type { ThumbWidth } from '../ipc/contract.ts'
+import type { ThumbWidth } from '../shared/limits.ts'
 import type { Logger } from '../log/logger.ts'
 import { LifoLimiter, TaskAbortedError } from './lifo-limiter.ts'
 

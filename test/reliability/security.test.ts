@@ -18,9 +18,9 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createAppServices, type AppServicesInternals } from '../../electron/app/services.ts'
 import { decideWindowOpen } from '../../electron/app/window-policy.ts'
-import { INVOKE_CHANNELS } from '../../electron/ipc/contract.ts'
+import { INVOKE_CHANNELS, INVOKE_CONTRACT } from '../../electron/ipc/contract.ts'
 import { createChannelHandler } from '../../electron/ipc/handle.ts'
-import { INVOKE_ARG_SCHEMAS } from '../../electron/ipc/schemas.ts'
+
 import { appUrlMatcher, createTrustedSenders } from '../../electron/ipc/trusted-senders.ts'
 import { createNodePlatform, type NodePlatform } from '../../electron/platform/node-platform.ts'
 import type { Result } from '../../electron/shared/error-codes.ts'
@@ -286,7 +286,7 @@ describe('IPC', () => {
     }
     const perChannel: Record<string, number> = {}
     for (const channel of INVOKE_CHANNELS) {
-      const schema = INVOKE_ARG_SCHEMAS[channel]
+      const schema = INVOKE_CONTRACT[channel].args
       let refused = 0
       for (let tries = 0; refused < 300 && tries < 3_000; tries++) {
         const args = Array.from({ length: Math.floor(rand() * 4) }, () => value(0))
