@@ -63,7 +63,7 @@ export function withCspHeader(headers: Readonly<Record<string, string[] | string
  * handed to the default browser.
  */
 export function decideWindowOpen(url: string): { readonly action: 'deny'; readonly openExternally: boolean } {
-  let isHttps = false
+  let isHttps: boolean
   try {
     isHttps = new URL(url).protocol === 'https:'
   } catch {

@@ -106,7 +106,7 @@ export async function openSettingsStore(options: {
   let state: PersistedSettings = { ...DEFAULTS }
   let apiKey: string | null = null
 
-  let raw: string | null = null
+  let raw: string | null
   try {
     raw = await readFile(filePath, 'utf8')
   } catch {

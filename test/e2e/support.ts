@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs'
 import { readFile, stat } from 'node:fs/promises'
 import path from 'node:path'
 import type { Locator, Page } from 'playwright-core'
-import type { HarnessDropItem } from '../../renderer/harness/wire.ts'
+import type { HarnessDropItem } from '../harness/wire.ts'
 import { findChromium, launchBrowser, type LaunchedBrowser } from '../harness/browser.ts'
 import { startHarness, type Harness, type HarnessOptions } from '../harness/start.ts'
 

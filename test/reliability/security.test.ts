@@ -290,7 +290,7 @@ describe('IPC', () => {
       let refused = 0
       for (let tries = 0; refused < 300 && tries < 3_000; tries++) {
         const args = Array.from({ length: Math.floor(rand() * 4) }, () => value(0))
-        let valid = false
+        let valid: boolean
         try {
           valid = schema.safeParse(args).success
         } catch {
