@@ -25,7 +25,7 @@ import {
   seriousAxeViolations,
   waitForStage,
   type E2eApp,
-} from './support.ts'
+} from '../helpers/e2e.ts'
 
 const SMALL = { widthPt: 298, heightPt: 420 }
 const corpus = (name: string): string | null => {

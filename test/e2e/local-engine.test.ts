@@ -23,7 +23,7 @@ import {
   seriousAxeViolations,
   waitForStage,
   type E2eApp,
-} from './support.ts'
+} from '../helpers/e2e.ts'
 
 /** Pages marked selected in a picker (aria-pressed), by number. */
 async function pressedPages(picker: Locator): Promise<number[]> {

@@ -10,7 +10,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makePagesPdf } from '../helpers/make-pdf.ts'
-import { chromiumPath, dropFiles, fileCard, openApp, screenshot, waitForStage, type E2eApp } from './support.ts'
+import { chromiumPath, dropFiles, fileCard, openApp, screenshot, waitForStage, type E2eApp } from '../helpers/e2e.ts'
 
 const PAGES = 1000
 const MAX_THUMBS_IN_DOM = 200

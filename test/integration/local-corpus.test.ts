@@ -24,7 +24,7 @@ import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AppError } from '../../electron/errors.ts'
 import { createLocalEngine, type LocalConversionRequest, type LocalEngine } from '../../electron/engines/local/local-engine.ts'
-import { makeCjkPdf } from './local-make-pdf.ts'
+import { makeCjkPdf } from '../helpers/local-make-pdf.ts'
 
 const CORPUS = process.env['PDF_CORPUS_DIR'] || path.resolve(import.meta.dirname, '../../../shared/fixtures/pdfs')
 const MANIFEST = path.join(CORPUS, 'MANIFEST.json')

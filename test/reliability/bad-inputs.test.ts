@@ -24,7 +24,7 @@ import { writeError } from '../../electron/files/atomic-write.ts'
 import { createPdfCoClient, type PdfCoClient } from '../../electron/pdfco/client.ts'
 import { makeDamagedPdf, makeEncryptedPdf, makeNotPdf, makePaddedPdf, makePagesPdf } from '../helpers/make-pdf.ts'
 import { startEmulator, type Emulator } from '../pdfco-emulator/server.ts'
-import { converts, listing, presigns, requestStem, SMALL_PAGE, SMALL_PAGE_PX } from './support.ts'
+import { converts, listing, presigns, requestStem, SMALL_PAGE, SMALL_PAGE_PX } from '../helpers/reliability.ts'
 
 const KEY = 'bad-inputs-key-3f9a62'
 let emu: Emulator

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openJournalStore, type BatchSummary } from '../../electron/journal/journal.ts'
 import { makePagesPdf } from '../helpers/make-pdf.ts'
 import { startEmulator, type Emulator, type RecordedRequest } from '../pdfco-emulator/server.ts'
-import { converts, imageDownloads, listing, pagesOf, presigns, requestStem, SMALL_PAGE, spawnCli, uploads, waitUntil } from './support.ts'
+import { converts, imageDownloads, listing, pagesOf, presigns, requestStem, SMALL_PAGE, spawnCli, uploads, waitUntil } from '../helpers/reliability.ts'
 
 const KEY = 'cli-resume-key-0d4b2a91'
 let emu: Emulator

@@ -7,7 +7,7 @@
  * security.test.ts cover them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { chromiumPath, openApp, pageErrors, type E2eApp } from '../e2e/support.ts'
+import { chromiumPath, openApp, pageErrors, type E2eApp } from '../helpers/e2e.ts'
 
 describe.skipIf(chromiumPath === null)('CSP in Chromium', () => {
   let app: E2eApp

@@ -23,7 +23,7 @@ import type { EventChannels } from '../../electron/ipc/contract.ts'
 import { createNodePlatform } from '../../electron/platform/node-platform.ts'
 import type { Result } from '../../electron/shared/error-codes.ts'
 import { makePagesPdf } from '../helpers/make-pdf.ts'
-import { SMALL_PAGE, SMALL_PAGE_PX, waitUntil } from './support.ts'
+import { SMALL_PAGE, SMALL_PAGE_PX, waitUntil } from '../helpers/reliability.ts'
 
 const FULL = process.env['RELIABILITY_LOAD'] === '1'
 const FILES = FULL ? 200 : 30
