@@ -14,6 +14,7 @@
  * Only paths held by the registries are ever read; callers pass ids, never paths.
  */
 import { createHash } from 'node:crypto'
+import { LRUCache } from 'lru-cache'
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import sharp from 'sharp'
@@ -91,7 +92,9 @@ interface Inflight {
  * first; identical requests shared).
  */
 export function createThumbnailService(options: ThumbnailServiceOptions): ThumbnailService {
-  const memory = new LruBytes(options.maxMemoryBytes ?? 64 * 1024 * 1024)
+  const maxMemoryBytes = options.maxMemoryBytes ?? 64 * 1024 * 1024
+  // Bounded by total bytes; an image larger than the whole budget is not kept.
+  const memory = new LRUCache<string, Buffer>({ maxSize: maxMemoryBytes, sizeCalculation: (buf) => Math.max(1, buf.length) })
   const inflight = new Map<string, Inflight>()
   const limit = new LifoLimiter(2)
   const renderLimit = new LifoLimiter(1)
@@ -213,36 +216,5 @@ export function createThumbnailService(options: ThumbnailServiceOptions): Thumbn
         signal,
       )
     },
-  }
-}
-
-/** A tiny LRU of Buffers bounded by total bytes. */
-class LruBytes {
-  private readonly entries = new Map<string, Buffer>()
-  private bytes = 0
-  constructor(private readonly maxBytes: number) {}
-
-  get(key: string): Buffer | undefined {
-    const value = this.entries.get(key)
-    if (value === undefined) return undefined
-    this.entries.delete(key)
-    this.entries.set(key, value)
-    return value
-  }
-
-  set(key: string, value: Buffer): void {
-    if (value.length > this.maxBytes) return
-    const old = this.entries.get(key)
-    if (old !== undefined) {
-      this.bytes -= old.length
-      this.entries.delete(key)
-    }
-    this.entries.set(key, value)
-    this.bytes += value.length
-    for (const [k, v] of this.entries) {
-      if (this.bytes <= this.maxBytes) break
-      this.entries.delete(k)
-      this.bytes -= v.length
-    }
   }
 }
