@@ -1,6 +1,6 @@
 /**
  * Forwards main → renderer events (`jobs:updated`, `outputs:added`, `batch:finished`) to our
- * windows. The only `webContents.send` in the app (../shared/STYLE.md, Boundaries); a destroyed or
+ * windows. The only `webContents.send` in the app (lint-enforced); a destroyed or
  * crashed window is skipped and logged instead of throwing (as GitHub Desktop's
  * `ipc-webcontents.ts` does).
  */

@@ -71,7 +71,7 @@ export async function createFileRegistry(options: {
   /** Base of thumbnail URLs (as the output registry's); each descriptor gets `<base>page/<id>/`. Default 'pdf-thumb://'. */
   readonly thumbUrlBase?: string
   readonly logger?: Logger
-  /** Replaceable for tests; default helper A's `inspectPdf`. */
+  /** Replaceable for tests; default electron/render/inspect.ts's `inspectPdf`. */
   readonly inspect?: Inspect
   readonly maxSourceBytes?: number
 }): Promise<FileRegistry> {

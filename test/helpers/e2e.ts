@@ -12,7 +12,7 @@ import { startHarness, type Harness, type HarnessOptions } from '../harness/star
 const projectRoot = path.resolve(import.meta.dirname, '../..')
 /** Where stage screenshots go (git-ignored). */
 export const SCREENSHOT_DIR = path.join(projectRoot, 'test-results/screenshots')
-/** The real-PDF corpus (`../shared/fixtures/pdfs`, or `$PDF_CORPUS_DIR`). */
+/** The shared fixture corpus of real PDFs (`$PDF_CORPUS_DIR`, by default a `shared/fixtures/pdfs` folder beside the repository). */
 export const CORPUS_DIR = process.env.PDF_CORPUS_DIR ?? path.resolve(projectRoot, '../shared/fixtures/pdfs')
 
 /** Chromium's path, or null (tests skip with a message). */

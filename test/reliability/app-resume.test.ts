@@ -1,5 +1,5 @@
 /**
- * Resume in the desktop app, services-level (issue 5 §1): after a crash (the services in a child
+ * Resume in the desktop app, services-level: after a crash (the services in a child
  * process killed with SIGKILL mid-batch) or a quit mid-batch (dispose), the next start reports the
  * unfinished batch (`jobs:get-resumable`, names only), and `jobs:resume` finishes it: the output
  * equals an uninterrupted run, nothing is uploaded again for a file whose upload was recorded,

@@ -1,5 +1,5 @@
 /**
- * Bad inputs (issue 5 §3): each gets a clear, specific error on its own file, nothing else in the
+ * Bad inputs: each gets a clear, specific error on its own file, nothing else in the
  * batch is disturbed, no source is touched, nothing half-written stays in the output folder. The
  * checks that need no PDF.co (not a PDF, damaged, password, page range) happen before anything is
  * uploaded, which the emulator's request log proves.

@@ -1,5 +1,5 @@
 /**
- * Resume after a crash, as a user meets it (issue 5 §1): the CLI runs in a child process against the
+ * Resume after a crash, as a user meets it: the CLI runs in a child process against the
  * emulator in this process, is killed with SIGKILL at a random point of a batch (seeded: after an
  * upload, while jobs run, mid-download), then runs again with `--resume`. The output folder must
  * equal an uninterrupted run's (same names, same pixel sizes: no `name (2).png`, no temp files), and

@@ -1,5 +1,5 @@
 /**
- * The renderer's Content-Security-Policy at work (issue 5 §4), in Debian Chromium through the
+ * The renderer's Content-Security-Policy at work, in Debian Chromium through the
  * browser harness (the real renderer build with its real CSP meta tag): an injected inline script
  * does not run and raises a `securitypolicyviolation`; so do inline event handlers, `eval`, a
  * script from another origin, and a request to a network origin. The app itself stays usable and

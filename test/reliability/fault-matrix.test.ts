@@ -1,5 +1,5 @@
 /**
- * The fault matrix (issue 5 §2): a batch of three PDFs through the conversion queue and the PDF.co
+ * The fault matrix: a batch of three PDFs through the conversion queue and the PDF.co
  * engine against the emulator, with one fault aimed at the middle file (armed when it starts,
  * disarmed when it settles; the queue runs one file at a time so the fault meets only that file).
  * Every case ends in success after bounded retries, or in one specific error on that file only;

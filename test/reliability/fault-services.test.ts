@@ -1,5 +1,5 @@
 /**
- * The fault matrix through the desktop app's services (issue 5 §2): what the renderer is told
+ * The fault matrix through the desktop app's services: what the renderer is told
  * (`jobs:updated` snapshots, `batch:finished`) when one file of a batch meets a fault, with the
  * services' own engine and client settings (default retry policy). The full matrix runs through
  * the queue and engine in fault-matrix.test.ts.

@@ -1,5 +1,5 @@
 /**
- * Load (issue 5 §5): many generated PDFs (1-50 pages each) through the real main-process services
+ * Load: many generated PDFs (1-50 pages each) through the real main-process services
  * (the app's path: register files, `jobs:start`, queue, PDF.co engine) at the configured
  * concurrency, against the emulator running in its own process (so its rendering does not count
  * against this process's memory). All files must succeed; heap after GC, sampled at intervals,

@@ -1,5 +1,5 @@
 /**
- * Security (issue 5 §4), services-level and CLI-level:
+ * Security, services-level and CLI-level:
  * - the API key reaches no renderer-bound data (every IPC answer and every event), no log line, no
  *   error, no file the app writes (settings, journal, caches: the whole user-data folder), and no
  *   CLI output (--json or not, failures, a killed run) — also when a hostile server echoes the key
