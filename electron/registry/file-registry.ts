@@ -12,6 +12,7 @@
  * Registrations run one at a time so duplicates inside one drop are caught too.
  */
 import { createHash, randomUUID } from 'node:crypto'
+import type { Stats } from 'node:fs'
 import { mkdir, readdir, realpath, rm, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { AppError, FileError, InputError, toErrorDto } from '../errors.ts'
@@ -89,15 +90,7 @@ export async function createFileRegistry(options: {
     return run
   }
 
-  const describe = (file: RegisteredFile): FileDescriptor => ({
-    id: file.id,
-    displayName: file.displayName,
-    pageCount: file.pageCount,
-    sizeBytes: file.sizeBytes,
-    needsPassword: file.needsPassword,
-    isUnlocked: file.password !== undefined,
-    pageThumbUrlBase: `${thumbUrlBase}page/${file.id}/`,
-  })
+  const describe = (file: RegisteredFile): FileDescriptor => describeFile(file, thumbUrlBase)
 
   const hashOf = async (file: RegisteredFile): Promise<string> => {
     file.sha256 ??= await sha256File(file.path)
@@ -106,41 +99,9 @@ export async function createFileRegistry(options: {
 
   /** Adds one file; throws an AppError explaining the refusal. */
   const addOne = async (inputPath: string, isImported: boolean, knownHash?: string): Promise<RegisteredFile> => {
-    if (!path.isAbsolute(inputPath)) throw new InputError('input/invalid', 'Only absolute paths can be added')
-    let real: string
-    try {
-      real = await realpath(inputPath)
-    } catch (err) {
-      throw fsError(err, inputPath)
-    }
-    const info = await stat(real).catch((err: unknown) => {
-      throw fsError(err, inputPath)
-    })
-    if (!info.isFile()) throw new FileError('file/unreadable', `${path.basename(inputPath)} is not a regular file`)
-    if (info.size === 0) throw new FileError('file/not-pdf', `${path.basename(inputPath)} is empty`)
-    if (info.size > maxBytes) {
-      throw new FileError('file/unreadable', `${path.basename(inputPath)} is larger than ${Math.round(maxBytes / 1024 ** 2)} MB`)
-    }
-    if (!(await hasPdfHeader(real))) throw new FileError('file/not-pdf', `${path.basename(inputPath)} is not a PDF`)
-    for (const other of files.values()) {
-      if (other.path === real) throw new FileError('file/exists', `${path.basename(inputPath)} is already in the list`)
-    }
-    let sha256 = knownHash
-    for (const other of files.values()) {
-      if (other.sizeBytes !== info.size) continue
-      sha256 ??= await sha256File(real)
-      if ((await hashOf(other)) === sha256) {
-        throw new FileError('file/exists', `${path.basename(inputPath)} is already in the list (same content as ${other.displayName})`)
-      }
-    }
-    let pageCount = 0
-    let needsPassword = false
-    try {
-      pageCount = (await inspect(real, { maxPages: 1 })).pageCount
-    } catch (err) {
-      if (err instanceof AppError && err.code === 'file/password-required') needsPassword = true
-      else throw err
-    }
+    const { real, info } = await checkSourceFile(inputPath, maxBytes)
+    const sha256 = await assertNotRegistered(files.values(), { inputPath, real, sizeBytes: info.size, knownHash }, hashOf)
+    const { pageCount, needsPassword } = await firstLook(inspect, real)
     const entry: RegisteredFile = {
       id: randomUUID() as FileId,
       path: real,
@@ -162,93 +123,10 @@ export async function createFileRegistry(options: {
     return { displayName, reason: toErrorDto(err) }
   }
 
-  /** Lists files under a folder: PDFs by content go to `pdfs`, others to `skipped` (relative names). */
-  const expandFolder = async (root: string, pdfs: string[], skipped: string[]): Promise<void> => {
-    const seen = new Set<string>()
-    const rootName = path.basename(root)
-    let budget = MAX_FOLDER_ENTRIES
-    const walk = async (dir: string): Promise<void> => {
-      const realDir = await realpath(dir).catch(() => dir)
-      if (seen.has(realDir)) return
-      seen.add(realDir)
-      const entries = await readdir(dir, { withFileTypes: true }).catch(() => [])
-      entries.sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }))
-      for (const entry of entries) {
-        if (budget <= 0) return
-        if (entry.name.startsWith('.')) continue
-        const full = path.join(dir, entry.name)
-        const kind = entry.isSymbolicLink() ? await stat(full).catch(() => null) : entry
-        if (kind === null) continue
-        if (kind.isDirectory()) {
-          await walk(full)
-        } else if (kind.isFile()) {
-          budget--
-          if (await hasPdfHeader(full).catch(() => false)) pdfs.push(full)
-          else skipped.push(path.join(rootName, path.relative(root, full)).split(path.sep).join('/'))
-        }
-      }
-    }
-    await walk(root)
-  }
-
-  const registerPathsNow = async (paths: readonly string[]): Promise<AddFilesResult> => {
-    const added: FileDescriptor[] = []
-    const rejected: RejectedFile[] = []
-    const skippedInFolders: string[] = []
-    for (const p of paths) {
-      const displayName = path.basename(p) || p
-      try {
-        if (!path.isAbsolute(p)) throw new InputError('input/invalid', 'Only absolute paths can be added')
-        const info = await stat(p).catch((err: unknown) => {
-          throw fsError(err, p)
-        })
-        if (info.isDirectory()) {
-          const pdfs: string[] = []
-          await expandFolder(p, pdfs, skippedInFolders)
-          for (const pdf of pdfs) {
-            try {
-              added.push(describe(await addOne(pdf, false)))
-            } catch (err) {
-              rejected.push(reject(path.basename(pdf), err))
-            }
-          }
-          continue
-        }
-        added.push(describe(await addOne(p, false)))
-      } catch (err) {
-        rejected.push(reject(displayName, err))
-      }
-    }
-    return { added, rejected, skippedInFolders }
-  }
-
+  const ctx: AddContext = { addOne, describe, reject }
   return {
-    registerPaths: (paths) => serial(() => registerPathsNow(paths)),
-    registerBytes: (dropped) =>
-      serial(async () => {
-        const added: FileDescriptor[] = []
-        const rejected: RejectedFile[] = []
-        for (const item of dropped) {
-          const name = safeDisplayName(item.name)
-          const bytes = Buffer.from(item.bytes.buffer, item.bytes.byteOffset, item.bytes.byteLength)
-          if (!hasPdfMagic(bytes)) {
-            rejected.push({ displayName: name, reason: new FileError('file/not-pdf', `${name} is not a PDF`).toDto() })
-            continue
-          }
-          const folder = path.join(importsDir, randomUUID())
-          const target = path.join(folder, name)
-          try {
-            await mkdir(folder, { recursive: true })
-            await writeFile(target, bytes, { flag: 'wx' })
-            const entry = await addOne(target, true, createHash('sha256').update(bytes).digest('hex'))
-            added.push(describe(entry))
-          } catch (err) {
-            await rm(folder, { recursive: true, force: true }).catch(() => undefined)
-            rejected.push(reject(name, err))
-          }
-        }
-        return { added, rejected, skippedInFolders: [] }
-      }),
+    registerPaths: (paths) => serial(() => registerPathsNow(paths, ctx)),
+    registerBytes: (dropped) => serial(() => importDroppedBytes(dropped, importsDir, ctx)),
     get: (id) => files.get(id as FileId),
     require(id) {
       const file = files.get(id as FileId)
@@ -276,6 +154,172 @@ export async function createFileRegistry(options: {
       files.clear()
       await rm(importsDir, { recursive: true, force: true }).catch(() => undefined)
     },
+  }
+}
+
+/** What the add paths share with the registry. */
+interface AddContext {
+  readonly addOne: (inputPath: string, isImported: boolean, knownHash?: string) => Promise<RegisteredFile>
+  readonly describe: (file: RegisteredFile) => FileDescriptor
+  readonly reject: (displayName: string, err: unknown) => RejectedFile
+}
+
+/** The renderer's view of a file: id, name, counts, and its page-thumbnail URL base. */
+function describeFile(file: RegisteredFile, thumbUrlBase: string): FileDescriptor {
+  return {
+    id: file.id,
+    displayName: file.displayName,
+    pageCount: file.pageCount,
+    sizeBytes: file.sizeBytes,
+    needsPassword: file.needsPassword,
+    isUnlocked: file.password !== undefined,
+    pageThumbUrlBase: `${thumbUrlBase}page/${file.id}/`,
+  }
+}
+
+/**
+ * The checks before a file is read as a PDF: absolute path, exists, regular file, 1 byte to
+ * `maxBytes`, a `%PDF-` header. @throws InputError or FileError naming the file.
+ */
+async function checkSourceFile(inputPath: string, maxBytes: number): Promise<{ real: string; info: Stats }> {
+  if (!path.isAbsolute(inputPath)) throw new InputError('input/invalid', 'Only absolute paths can be added')
+  let real: string
+  try {
+    real = await realpath(inputPath)
+  } catch (err) {
+    throw fsError(err, inputPath)
+  }
+  const info = await stat(real).catch((err: unknown) => {
+    throw fsError(err, inputPath)
+  })
+  if (!info.isFile()) throw new FileError('file/unreadable', `${path.basename(inputPath)} is not a regular file`)
+  if (info.size === 0) throw new FileError('file/not-pdf', `${path.basename(inputPath)} is empty`)
+  if (info.size > maxBytes) {
+    throw new FileError('file/unreadable', `${path.basename(inputPath)} is larger than ${Math.round(maxBytes / 1024 ** 2)} MB`)
+  }
+  if (!(await hasPdfHeader(real))) throw new FileError('file/not-pdf', `${path.basename(inputPath)} is not a PDF`)
+  return { real, info }
+}
+
+/** Adds paths one by one: files, and the PDFs found in folders; every refusal is listed. */
+async function registerPathsNow(paths: readonly string[], ctx: AddContext): Promise<AddFilesResult> {
+  const { addOne, describe, reject } = ctx
+  const added: FileDescriptor[] = []
+  const rejected: RejectedFile[] = []
+  const skippedInFolders: string[] = []
+  for (const p of paths) {
+    const displayName = path.basename(p) || p
+    try {
+      if (!path.isAbsolute(p)) throw new InputError('input/invalid', 'Only absolute paths can be added')
+      const info = await stat(p).catch((err: unknown) => {
+        throw fsError(err, p)
+      })
+      if (info.isDirectory()) {
+        const pdfs: string[] = []
+        await expandFolder(p, pdfs, skippedInFolders)
+        for (const pdf of pdfs) {
+          try {
+            added.push(describe(await addOne(pdf, false)))
+          } catch (err) {
+            rejected.push(reject(path.basename(pdf), err))
+          }
+        }
+        continue
+      }
+      added.push(describe(await addOne(p, false)))
+    } catch (err) {
+      rejected.push(reject(displayName, err))
+    }
+  }
+  return { added, rejected, skippedInFolders }
+}
+
+/** Lists files under a folder: PDFs by content go to `pdfs`, others to `skipped` (relative names). */
+async function expandFolder(root: string, pdfs: string[], skipped: string[]): Promise<void> {
+  const seen = new Set<string>()
+  const rootName = path.basename(root)
+  let budget = MAX_FOLDER_ENTRIES
+  const walk = async (dir: string): Promise<void> => {
+    const realDir = await realpath(dir).catch(() => dir)
+    if (seen.has(realDir)) return
+    seen.add(realDir)
+    const entries = await readdir(dir, { withFileTypes: true }).catch(() => [])
+    entries.sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }))
+    for (const entry of entries) {
+      if (budget <= 0) return
+      if (entry.name.startsWith('.')) continue
+      const full = path.join(dir, entry.name)
+      const kind = entry.isSymbolicLink() ? await stat(full).catch(() => null) : entry
+      if (kind === null) continue
+      if (kind.isDirectory()) {
+        await walk(full)
+      } else if (kind.isFile()) {
+        budget--
+        if (await hasPdfHeader(full).catch(() => false)) pdfs.push(full)
+        else skipped.push(path.join(rootName, path.relative(root, full)).split(path.sep).join('/'))
+      }
+    }
+  }
+  await walk(root)
+}
+
+/** Saves each dropped PDF's bytes under `importsDir` (one folder each) and adds it. */
+async function importDroppedBytes(dropped: readonly DroppedBytes[], importsDir: string, ctx: AddContext): Promise<AddFilesResult> {
+  const { addOne, describe, reject } = ctx
+    const added: FileDescriptor[] = []
+    const rejected: RejectedFile[] = []
+    for (const item of dropped) {
+      const name = safeDisplayName(item.name)
+      const bytes = Buffer.from(item.bytes.buffer, item.bytes.byteOffset, item.bytes.byteLength)
+      if (!hasPdfMagic(bytes)) {
+        rejected.push({ displayName: name, reason: new FileError('file/not-pdf', `${name} is not a PDF`).toDto() })
+        continue
+      }
+      const folder = path.join(importsDir, randomUUID())
+      const target = path.join(folder, name)
+      try {
+        await mkdir(folder, { recursive: true })
+        await writeFile(target, bytes, { flag: 'wx' })
+        const entry = await addOne(target, true, createHash('sha256').update(bytes).digest('hex'))
+        added.push(describe(entry))
+      } catch (err) {
+        await rm(folder, { recursive: true, force: true }).catch(() => undefined)
+        rejected.push(reject(name, err))
+      }
+    }
+    return { added, rejected, skippedInFolders: [] }
+}
+
+/**
+ * Refuses a file already registered: same real path, or same size and SHA-256. Returns the file's
+ * SHA-256 when it had to be computed (or was known). @throws FileError 'file/exists'.
+ */
+async function assertNotRegistered(
+  files: Iterable<RegisteredFile>,
+  candidate: { readonly inputPath: string; readonly real: string; readonly sizeBytes: number; readonly knownHash: string | undefined },
+  hashOf: (file: RegisteredFile) => Promise<string>,
+): Promise<string | undefined> {
+  const others = [...files]
+  const name = path.basename(candidate.inputPath)
+  if (others.some((other) => other.path === candidate.real)) throw new FileError('file/exists', `${name} is already in the list`)
+  let sha256 = candidate.knownHash
+  for (const other of others) {
+    if (other.sizeBytes !== candidate.sizeBytes) continue
+    sha256 ??= await sha256File(candidate.real)
+    if ((await hashOf(other)) === sha256) {
+      throw new FileError('file/exists', `${name} is already in the list (same content as ${other.displayName})`)
+    }
+  }
+  return sha256
+}
+
+/** Page count of a PDF, or "needs a password" (page count 0). @throws the inspector's other errors. */
+async function firstLook(inspect: Inspect, real: string): Promise<{ pageCount: number; needsPassword: boolean }> {
+  try {
+    return { pageCount: (await inspect(real, { maxPages: 1 })).pageCount, needsPassword: false }
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'file/password-required') return { pageCount: 0, needsPassword: true }
+    throw err
   }
 }
 

@@ -95,67 +95,12 @@ export function createThumbnailService(options: ThumbnailServiceOptions): Thumbn
   const maxMemoryBytes = options.maxMemoryBytes ?? 64 * 1024 * 1024
   // Bounded by total bytes; an image larger than the whole budget is not kept.
   const memory = new LRUCache<string, Buffer>({ maxSize: maxMemoryBytes, sizeCalculation: (buf) => Math.max(1, buf.length) })
-  const inflight = new Map<string, Inflight>()
   const limit = new LifoLimiter(2)
   const renderLimit = new LifoLimiter(1)
   const stats = { memoryHits: 0, diskHits: 0, rendered: 0, dropped: 0 }
   let cacheDirReady: Promise<unknown> | undefined
 
-  /** The cached result, or joins/starts the one task for `key`; `make` gets the task's signal. */
-  const shared = (key: string, make: (signal: AbortSignal) => Promise<Buffer>, signal?: AbortSignal): Promise<Buffer> => {
-    const hit = memory.get(key)
-    if (hit !== undefined) {
-      stats.memoryHits++
-      return Promise.resolve(hit)
-    }
-    if (signal?.aborted) return Promise.reject(new TaskAbortedError())
-    let entry = inflight.get(key)
-    if (entry === undefined) {
-      const controller = new AbortController()
-      const promise = make(controller.signal).then((buf) => {
-        memory.set(key, buf)
-        return buf
-      })
-      const created: Inflight = { promise, controller, waiters: 0 }
-      entry = created
-      inflight.set(key, created)
-      const forget = (): void => {
-        if (inflight.get(key) === created) inflight.delete(key)
-      }
-      promise.then(forget, (err: unknown) => {
-        forget()
-        if (err instanceof TaskAbortedError) stats.dropped++
-      })
-    }
-    if (signal === undefined) {
-      entry.waiters = Infinity
-      return entry.promise
-    }
-    entry.waiters++
-    const joined = entry
-    return new Promise<Buffer>((resolve, reject) => {
-      const onAbort = (): void => {
-        joined.waiters--
-        if (joined.waiters <= 0) {
-          // Nobody wants it any more: a queued task leaves the queue; later requests start afresh.
-          if (inflight.get(key) === joined) inflight.delete(key)
-          joined.controller.abort()
-        }
-        reject(new TaskAbortedError())
-      }
-      signal.addEventListener('abort', onAbort, { once: true })
-      joined.promise.then(
-        (buf) => {
-          signal.removeEventListener('abort', onAbort)
-          resolve(buf)
-        },
-        (err: unknown) => {
-          signal.removeEventListener('abort', onAbort)
-          reject(err)
-        },
-      )
-    })
-  }
+  const shared = createSharedTasks(memory, stats)
 
   return {
     stats,
@@ -216,5 +161,70 @@ export function createThumbnailService(options: ThumbnailServiceOptions): Thumbn
         signal,
       )
     },
+  }
+}
+
+/** Answers a key from memory, or joins (or starts) the one task making it; `make` gets the task's signal. */
+type SharedTasks = (key: string, make: (signal: AbortSignal) => Promise<Buffer>, signal?: AbortSignal) => Promise<Buffer>
+
+/**
+ * Identical requests share one task; a task whose every requester aborted is aborted (it leaves
+ * its queue) and a later request starts afresh. Results go to `memory`.
+ */
+function createSharedTasks(memory: LRUCache<string, Buffer>, stats: { memoryHits: number; dropped: number }): SharedTasks {
+  const inflight = new Map<string, Inflight>()
+  return (key, make, signal) => {
+    const hit = memory.get(key)
+    if (hit !== undefined) {
+      stats.memoryHits++
+      return Promise.resolve(hit)
+    }
+    if (signal?.aborted) return Promise.reject(new TaskAbortedError())
+    let entry = inflight.get(key)
+    if (entry === undefined) {
+      const controller = new AbortController()
+      const promise = make(controller.signal).then((buf) => {
+        memory.set(key, buf)
+        return buf
+      })
+      const created: Inflight = { promise, controller, waiters: 0 }
+      entry = created
+      inflight.set(key, created)
+      const forget = (): void => {
+        if (inflight.get(key) === created) inflight.delete(key)
+      }
+      promise.then(forget, (err: unknown) => {
+        forget()
+        if (err instanceof TaskAbortedError) stats.dropped++
+      })
+    }
+    if (signal === undefined) {
+      entry.waiters = Infinity
+      return entry.promise
+    }
+    entry.waiters++
+    const joined = entry
+    return new Promise<Buffer>((resolve, reject) => {
+      const onAbort = (): void => {
+        joined.waiters--
+        if (joined.waiters <= 0) {
+          // Nobody wants it any more: a queued task leaves the queue; later requests start afresh.
+          if (inflight.get(key) === joined) inflight.delete(key)
+          joined.controller.abort()
+        }
+        reject(new TaskAbortedError())
+      }
+      signal.addEventListener('abort', onAbort, { once: true })
+      joined.promise.then(
+        (buf) => {
+          signal.removeEventListener('abort', onAbort)
+          resolve(buf)
+        },
+        (err: unknown) => {
+          signal.removeEventListener('abort', onAbort)
+          reject(err)
+        },
+      )
+    })
   }
 }
