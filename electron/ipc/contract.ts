@@ -10,10 +10,10 @@
  * and the API key never does (only `hasApiKey` and a masked form).
  */
 import { z } from 'zod'
-import type { EngineKind } from '../shared/engine-choice.ts'
+import { ENGINE_KINDS, type EngineKind } from '../shared/engine-choice.ts'
 import type { ErrorDto, Result } from '../shared/error-codes.ts'
 import type { OutputFormat } from '../shared/formats.ts'
-import { LOCAL_DPI_MAX, LOCAL_DPI_MIN, QUALITY_MAX, QUALITY_MIN } from '../shared/limits.ts'
+import { CONCURRENCY_MAX, CONCURRENCY_MIN, LOCAL_DPI_MAX, LOCAL_DPI_MIN, QUALITY_MAX, QUALITY_MIN } from '../shared/limits.ts'
 import { batchId, engine, fileId, format, jobId, MAX_DROPPED_BYTE_FILES, MAX_DROPPED_PATHS, MAX_JOB_ITEMS, none, outputId, overwrite } from './schemas.ts'
 
 export type { EngineKind, ErrorDto, Result }
@@ -192,7 +192,6 @@ export interface AppInfo {
   readonly logFileName: string
 }
 
-/** renderer → main. Every answer is a `Result`. */
 /**
  * Every invoke channel (renderer → main), declared once: its argument list as a zod tuple (checked
  * in main before any handler runs; a mismatch is answered with `ipc/bad-args`) and, as types, its
@@ -204,7 +203,9 @@ export const INVOKE_CONTRACT = {
   'app:get-info': channel<[], AppInfo>(none),
   'app:reveal-log': channel<[], void>(none),
   'files:pick': channel<[], AddFilesResult>(none),
-  'files:register-dropped': channel<[paths: readonly string[]], AddFilesResult>(z.tuple([z.array(z.string().min(1).max(4096)).max(MAX_DROPPED_PATHS)])),
+  'files:register-dropped': channel<[paths: readonly string[]], AddFilesResult>(
+    z.tuple([z.array(z.string().min(1).max(4096)).max(MAX_DROPPED_PATHS)]),
+  ),
   'files:register-dropped-bytes': channel<[files: readonly DroppedBytes[]], AddFilesResult>(z.tuple([
     z
       .array(z.object({ name: z.string().max(1024), bytes: z.instanceof(Uint8Array) }).strict())
@@ -240,10 +241,10 @@ export const INVOKE_CONTRACT = {
     z
       .object({
         baseUrl: z.string().max(2048).optional(),
-        concurrency: z.number().int().min(1).max(8).optional(),
+        concurrency: z.number().int().min(CONCURRENCY_MIN).max(CONCURRENCY_MAX).optional(),
         format: format.optional(),
         overwrite: overwrite.optional(),
-        engine: z.enum(['pdfco', 'local', 'auto']).optional(),
+        engine: z.enum(['auto', ...ENGINE_KINDS]).optional(),
         localDpi: z.number().int().min(LOCAL_DPI_MIN).max(LOCAL_DPI_MAX).optional(),
         localQuality: z.number().int().min(QUALITY_MIN).max(QUALITY_MAX).optional(),
         localColor: z.enum(['color', 'gray', 'bw']).optional(),

@@ -16,17 +16,16 @@ import { z } from 'zod'
 import { InputError } from '../errors.ts'
 import type { OverwritePolicy, SettingsDto, SettingsPatch } from '../ipc/contract.ts'
 import { ENGINE_KINDS, type EngineChoice } from '../shared/engine-choice.ts'
-import { LOCAL_DPI_DEFAULT, LOCAL_DPI_MAX, LOCAL_DPI_MIN, QUALITY_DEFAULT, QUALITY_MAX, QUALITY_MIN } from '../shared/limits.ts'
+import { CONCURRENCY_DEFAULT, CONCURRENCY_MAX, CONCURRENCY_MIN, LOCAL_DPI_DEFAULT, LOCAL_DPI_MAX, LOCAL_DPI_MIN, QUALITY_DEFAULT, QUALITY_MAX, QUALITY_MIN } from '../shared/limits.ts'
 import { DEFAULT_PDFCO_BASE_URL } from '../shared/pdfco.ts'
 import { OUTPUT_FORMATS, type OutputFormat } from '../shared/formats.ts'
 import type { Logger } from '../log/logger.ts'
 import type { SecretStorage } from '../platform/platform.ts'
 
 export { DEFAULT_PDFCO_BASE_URL }
-/** Parallel conversions allowed (PDF.co's rate limits allow 2-25 requests per second, by plan). */
-export const CONCURRENCY_MIN = 1
-export const CONCURRENCY_MAX = 8
-export const DEFAULT_CONCURRENCY = 2
+export { CONCURRENCY_MAX, CONCURRENCY_MIN }
+/** Parallel conversions by default (electron/shared/limits.ts). */
+export const DEFAULT_CONCURRENCY = CONCURRENCY_DEFAULT
 /** Local engine defaults (electron/shared/limits.ts). */
 export const DEFAULT_LOCAL_DPI = LOCAL_DPI_DEFAULT
 export const DEFAULT_LOCAL_QUALITY = QUALITY_DEFAULT

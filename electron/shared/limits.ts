@@ -15,6 +15,10 @@ export const SCALE_TO_PX_MAX = 16_384
 export const QUALITY_MIN = 1
 export const QUALITY_MAX = 100
 export const QUALITY_DEFAULT = 90
+/** Conversions run at once (PDF.co's rate limits allow 2-25 requests per second, by plan). */
+export const CONCURRENCY_MIN = 1
+export const CONCURRENCY_MAX = 8
+export const CONCURRENCY_DEFAULT = 2
 /** Widths (px) the thumbnail protocol serves; anything else is a 400. */
 export const THUMB_WIDTHS = [160, 320, 1024] as const
 /** One of {@link THUMB_WIDTHS}. */
