@@ -42,7 +42,7 @@ const cliConfig = {
     reportCompressedSize: false,
     lib: {
       entry: {
-        cli: path.join(root, 'electron/cli.ts'),
+        cli: path.join(root, 'electron/cli/main.ts'),
         'render-worker': path.join(root, 'electron/engines/local/render-worker.ts'),
       },
       formats: ['es' as const],

@@ -3,7 +3,7 @@
  *
  *   overhead = CLI wall time ÷ (emulator job time + raw download time)     target ≤ 1.10
  *
- * - CLI wall time: spawn → exit of `node --import tsx electron/cli.ts doc50.pdf --json` (default
+ * - CLI wall time: spawn → exit of `node --import tsx electron/cli/main.ts doc50.pdf --json` (default
  *   chunking: 10 pages per job, 3 jobs at once, 4 downloads at once), PNG.
  * - Emulator job time: the union of the run's job intervals from `jobStats()` (time during which
  *   at least one job was running), measured in the same run.

@@ -119,7 +119,7 @@ async function main(): Promise<void> {
   const big = path.join(work, 'big.pdf')
   const tiny = path.join(work, 'tiny.pdf')
   const emu = await startEmulatorProcess({ apiKey: KEY, dpi: 36 })
-  let genMs = 0
+  let genMs: number
   let bigSize = 0
   const probes: { label: string; big: Probe; tiny: Probe }[] = []
   const sweepRows: { mb: number; rssMb: number }[] = []

@@ -3,7 +3,7 @@
  * most 200 thumbnail elements in the DOM, renderer JS heap ≤ 300 MB, a thumbnail visible ≤ 200 ms
  * after its page file exists, renderer JavaScript ≤ 250 kB gzipped.
  *
- * Runs the browser harness of the e2e tests (test/harness, test/e2e/support.ts): the real renderer
+ * Runs the browser harness of the e2e tests (test/harness, test/helpers/e2e.ts): the real renderer
  * build in Debian Chromium, the real main-process services over WebSocket; the PDF.co emulator runs
  * in its own process (bench/helpers/emulator-process.ts).
  *
@@ -28,7 +28,7 @@ import path from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { makePagesPdf } from '../test/helpers/make-pdf.ts'
 import { ensureHarnessBuild } from '../test/harness/build.ts'
-import { chromiumPath, dropFiles, fileCard, openApp, waitForStage, type E2eApp } from '../test/e2e/support.ts'
+import { chromiumPath, dropFiles, fileCard, openApp, waitForStage, type E2eApp } from '../test/helpers/e2e.ts'
 import { envInt, machineLine, median, shouldRecord, writeResultsBlock } from './helpers/report.ts'
 import { REPO_ROOT } from './helpers/cli-process.ts'
 import { startEmulatorProcess } from './helpers/emulator-process.ts'

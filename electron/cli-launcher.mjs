@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
- * `npm run convert`: runs the CLI from its plain-JavaScript bundle (dist-cli/cli.js), rebuilding
- * the bundle first (`vite build --mode cli`, about a second) when it is missing or older than any
- * file under electron/.
+ * `npm run convert`: runs the CLI from its plain-JavaScript bundle (dist-cli/cli.js, built from
+ * electron/cli/main.ts), rebuilding the bundle first (`vite build --mode cli`, about a second) when
+ * it is missing or older than any file under electron/ (the CLI's modules in electron/cli/ included).
  *
  * Why not tsx: loading pdf.js through a TypeScript loader costs seconds and ~350 MB of memory per
  * run (bench/RESULTS.md, "PDF.co path"); the bundle starts in about 0.5 s and uploads a 1 GiB PDF

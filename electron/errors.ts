@@ -24,7 +24,7 @@ export class AppError extends Error {
   }
 }
 
-/** A failure reported by, or talking to, PDF.co (`pdfco-api.md` §5). */
+/** A failure reported by, or talking to, PDF.co (its HTTP errors, job failures, timeouts, network). */
 export class PdfCoError extends AppError {
   /** HTTP status of the response, when there was one. */
   readonly httpStatus: number | undefined

@@ -14,12 +14,11 @@
  */
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { app, BrowserWindow, ipcMain, nativeTheme, protocol, session, type Session } from 'electron'
+import { app, BrowserWindow, nativeTheme, protocol, session, type Session } from 'electron'
 import { createRendererProtocolHandler, RENDERER_ORIGIN, RENDERER_SCHEME } from './app/renderer-protocol.ts'
 import { createAppServices, type AppServicesInternals } from './app/services.ts'
 import { contentSecurityPolicy, decideWindowOpen, SECURE_WEB_PREFERENCES, withCspHeader } from './app/window-policy.ts'
-import { forwardEvents } from './ipc/events.ts'
-import { installIpcHandlers, type IpcMainLike } from './ipc/handle.ts'
+import { installElectronIpc } from './ipc/electron-ipc.ts'
 import { appUrlMatcher, createTrustedSenders } from './ipc/trusted-senders.ts'
 import { createElectronPlatform } from './platform/electron-platform.ts'
 import type { Platform } from './platform/platform.ts'
@@ -31,7 +30,7 @@ const RENDERER_DIST = path.join(APP_ROOT, 'dist')
 const INDEX_URL = `${RENDERER_ORIGIN}/index.html`
 const PRELOAD = path.join(MAIN_DIR, 'preload.cjs')
 const DEV_SERVER_URL = process.env['VITE_DEV_SERVER_URL']
-/** The scheme serving thumbnails by id (../shared/STYLE.md, `pdf-thumb://`). */
+/** The scheme serving thumbnails by id (`pdf-thumb://<kind>/<id>`, never a path). */
 const THUMB_SCHEME = 'pdf-thumb'
 
 // Must run before `ready`: standard (lowercased host, relative URLs), secure, fetch-able; never bypassCSP.
@@ -96,8 +95,12 @@ async function onReady(): Promise<void> {
   installRendererProtocol(ses)
   installThumbnailProtocol(ses, services)
   installPermissionPolicy(ses)
-  installIpcHandlers(ipcMain as unknown as IpcMainLike, { services, trusted, logger: services.logger.child('ipc') })
-  forwardEvents(services, () => (mainWindow === null ? [] : [mainWindow.webContents]), services.logger.child('ipc'))
+  installElectronIpc({
+    services,
+    trusted,
+    getTargets: () => (mainWindow === null ? [] : [mainWindow.webContents]),
+    logger: services.logger.child('ipc'),
+  })
   createMainWindow()
 }
 

@@ -1,5 +1,5 @@
 /**
- * Bundles `electron/cli.ts` into plain JavaScript (esbuild, npm packages left external) so that a
+ * Bundles `electron/cli/main.ts` into plain JavaScript (esbuild, npm packages left external) so that a
  * benchmark can also time the CLI the way a built/packaged app runs it: plain `node cli.mjs`,
  * without tsx's module loader (which costs seconds when loading pdf.js; see bench/RESULTS.md).
  *
@@ -15,7 +15,7 @@ import { REPO_ROOT } from './cli-process.ts'
  * installed (it comes with tsx and vite).
  */
 export function buildCliBundle(): Promise<{ path: string } | { path: null; reason: string }> {
-  return buildBundle('electron/cli.ts', 'cli.mjs')
+  return buildBundle('electron/cli/main.ts', 'cli.mjs')
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
- * Runs the real CLI (`electron/cli.ts`) as a child process, the way a user would
- * (`node --import tsx electron/cli.ts … --json`), and records what a benchmark needs: wall time,
+ * Runs the real CLI (`electron/cli/main.ts`) as a child process, the way a user would
+ * (`node --import tsx electron/cli/main.ts … --json`), and records what a benchmark needs: wall time,
  * every JSON event with the time the driver received it, and the child's memory (peak RSS from
  * `/usr/bin/time` when present, plus VmRSS/VmHWM samples from `/proc/<pid>/status`).
  *
@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url'
 
 /** Repository root (two levels above this file). */
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
-const CLI_PATH = path.join(REPO_ROOT, 'electron', 'cli.ts')
+const CLI_PATH = path.join(REPO_ROOT, 'electron', 'cli', 'main.ts')
 const TIME_BIN = '/usr/bin/time'
 
 /** One `--json` line of the CLI with the driver's receive time (`Date.now()` clock). */
@@ -55,14 +55,14 @@ export interface CliRun {
 
 /** Options of {@link runCliProcess}. */
 export interface CliRunOptions {
-  /** Arguments after `electron/cli.ts`; `--json` is added. */
+  /** Arguments after `electron/cli/main.ts`; `--json` is added. */
   readonly args: readonly string[]
   readonly env: Record<string, string>
   /** Kill the CLI after this long (ms); default 10 min. */
   readonly timeoutMs?: number
   /** Interval of /proc RSS samples (ms); 0 = none. Default 0. */
   readonly sampleEveryMs?: number
-  /** Run this built bundle with plain `node` (see `build-cli.ts`) instead of `node --import tsx electron/cli.ts`. */
+  /** Run this built bundle with plain `node` (see `build-cli.ts`) instead of `node --import tsx electron/cli/main.ts`. */
   readonly builtCliPath?: string | undefined
 }
 

@@ -2,7 +2,7 @@
  * Serves the built renderer (`dist/`) from the privileged `app://bundle/` scheme instead of
  * `file://`, so the packaged app can turn off the `grantFileProtocolExtraPrivileges` fuse
  * (Electron security checklist #18, "Avoid usage of the file:// protocol and prefer usage of
- * custom protocols"; ../shared/STYLE.md "Later").
+ * custom protocols").
  *
  * Invariant: only regular files under `rootDir` are served. The URL path is decoded once and split
  * into segments; empty, `.`, `..`, or segments holding `\`, `:` or NUL are a 404, and the joined

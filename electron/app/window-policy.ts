@@ -21,7 +21,7 @@ export const SECURE_WEB_PREFERENCES = {
 } as const
 
 /**
- * The renderer's Content-Security-Policy (../shared/STYLE.md, `pdf-thumb://`): nothing but our own
+ * The renderer's Content-Security-Policy: nothing but our own
  * scripts and styles, images from ourselves, `pdf-thumb:` and `data:`, no network origin (only main
  * talks to PDF.co). In dev the Vite server's origin, its HMR socket and inline scripts/styles (React
  * refresh preamble, injected CSS) are added.
@@ -63,7 +63,7 @@ export function withCspHeader(headers: Readonly<Record<string, string[] | string
  * handed to the default browser.
  */
 export function decideWindowOpen(url: string): { readonly action: 'deny'; readonly openExternally: boolean } {
-  let isHttps = false
+  let isHttps: boolean
   try {
     isHttps = new URL(url).protocol === 'https:'
   } catch {

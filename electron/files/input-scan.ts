@@ -12,11 +12,11 @@
  * - Non-PDFs (by content: `%PDF-` in the first 1024 bytes, PDF 32000-1 §7.5.2) are listed apart.
  */
 import type { Dirent, Stats } from 'node:fs'
-import { open, readdir, realpath, stat } from 'node:fs/promises'
+import { readdir, realpath, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { FileError } from '../errors.ts'
+import { fileHasPdfMagic } from '../util/pdf-file.ts'
 
-const HEADER_SEARCH_BYTES = 1024
 
 /** An entry that was looked at and not used, with why (a specific FileError). */
 export interface SkippedInput {
@@ -89,18 +89,9 @@ export function fileSystemError(err: unknown, name: string): FileError {
  * @throws FileError 'file/unreadable' (e.g. permission denied), 'file/not-found'.
  */
 export async function hasPdfHeader(filePath: string): Promise<boolean> {
-  const handle = await open(filePath, 'r').catch((err: unknown) => {
+  return fileHasPdfMagic(filePath).catch((err: unknown) => {
     throw fileSystemError(err, path.basename(filePath))
   })
-  try {
-    const head = Buffer.alloc(HEADER_SEARCH_BYTES + 5)
-    const { bytesRead } = await handle.read(head, 0, head.length, 0)
-    return head.subarray(0, bytesRead).indexOf('%PDF-', 0, 'latin1') >= 0
-  } catch (err) {
-    throw fileSystemError(err, path.basename(filePath))
-  } finally {
-    await handle.close().catch(() => undefined)
-  }
 }
 
 /** A raw file name shown safely: invalid UTF-8 bytes as `\xNN`. */

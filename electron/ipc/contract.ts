@@ -2,16 +2,22 @@
  * The typed IPC contract between the renderer and the main process: the only place channel
  * names, argument lists and payload shapes are declared. Both worlds compile against it.
  *
- * "std" world: no `electron`, `node:*` or DOM imports (see ../shared/STYLE.md, Typed IPC).
+ * "std" world: no `electron`, `node:*` or DOM imports (zod is pure). The renderer imports it with
+ * `import type` only, so neither zod nor the schemas reach its bundle, nor the preload's.
  * - {@link InvokeChannels}: renderer → main, `ipcRenderer.invoke`, every answer a `Result<T>`.
  * - {@link EventChannels}: main → renderer, one payload each.
  * Payloads are plain data; no absolute path ever reaches the renderer (it shows `displayName`),
  * and the API key never does (only `hasApiKey` and a masked form).
  */
+import { z } from 'zod'
+import { ENGINE_KINDS, type EngineKind } from '../shared/engine-choice.ts'
 import type { ErrorDto, Result } from '../shared/error-codes.ts'
 import type { OutputFormat } from '../shared/formats.ts'
+import { CONCURRENCY_MAX, CONCURRENCY_MIN, LOCAL_DPI_MAX, LOCAL_DPI_MIN, QUALITY_MAX, QUALITY_MIN } from '../shared/limits.ts'
+import { batchId, engine, fileId, format, jobId, MAX_DROPPED_BYTE_FILES, MAX_DROPPED_PATHS, MAX_JOB_ITEMS, none, outputId, overwrite } from './schemas.ts'
 
-export type { ErrorDto, Result }
+export type { EngineKind, ErrorDto, Result }
+export type { ThumbWidth } from '../shared/limits.ts'
 
 /** Opaque id of a registered source PDF (lowercase UUID). */
 export type FileId = string & { readonly __brand: 'FileId' }
@@ -20,13 +26,9 @@ export type JobId = string & { readonly __brand: 'JobId' }
 /** Opaque id of one written output image (lowercase UUID). */
 export type OutputId = string & { readonly __brand: 'OutputId' }
 
-export type EngineKind = 'pdfco' | 'local'
 export type OverwritePolicy = 'keep-both' | 'overwrite'
 /** Colour mode of the local engine: full colour, greyscale, or black and white. */
 export type LocalColorMode = 'color' | 'gray' | 'bw'
-/** Resolution range of the local engine, in dots per inch (issue 4 §1). */
-export const LOCAL_DPI_MIN = 72
-export const LOCAL_DPI_MAX = 600
 
 /** A source PDF the user added. */
 export interface FileDescriptor {
@@ -105,9 +107,6 @@ export interface OutputPageDto {
   readonly thumbUrl: string
 }
 
-/** Widths (px) the thumbnail protocol serves; anything else is a 400. */
-export const THUMB_WIDTHS = [160, 320, 1024] as const
-export type ThumbWidth = (typeof THUMB_WIDTHS)[number]
 
 export interface StartJobsRequest {
   readonly items: readonly {
@@ -160,7 +159,7 @@ export interface SettingsPatch {
 
 /**
  * A batch of conversions that did not finish because the app crashed or quit mid-batch, found in
- * the job journal at start-up (issue 5 §1). Names only, never paths.
+ * the job journal at start-up. Names only, never paths.
  */
 export interface ResumableBatchDto {
   readonly batchId: string
@@ -193,32 +192,87 @@ export interface AppInfo {
   readonly logFileName: string
 }
 
-/** renderer → main. Every answer is a `Result`. */
-export interface InvokeChannels {
-  'app:get-info': () => Promise<Result<AppInfo>>
-  'app:reveal-log': () => Promise<Result<void>>
-  'files:pick': () => Promise<Result<AddFilesResult>>
-  'files:register-dropped': (paths: readonly string[]) => Promise<Result<AddFilesResult>>
-  'files:register-dropped-bytes': (files: readonly DroppedBytes[]) => Promise<Result<AddFilesResult>>
-  'files:remove': (fileId: FileId) => Promise<Result<void>>
-  'files:unlock': (fileId: FileId, password: string) => Promise<Result<FileDescriptor>>
-  'output:pick-folder': () => Promise<Result<{ readonly folderName: string } | null>>
-  'output:open-folder': () => Promise<Result<void>>
-  'outputs:open': (outputId: OutputId) => Promise<Result<void>>
-  'outputs:reveal': (outputId: OutputId) => Promise<Result<void>>
-  'jobs:start': (request: StartJobsRequest) => Promise<Result<readonly JobDto[]>>
-  'jobs:cancel': (jobId: JobId) => Promise<Result<void>>
-  'jobs:cancel-all': () => Promise<Result<void>>
-  'jobs:retry': (jobId: JobId) => Promise<Result<JobDto>>
-  'jobs:get-resumable': () => Promise<Result<ResumableBatchDto | null>>
-  'jobs:resume': (batchId: string) => Promise<Result<ResumeResult>>
-  'jobs:discard-resumable': (batchId: string) => Promise<Result<void>>
-  'settings:get': () => Promise<Result<SettingsDto>>
-  'settings:update': (patch: SettingsPatch) => Promise<Result<SettingsDto>>
-  'settings:set-api-key': (apiKey: string) => Promise<Result<SettingsDto>>
-  'settings:clear-api-key': () => Promise<Result<SettingsDto>>
-  'settings:check-key': () => Promise<Result<{ readonly remainingCredits: number }>>
+/**
+ * Every invoke channel (renderer → main), declared once: its argument list as a zod tuple (checked
+ * in main before any handler runs; a mismatch is answered with `ipc/bad-args`) and, as types, its
+ * parameters and the value of its `Result`. Adding a channel: an entry here, a handler in
+ * electron/app/handlers/, a method in electron/ipc/pdf-app-api.ts; the compiler and
+ * test/unit/electron/ipc/channels.test.ts fail while one is missing.
+ */
+export const INVOKE_CONTRACT = {
+  'app:get-info': channel<[], AppInfo>(none),
+  'app:reveal-log': channel<[], void>(none),
+  'files:pick': channel<[], AddFilesResult>(none),
+  'files:register-dropped': channel<[paths: readonly string[]], AddFilesResult>(
+    z.tuple([z.array(z.string().min(1).max(4096)).max(MAX_DROPPED_PATHS)]),
+  ),
+  'files:register-dropped-bytes': channel<[files: readonly DroppedBytes[]], AddFilesResult>(z.tuple([
+    z
+      .array(z.object({ name: z.string().max(1024), bytes: z.instanceof(Uint8Array) }).strict())
+      .max(MAX_DROPPED_BYTE_FILES),
+  ])),
+  'files:remove': channel<[fileId: FileId], void>(z.tuple([fileId])),
+  'files:unlock': channel<[fileId: FileId, password: string], FileDescriptor>(z.tuple([fileId, z.string().max(1024)])),
+  'output:pick-folder': channel<[], { readonly folderName: string } | null>(none),
+  'output:open-folder': channel<[], void>(none),
+  'outputs:open': channel<[outputId: OutputId], void>(z.tuple([outputId])),
+  'outputs:reveal': channel<[outputId: OutputId], void>(z.tuple([outputId])),
+  'jobs:start': channel<[request: StartJobsRequest], readonly JobDto[]>(z.tuple([
+    z
+      .object({
+        items: z
+          .array(z.object({ fileId, pageRange: z.string().max(10_000) }).strict())
+          .min(1)
+          .max(MAX_JOB_ITEMS),
+        format,
+        overwrite,
+        engine: engine.optional(),
+      })
+      .strict(),
+  ])),
+  'jobs:cancel': channel<[jobId: JobId], void>(z.tuple([jobId])),
+  'jobs:cancel-all': channel<[], void>(none),
+  'jobs:retry': channel<[jobId: JobId], JobDto>(z.tuple([jobId])),
+  'jobs:get-resumable': channel<[], ResumableBatchDto | null>(none),
+  'jobs:resume': channel<[batchId: string], ResumeResult>(z.tuple([batchId])),
+  'jobs:discard-resumable': channel<[batchId: string], void>(z.tuple([batchId])),
+  'settings:get': channel<[], SettingsDto>(none),
+  'settings:update': channel<[patch: SettingsPatch], SettingsDto>(z.tuple([
+    z
+      .object({
+        baseUrl: z.string().max(2048).optional(),
+        concurrency: z.number().int().min(CONCURRENCY_MIN).max(CONCURRENCY_MAX).optional(),
+        format: format.optional(),
+        overwrite: overwrite.optional(),
+        engine: z.enum(['auto', ...ENGINE_KINDS]).optional(),
+        localDpi: z.number().int().min(LOCAL_DPI_MIN).max(LOCAL_DPI_MAX).optional(),
+        localQuality: z.number().int().min(QUALITY_MIN).max(QUALITY_MAX).optional(),
+        localColor: z.enum(['color', 'gray', 'bw']).optional(),
+      })
+      .strict(),
+  ])),
+  'settings:set-api-key': channel<[apiKey: string], SettingsDto>(z.tuple([z.string().max(512)])),
+  'settings:clear-api-key': channel<[], SettingsDto>(none),
+  'settings:check-key': channel<[], { readonly remainingCredits: number }>(none),
+} as const
+
+/** One invoke channel's declaration: the arguments' schema, and the answer's value type (types only). */
+export interface ChannelSpec<A extends readonly unknown[], R> {
+  readonly args: z.ZodType<A>
+  /** Never read: carries the type of the `Result` value. */
+  readonly result?: R
 }
+
+function channel<A extends readonly unknown[], R>(args: z.ZodType<A>): ChannelSpec<A, R> {
+  return { args }
+}
+
+type Contract = typeof INVOKE_CONTRACT
+type ArgsOf<S> = S extends ChannelSpec<infer A, unknown> ? A : never
+type ValueOf<S> = S extends ChannelSpec<readonly unknown[], infer R> ? R : never
+
+/** renderer → main. Every answer is a `Result`. */
+export type InvokeChannels = { [C in keyof Contract]: (...args: ArgsOf<Contract[C]>) => Promise<Result<ValueOf<Contract[C]>>> }
 
 /** main → renderer. */
 export interface EventChannels {
@@ -230,64 +284,9 @@ export interface EventChannels {
 export type InvokeChannel = keyof InvokeChannels
 export type EventChannel = keyof EventChannels
 
-/** Every invoke channel, for registration checks (boot test: each has a handler). */
-export const INVOKE_CHANNELS = [
-  'app:get-info',
-  'app:reveal-log',
-  'files:pick',
-  'files:register-dropped',
-  'files:register-dropped-bytes',
-  'files:remove',
-  'files:unlock',
-  'output:pick-folder',
-  'output:open-folder',
-  'outputs:open',
-  'outputs:reveal',
-  'jobs:start',
-  'jobs:cancel',
-  'jobs:cancel-all',
-  'jobs:retry',
-  'jobs:get-resumable',
-  'jobs:resume',
-  'jobs:discard-resumable',
-  'settings:get',
-  'settings:update',
-  'settings:set-api-key',
-  'settings:clear-api-key',
-  'settings:check-key',
-] as const satisfies readonly InvokeChannel[]
+/** Every invoke channel, for registration checks (each has a handler and a preload method). */
+export const INVOKE_CHANNELS = Object.keys(INVOKE_CONTRACT) as readonly InvokeChannel[]
 
 export const EVENT_CHANNELS = ['jobs:updated', 'outputs:added', 'batch:finished'] as const satisfies readonly EventChannel[]
 
-/**
- * The API the preload exposes as `window.pdfApp`: one method per channel, listed by hand.
- * `on*` methods return an unsubscribe function.
- */
-export interface PdfAppApi {
-  getAppInfo: InvokeChannels['app:get-info']
-  revealLog: InvokeChannels['app:reveal-log']
-  pickFiles: InvokeChannels['files:pick']
-  /** Takes DOM `File`s; the preload resolves their paths (webUtils.getPathForFile) or falls back to bytes. */
-  registerDroppedFiles: (files: readonly File[]) => Promise<Result<AddFilesResult>>
-  removeFile: InvokeChannels['files:remove']
-  unlockFile: InvokeChannels['files:unlock']
-  pickOutputFolder: InvokeChannels['output:pick-folder']
-  openOutputFolder: InvokeChannels['output:open-folder']
-  openOutput: InvokeChannels['outputs:open']
-  revealOutput: InvokeChannels['outputs:reveal']
-  startJobs: InvokeChannels['jobs:start']
-  cancelJob: InvokeChannels['jobs:cancel']
-  cancelAllJobs: InvokeChannels['jobs:cancel-all']
-  retryJob: InvokeChannels['jobs:retry']
-  getResumableBatch: InvokeChannels['jobs:get-resumable']
-  resumeBatch: InvokeChannels['jobs:resume']
-  discardResumableBatch: InvokeChannels['jobs:discard-resumable']
-  getSettings: InvokeChannels['settings:get']
-  updateSettings: InvokeChannels['settings:update']
-  setApiKey: InvokeChannels['settings:set-api-key']
-  clearApiKey: InvokeChannels['settings:clear-api-key']
-  checkApiKey: InvokeChannels['settings:check-key']
-  onJobUpdated: (listener: (job: EventChannels['jobs:updated']) => void) => () => void
-  onOutputAdded: (listener: (output: EventChannels['outputs:added']) => void) => () => void
-  onBatchFinished: (listener: (summary: EventChannels['batch:finished']) => void) => () => void
-}
+export type { PdfAppApi } from './pdf-app-api.ts'

@@ -40,7 +40,7 @@ export async function resolveDroppedFiles<F extends DroppedFileLike>(
   const byteFiles: F[] = []
   const rejected: RejectedFile[] = []
   for (const file of files) {
-    let filePath = ''
+    let filePath: string
     try {
       filePath = getPathForFile(file)
     } catch {

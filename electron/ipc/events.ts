@@ -1,10 +1,10 @@
 /**
  * Forwards main → renderer events (`jobs:updated`, `outputs:added`, `batch:finished`) to our
- * windows. The only `webContents.send` in the app (../shared/STYLE.md, Boundaries); a destroyed or
+ * windows. The only `webContents.send` in the app (lint-enforced); a destroyed or
  * crashed window is skipped and logged instead of throwing (as GitHub Desktop's
  * `ipc-webcontents.ts` does).
  */
-import type { AppServices } from '../app/services.ts'
+import type { AppEventSource } from './dispatcher.ts'
 import type { Logger } from '../log/logger.ts'
 
 /** The part of a WebContents used to send events. */
@@ -17,7 +17,7 @@ export interface EventTarget {
  * Subscribes to the services' events and sends each to every live target; returns the unsubscribe.
  */
 export function forwardEvents(
-  services: Pick<AppServices, 'onEvent'>,
+  services: AppEventSource,
   getTargets: () => readonly EventTarget[],
   logger?: Logger,
 ): () => void {

@@ -7,7 +7,7 @@
  * answer is a `Result`: `ipcMain.handle` passes only an error's message to the renderer
  * (Electron `api/ipc-main.md`), so nothing here throws.
  */
-import type { AppServices } from '../app/services.ts'
+import type { InvokeDispatcher } from './dispatcher.ts'
 import type { Logger } from '../log/logger.ts'
 import type { Result } from '../shared/error-codes.ts'
 import { INVOKE_CHANNELS } from './contract.ts'
@@ -30,7 +30,7 @@ export const FORBIDDEN: Result<never> = {
  */
 export function createChannelHandler(
   channel: string,
-  deps: { readonly services: Pick<AppServices, 'dispatch'>; readonly trusted: TrustedSenders; readonly logger?: Logger },
+  deps: { readonly services: InvokeDispatcher; readonly trusted: TrustedSenders; readonly logger?: Logger },
 ): (event: IpcEventLike, ...args: unknown[]) => Promise<Result<unknown>> {
   return async (event, ...args) => {
     if (!deps.trusted.isTrusted(event)) {
@@ -48,7 +48,7 @@ export function createChannelHandler(
  */
 export function installIpcHandlers(
   ipcMain: IpcMainLike,
-  deps: { readonly services: Pick<AppServices, 'dispatch'>; readonly trusted: TrustedSenders; readonly logger?: Logger },
+  deps: { readonly services: InvokeDispatcher; readonly trusted: TrustedSenders; readonly logger?: Logger },
 ): () => void {
   for (const channel of INVOKE_CHANNELS) ipcMain.handle(channel, createChannelHandler(channel, deps))
   return () => {

@@ -1,5 +1,5 @@
 /**
- * The main-process log file users can attach to a bug report (issue 3, "Feels native").
+ * The main-process log file users can attach to a bug report.
  *
  * One line per entry: `ISO-time LEVEL [scope] message {json context}`. Every line goes through
  * {@link redactSecrets} with the secrets the app currently knows (the API key), so the key never

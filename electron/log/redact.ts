@@ -1,5 +1,5 @@
 /**
- * Removes secrets from log lines: helper B's {@link redact} (registered secrets, secret-named URL
+ * Removes secrets from log lines: electron/pdfco/redact.ts's {@link redact} (registered secrets, secret-named URL
  * query values) plus header- and JSON-style key assignments (`x-api-key: …`, `"apiKey":"…"`), so a
  * key the app no longer holds (e.g. just replaced) still does not leak.
  */

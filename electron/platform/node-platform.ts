@@ -79,35 +79,7 @@ export function createNodePlatform(options: NodePlatformOptions): NodePlatform {
   let isFocused = options.isWindowFocused ?? true
   let isEncryptionAvailable = options.isEncryptionAvailable ?? true
 
-  const keyPath = path.join(rootDir, 'node-platform-secret.key')
-  let key: Buffer | undefined
-  const getKey = (): Buffer => {
-    if (key !== undefined) return key
-    try {
-      key = readFileSync(keyPath)
-    } catch {
-      key = randomBytes(32)
-      writeFileSync(keyPath, key, { mode: 0o600 })
-    }
-    return key
-  }
-  const secrets: SecretStorage = {
-    isEncryptionAvailable: () => isEncryptionAvailable,
-    encryptString(plainText) {
-      if (!isEncryptionAvailable) throw new Error('Encryption is not available')
-      const iv = randomBytes(12)
-      const cipher = createCipheriv('aes-256-gcm', getKey(), iv)
-      const body = Buffer.concat([cipher.update(plainText, 'utf8'), cipher.final()])
-      return Buffer.concat([BLOB_MAGIC, iv, cipher.getAuthTag(), body])
-    },
-    decryptString(encrypted) {
-      if (!isEncryptionAvailable) throw new Error('Encryption is not available')
-      if (encrypted.length < 32 || !encrypted.subarray(0, 4).equals(BLOB_MAGIC)) throw new Error('Not an encrypted blob')
-      const decipher = createDecipheriv('aes-256-gcm', getKey(), encrypted.subarray(4, 16))
-      decipher.setAuthTag(encrypted.subarray(16, 32))
-      return Buffer.concat([decipher.update(encrypted.subarray(32)), decipher.final()]).toString('utf8')
-    },
-  }
+  const secrets = createFileKeySecrets(path.join(rootDir, 'node-platform-secret.key'), () => isEncryptionAvailable)
 
   return {
     kind: 'node',
@@ -151,6 +123,41 @@ export function createNodePlatform(options: NodePlatformOptions): NodePlatform {
     },
     setEncryptionAvailable(value) {
       isEncryptionAvailable = value
+    },
+  }
+}
+
+/**
+ * SecretStorage like Electron's safeStorage, for tests and the harness: AES-256-GCM with a random
+ * key kept in `keyPath` (created on first use, mode 0600). Blob: `NPS1`, 12-byte IV, 16-byte tag, body.
+ */
+function createFileKeySecrets(keyPath: string, isAvailable: () => boolean): SecretStorage {
+  let key: Buffer | undefined
+  const getKey = (): Buffer => {
+    if (key !== undefined) return key
+    try {
+      key = readFileSync(keyPath)
+    } catch {
+      key = randomBytes(32)
+      writeFileSync(keyPath, key, { mode: 0o600 })
+    }
+    return key
+  }
+  return {
+    isEncryptionAvailable: isAvailable,
+    encryptString(plainText) {
+      if (!isAvailable()) throw new Error('Encryption is not available')
+      const iv = randomBytes(12)
+      const cipher = createCipheriv('aes-256-gcm', getKey(), iv)
+      const body = Buffer.concat([cipher.update(plainText, 'utf8'), cipher.final()])
+      return Buffer.concat([BLOB_MAGIC, iv, cipher.getAuthTag(), body])
+    },
+    decryptString(encrypted) {
+      if (!isAvailable()) throw new Error('Encryption is not available')
+      if (encrypted.length < 32 || !encrypted.subarray(0, 4).equals(BLOB_MAGIC)) throw new Error('Not an encrypted blob')
+      const decipher = createDecipheriv('aes-256-gcm', getKey(), encrypted.subarray(4, 16))
+      decipher.setAuthTag(encrypted.subarray(16, 32))
+      return Buffer.concat([decipher.update(encrypted.subarray(32)), decipher.final()]).toString('utf8')
     },
   }
 }

@@ -1,6 +1,5 @@
 /**
  * The platform seam: every Electron-only capability the services need, behind one small interface
- * (../shared/STYLE.md, "The rule of the house").
  *
  * `electron-platform.ts` implements it with Electron (dialog, shell, safeStorage, Notification,
  * BrowserWindow); `node-platform.ts` implements it in plain Node for tests, the CLI and the browser

@@ -7,27 +7,25 @@
  * Adding a path checks, in order: it exists and is readable, `%PDF-` appears in the first 1024
  * bytes (PDF 32000-1 §7.5.2, readers' leniency), size is 1 byte..{@link MAX_SOURCE_BYTES}, it is not
  * already registered (same real path, or same size and SHA-256), and pdf.js can open it (page
- * count, or "needs a password"). Special files (FIFO, socket, device) are refused after `stat`,
- * before any open. Folders are expanded recursively (`files/input-scan.ts`): PDFs (by content) are
- * added, other files are listed as skipped; special files, unreadable files and names that are
- * not valid UTF-8 are refused with their reason; dot-files and dot-folders are ignored.
+ * count, or "needs a password"). Folders are expanded recursively: PDFs (by content) are added,
+ * other files are listed as skipped; dot-files and dot-folders are ignored.
  * Registrations run one at a time so duplicates inside one drop are caught too.
  */
 import { createHash, randomUUID } from 'node:crypto'
-import { createReadStream } from 'node:fs'
-import { mkdir, open, readdir, realpath, rm, stat, writeFile } from 'node:fs/promises'
+import type { Stats } from 'node:fs'
+import { mkdir, realpath, rm, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { AppError, FileError, InputError, toErrorDto } from '../errors.ts'
 import type { AddFilesResult, DroppedBytes, FileDescriptor, FileId, RejectedFile } from '../ipc/contract.ts'
 import type { Logger } from '../log/logger.ts'
 import { inspectPdf, type PdfInfo } from '../render/inspect.ts'
+import { hasPdfMagic, sha256File } from '../util/pdf-file.ts'
 import { hasPdfHeader, scanFolder, specialKind } from '../files/input-scan.ts'
 
-/** Largest source PDF accepted (PDF.co's presigned-upload limit, `pdfco-api.md` §5.3). */
+/** Largest source PDF accepted (PDF.co's limit on a presigned upload). */
 export const MAX_SOURCE_BYTES = 2 * 1024 ** 3
 /** Most files looked at while expanding dropped folders. */
 export const MAX_FOLDER_ENTRIES = 10_000
-const HEADER_SEARCH_BYTES = 1024
 
 /** A registered PDF, main-process view. */
 export interface RegisteredFile {
@@ -75,7 +73,7 @@ export async function createFileRegistry(options: {
   /** Base of thumbnail URLs (as the output registry's); each descriptor gets `<base>page/<id>/`. Default 'pdf-thumb://'. */
   readonly thumbUrlBase?: string
   readonly logger?: Logger
-  /** Replaceable for tests; default helper A's `inspectPdf`. */
+  /** Replaceable for tests; default electron/render/inspect.ts's `inspectPdf`. */
   readonly inspect?: Inspect
   readonly maxSourceBytes?: number
 }): Promise<FileRegistry> {
@@ -93,15 +91,7 @@ export async function createFileRegistry(options: {
     return run
   }
 
-  const describe = (file: RegisteredFile): FileDescriptor => ({
-    id: file.id,
-    displayName: file.displayName,
-    pageCount: file.pageCount,
-    sizeBytes: file.sizeBytes,
-    needsPassword: file.needsPassword,
-    isUnlocked: file.password !== undefined,
-    pageThumbUrlBase: `${thumbUrlBase}page/${file.id}/`,
-  })
+  const describe = (file: RegisteredFile): FileDescriptor => describeFile(file, thumbUrlBase)
 
   const hashOf = async (file: RegisteredFile): Promise<string> => {
     file.sha256 ??= await sha256File(file.path)
@@ -110,42 +100,9 @@ export async function createFileRegistry(options: {
 
   /** Adds one file; throws an AppError explaining the refusal. */
   const addOne = async (inputPath: string, isImported: boolean, knownHash?: string): Promise<RegisteredFile> => {
-    if (!path.isAbsolute(inputPath)) throw new InputError('input/invalid', 'Only absolute paths can be added')
-    let real: string
-    try {
-      real = await realpath(inputPath)
-    } catch (err) {
-      throw fsError(err, inputPath)
-    }
-    const info = await stat(real).catch((err: unknown) => {
-      throw fsError(err, inputPath)
-    })
-    // stat, never open, decides: opening a FIFO would block until a writer appears.
-    if (!info.isFile()) throw new FileError('file/unreadable', `${path.basename(inputPath)} is ${specialKind(info)}, not a PDF file`)
-    if (info.size === 0) throw new FileError('file/not-pdf', `${path.basename(inputPath)} is empty`)
-    if (info.size > maxBytes) {
-      throw new FileError('file/unreadable', `${path.basename(inputPath)} is larger than ${Math.round(maxBytes / 1024 ** 2)} MB`)
-    }
-    if (!(await hasPdfHeader(real))) throw new FileError('file/not-pdf', `${path.basename(inputPath)} is not a PDF`)
-    for (const other of files.values()) {
-      if (other.path === real) throw new FileError('file/exists', `${path.basename(inputPath)} is already in the list`)
-    }
-    let sha256 = knownHash
-    for (const other of files.values()) {
-      if (other.sizeBytes !== info.size) continue
-      sha256 ??= await sha256File(real)
-      if ((await hashOf(other)) === sha256) {
-        throw new FileError('file/exists', `${path.basename(inputPath)} is already in the list (same content as ${other.displayName})`)
-      }
-    }
-    let pageCount = 0
-    let needsPassword = false
-    try {
-      pageCount = (await inspect(real, { maxPages: 1 })).pageCount
-    } catch (err) {
-      if (err instanceof AppError && err.code === 'file/password-required') needsPassword = true
-      else throw err
-    }
+    const { real, info } = await checkSourceFile(inputPath, maxBytes)
+    const sha256 = await assertNotRegistered(files.values(), { inputPath, real, sizeBytes: info.size, knownHash }, hashOf)
+    const { pageCount, needsPassword } = await firstLook(inspect, real)
     const entry: RegisteredFile = {
       id: randomUUID() as FileId,
       path: real,
@@ -167,66 +124,10 @@ export async function createFileRegistry(options: {
     return { displayName, reason: toErrorDto(err) }
   }
 
-  const registerPathsNow = async (paths: readonly string[]): Promise<AddFilesResult> => {
-    const added: FileDescriptor[] = []
-    const rejected: RejectedFile[] = []
-    const skippedInFolders: string[] = []
-    for (const p of paths) {
-      const displayName = path.basename(p) || p
-      try {
-        if (!path.isAbsolute(p)) throw new InputError('input/invalid', 'Only absolute paths can be added')
-        const info = await stat(p).catch((err: unknown) => {
-          throw fsError(err, p)
-        })
-        if (info.isDirectory()) {
-          const scan = await scanFolder(p, { recursive: true, followFolderLinks: true, skipHidden: true, maxEntries: MAX_FOLDER_ENTRIES })
-          skippedInFolders.push(...scan.notPdfs)
-          // Special files, unreadable files and names that are not UTF-8: refused with their reason.
-          for (const s of scan.skipped) rejected.push({ displayName: s.name, reason: s.error.toDto() })
-          for (const pdf of scan.pdfs) {
-            try {
-              added.push(describe(await addOne(pdf, false)))
-            } catch (err) {
-              rejected.push(reject(path.basename(pdf), err))
-            }
-          }
-          continue
-        }
-        added.push(describe(await addOne(p, false)))
-      } catch (err) {
-        rejected.push(reject(displayName, err))
-      }
-    }
-    return { added, rejected, skippedInFolders }
-  }
-
+  const ctx: AddContext = { addOne, describe, reject }
   return {
-    registerPaths: (paths) => serial(() => registerPathsNow(paths)),
-    registerBytes: (dropped) =>
-      serial(async () => {
-        const added: FileDescriptor[] = []
-        const rejected: RejectedFile[] = []
-        for (const item of dropped) {
-          const name = safeDisplayName(item.name)
-          const bytes = Buffer.from(item.bytes.buffer, item.bytes.byteOffset, item.bytes.byteLength)
-          if (bytes.subarray(0, HEADER_SEARCH_BYTES + 5).indexOf('%PDF-', 0, 'latin1') < 0) {
-            rejected.push({ displayName: name, reason: new FileError('file/not-pdf', `${name} is not a PDF`).toDto() })
-            continue
-          }
-          const folder = path.join(importsDir, randomUUID())
-          const target = path.join(folder, name)
-          try {
-            await mkdir(folder, { recursive: true })
-            await writeFile(target, bytes, { flag: 'wx' })
-            const entry = await addOne(target, true, createHash('sha256').update(bytes).digest('hex'))
-            added.push(describe(entry))
-          } catch (err) {
-            await rm(folder, { recursive: true, force: true }).catch(() => undefined)
-            rejected.push(reject(name, err))
-          }
-        }
-        return { added, rejected, skippedInFolders: [] }
-      }),
+    registerPaths: (paths) => serial(() => registerPathsNow(paths, ctx)),
+    registerBytes: (dropped) => serial(() => importDroppedBytes(dropped, importsDir, ctx)),
     get: (id) => files.get(id as FileId),
     require(id) {
       const file = files.get(id as FileId)
@@ -257,10 +158,144 @@ export async function createFileRegistry(options: {
   }
 }
 
-async function sha256File(filePath: string): Promise<string> {
-  const hash = createHash('sha256')
-  for await (const chunk of createReadStream(filePath)) hash.update(chunk as Buffer)
-  return hash.digest('hex')
+/** What the add paths share with the registry. */
+interface AddContext {
+  readonly addOne: (inputPath: string, isImported: boolean, knownHash?: string) => Promise<RegisteredFile>
+  readonly describe: (file: RegisteredFile) => FileDescriptor
+  readonly reject: (displayName: string, err: unknown) => RejectedFile
+}
+
+/** The renderer's view of a file: id, name, counts, and its page-thumbnail URL base. */
+function describeFile(file: RegisteredFile, thumbUrlBase: string): FileDescriptor {
+  return {
+    id: file.id,
+    displayName: file.displayName,
+    pageCount: file.pageCount,
+    sizeBytes: file.sizeBytes,
+    needsPassword: file.needsPassword,
+    isUnlocked: file.password !== undefined,
+    pageThumbUrlBase: `${thumbUrlBase}page/${file.id}/`,
+  }
+}
+
+/**
+ * The checks before a file is read as a PDF: absolute path, exists, regular file, 1 byte to
+ * `maxBytes`, a `%PDF-` header. @throws InputError or FileError naming the file.
+ */
+async function checkSourceFile(inputPath: string, maxBytes: number): Promise<{ real: string; info: Stats }> {
+  if (!path.isAbsolute(inputPath)) throw new InputError('input/invalid', 'Only absolute paths can be added')
+  let real: string
+  try {
+    real = await realpath(inputPath)
+  } catch (err) {
+    throw fsError(err, inputPath)
+  }
+  const info = await stat(real).catch((err: unknown) => {
+    throw fsError(err, inputPath)
+  })
+  // stat, never open, decides: opening a FIFO would block until a writer appears.
+  if (!info.isFile()) throw new FileError('file/unreadable', `${path.basename(inputPath)} is ${specialKind(info)}, not a PDF file`)
+  if (info.size === 0) throw new FileError('file/not-pdf', `${path.basename(inputPath)} is empty`)
+  if (info.size > maxBytes) {
+    throw new FileError('file/unreadable', `${path.basename(inputPath)} is larger than ${Math.round(maxBytes / 1024 ** 2)} MB`)
+  }
+  if (!(await hasPdfHeader(real))) throw new FileError('file/not-pdf', `${path.basename(inputPath)} is not a PDF`)
+  return { real, info }
+}
+
+/** Adds paths one by one: files, and the PDFs found in folders; every refusal is listed. */
+async function registerPathsNow(paths: readonly string[], ctx: AddContext): Promise<AddFilesResult> {
+  const { addOne, describe, reject } = ctx
+  const added: FileDescriptor[] = []
+  const rejected: RejectedFile[] = []
+  const skippedInFolders: string[] = []
+  for (const p of paths) {
+    const displayName = path.basename(p) || p
+    try {
+      if (!path.isAbsolute(p)) throw new InputError('input/invalid', 'Only absolute paths can be added')
+      const info = await stat(p).catch((err: unknown) => {
+        throw fsError(err, p)
+      })
+      if (info.isDirectory()) {
+        const scan = await scanFolder(p, { recursive: true, followFolderLinks: true, skipHidden: true, maxEntries: MAX_FOLDER_ENTRIES })
+        skippedInFolders.push(...scan.notPdfs)
+        // Special files, unreadable files and names that are not UTF-8: refused with their reason.
+        for (const s of scan.skipped) rejected.push({ displayName: s.name, reason: s.error.toDto() })
+        for (const pdf of scan.pdfs) {
+          try {
+            added.push(describe(await addOne(pdf, false)))
+          } catch (err) {
+            rejected.push(reject(path.basename(pdf), err))
+          }
+        }
+        continue
+      }
+      added.push(describe(await addOne(p, false)))
+    } catch (err) {
+      rejected.push(reject(displayName, err))
+    }
+  }
+  return { added, rejected, skippedInFolders }
+}
+
+/** Saves each dropped PDF's bytes under `importsDir` (one folder each) and adds it. */
+async function importDroppedBytes(dropped: readonly DroppedBytes[], importsDir: string, ctx: AddContext): Promise<AddFilesResult> {
+  const { addOne, describe, reject } = ctx
+    const added: FileDescriptor[] = []
+    const rejected: RejectedFile[] = []
+    for (const item of dropped) {
+      const name = safeDisplayName(item.name)
+      const bytes = Buffer.from(item.bytes.buffer, item.bytes.byteOffset, item.bytes.byteLength)
+      if (!hasPdfMagic(bytes)) {
+        rejected.push({ displayName: name, reason: new FileError('file/not-pdf', `${name} is not a PDF`).toDto() })
+        continue
+      }
+      const folder = path.join(importsDir, randomUUID())
+      const target = path.join(folder, name)
+      try {
+        await mkdir(folder, { recursive: true })
+        await writeFile(target, bytes, { flag: 'wx' })
+        const entry = await addOne(target, true, createHash('sha256').update(bytes).digest('hex'))
+        added.push(describe(entry))
+      } catch (err) {
+        await rm(folder, { recursive: true, force: true }).catch(() => undefined)
+        rejected.push(reject(name, err))
+      }
+    }
+    return { added, rejected, skippedInFolders: [] }
+}
+
+/**
+ * Refuses a file already registered: same real path, or same size and SHA-256. Returns the file's
+ * SHA-256 when it had to be computed (or was known). @throws FileError 'file/exists'.
+ */
+async function assertNotRegistered(
+  files: Iterable<RegisteredFile>,
+  candidate: { readonly inputPath: string; readonly real: string; readonly sizeBytes: number; readonly knownHash: string | undefined },
+  hashOf: (file: RegisteredFile) => Promise<string>,
+): Promise<string | undefined> {
+  const others = [...files]
+  const name = path.basename(candidate.inputPath)
+  if (others.some((other) => other.path === candidate.real)) throw new FileError('file/exists', `${name} is already in the list`)
+  let sha256 = candidate.knownHash
+  for (const other of others) {
+    if (other.sizeBytes !== candidate.sizeBytes) continue
+    sha256 ??= await sha256File(candidate.real)
+    if ((await hashOf(other)) === sha256) {
+      throw new FileError('file/exists', `${name} is already in the list (same content as ${other.displayName})`)
+    }
+  }
+  return sha256
+}
+
+/** Page count of a PDF, or "needs a password" (page count 0). @throws the inspector's other errors. */
+async function firstLook(inspect: Inspect, real: string): Promise<{ pageCount: number; needsPassword: boolean }> {
+  try {
+    return { pageCount: (await inspect(real, { maxPages: 1 })).pageCount, needsPassword: false }
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'file/password-required') return { pageCount: 0, needsPassword: true }
+    throw err
+  }
 }
 
 function fsError(err: unknown, filePath: string): FileError {

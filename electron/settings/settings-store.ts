@@ -14,20 +14,21 @@ import { randomBytes } from 'node:crypto'
 import path from 'node:path'
 import { z } from 'zod'
 import { InputError } from '../errors.ts'
-import { LOCAL_DPI_MAX, LOCAL_DPI_MIN, type EngineKind, type OverwritePolicy, type SettingsDto, type SettingsPatch } from '../ipc/contract.ts'
+import type { OverwritePolicy, SettingsDto, SettingsPatch } from '../ipc/contract.ts'
+import { ENGINE_KINDS, type EngineChoice } from '../shared/engine-choice.ts'
+import { CONCURRENCY_DEFAULT, CONCURRENCY_MAX, CONCURRENCY_MIN, LOCAL_DPI_DEFAULT, LOCAL_DPI_MAX, LOCAL_DPI_MIN, QUALITY_DEFAULT, QUALITY_MAX, QUALITY_MIN } from '../shared/limits.ts'
+import { DEFAULT_PDFCO_BASE_URL } from '../shared/pdfco.ts'
 import { OUTPUT_FORMATS, type OutputFormat } from '../shared/formats.ts'
 import type { Logger } from '../log/logger.ts'
 import type { SecretStorage } from '../platform/platform.ts'
 
-/** PDF.co's API root (`pdfco-api.md` §0). */
-export const DEFAULT_PDFCO_BASE_URL = 'https://api.pdf.co/v1'
-/** Parallel conversions allowed (PDF.co rate limits: 2-25 req/s, `pdfco-api.md` §5.3). */
-export const CONCURRENCY_MIN = 1
-export const CONCURRENCY_MAX = 8
-export const DEFAULT_CONCURRENCY = 2
-/** Local engine defaults (as `electron/engines/local/options.ts`). */
-export const DEFAULT_LOCAL_DPI = 150
-export const DEFAULT_LOCAL_QUALITY = 90
+export { DEFAULT_PDFCO_BASE_URL }
+export { CONCURRENCY_MAX, CONCURRENCY_MIN }
+/** Parallel conversions by default (electron/shared/limits.ts). */
+export const DEFAULT_CONCURRENCY = CONCURRENCY_DEFAULT
+/** Local engine defaults (electron/shared/limits.ts). */
+export const DEFAULT_LOCAL_DPI = LOCAL_DPI_DEFAULT
+export const DEFAULT_LOCAL_QUALITY = QUALITY_DEFAULT
 
 const persistedSchema = z.object({
   version: z.literal(1).catch(1),
@@ -38,9 +39,9 @@ const persistedSchema = z.object({
   format: z.enum(OUTPUT_FORMATS).catch('png'),
   overwrite: z.enum(['keep-both', 'overwrite']).catch('keep-both'),
   outputDir: z.string().nullable().catch(null),
-  engine: z.enum(['auto', 'pdfco', 'local']).catch('auto'),
+  engine: z.enum(['auto', ...ENGINE_KINDS]).catch('auto'),
   localDpi: z.number().int().min(LOCAL_DPI_MIN).max(LOCAL_DPI_MAX).catch(DEFAULT_LOCAL_DPI),
-  localQuality: z.number().int().min(1).max(100).catch(DEFAULT_LOCAL_QUALITY),
+  localQuality: z.number().int().min(QUALITY_MIN).max(QUALITY_MAX).catch(DEFAULT_LOCAL_QUALITY),
   localColor: z.enum(['color', 'gray', 'bw']).catch('color'),
 })
 
@@ -101,58 +102,10 @@ export async function openSettingsStore(options: {
   const { dir, secrets, logger } = options
   const env = options.env ?? process.env
   const filePath = path.join(dir, 'settings.json')
-  let state: PersistedSettings = { ...DEFAULTS }
-  let apiKey: string | null = null
+  let { state, apiKey } = await loadSettings(filePath, secrets, logger)
 
-  let raw: string | null = null
-  try {
-    raw = await readFile(filePath, 'utf8')
-  } catch {
-    raw = null
-  }
-  if (raw !== null) {
-    let json: unknown
-    try {
-      json = JSON.parse(raw)
-    } catch {
-      json = undefined
-    }
-    const parsed = persistedSchema.safeParse(json)
-    if (parsed.success) {
-      state = parsed.data
-    } else {
-      const aside = `${filePath}.bad-${Date.now()}`
-      logger?.warn('settings file unreadable, using defaults', { movedTo: path.basename(aside) })
-      await rename(filePath, aside).catch(() => undefined)
-    }
-  }
-  if (state.apiKeyEncrypted !== null) {
-    try {
-      apiKey = secrets.isEncryptionAvailable() ? secrets.decryptString(Buffer.from(state.apiKeyEncrypted, 'base64')) : null
-    } catch (err) {
-      logger?.warn('stored API key cannot be decrypted; it must be entered again', { error: err })
-      apiKey = null
-    }
-    if (apiKey === null) state = { ...state, apiKeyEncrypted: null }
-  }
-
-  let writing: Promise<void> = Promise.resolve()
-  const persist = (): Promise<void> => {
-    const snapshot = JSON.stringify(state, null, 2) + '\n'
-    writing = writing.then(async () => {
-      await mkdir(dir, { recursive: true })
-      const temp = path.join(dir, `.settings.json.part-${randomBytes(4).toString('hex')}`)
-      try {
-        await writeFile(temp, snapshot, { mode: 0o600 })
-        await rename(temp, filePath)
-      } catch (err) {
-        await rm(temp, { force: true }).catch(() => undefined)
-        logger?.error('cannot write settings', { error: err })
-        throw err
-      }
-    })
-    return writing
-  }
+  const write = createSerialWriter(dir, filePath, logger)
+  const persist = (): Promise<void> => write(JSON.stringify(state, null, 2) + '\n')
 
   const envBaseUrl = (): string | null => {
     const value = env['PDFCO_BASE_URL']
@@ -186,30 +139,7 @@ export async function openSettingsStore(options: {
       }
     },
     async update(patch) {
-      const next = { ...state }
-      if (patch.baseUrl !== undefined) next.baseUrl = patch.baseUrl.trim() === '' ? null : normaliseBaseUrl(patch.baseUrl)
-      if (patch.concurrency !== undefined) {
-        if (!Number.isInteger(patch.concurrency) || patch.concurrency < CONCURRENCY_MIN || patch.concurrency > CONCURRENCY_MAX) {
-          throw new InputError('input/invalid', `Concurrency must be a whole number from ${CONCURRENCY_MIN} to ${CONCURRENCY_MAX}`)
-        }
-        next.concurrency = patch.concurrency
-      }
-      if (patch.format !== undefined) next.format = patch.format satisfies OutputFormat
-      if (patch.overwrite !== undefined) next.overwrite = patch.overwrite satisfies OverwritePolicy
-      if (patch.engine !== undefined) next.engine = patch.engine satisfies EngineKind | 'auto'
-      if (patch.localDpi !== undefined) {
-        if (!Number.isInteger(patch.localDpi) || patch.localDpi < LOCAL_DPI_MIN || patch.localDpi > LOCAL_DPI_MAX) {
-          throw new InputError('input/invalid', `The resolution must be a whole number from ${LOCAL_DPI_MIN} to ${LOCAL_DPI_MAX} DPI`)
-        }
-        next.localDpi = patch.localDpi
-      }
-      if (patch.localQuality !== undefined) {
-        if (!Number.isInteger(patch.localQuality) || patch.localQuality < 1 || patch.localQuality > 100) {
-          throw new InputError('input/invalid', 'The quality must be a whole number from 1 to 100')
-        }
-        next.localQuality = patch.localQuality
-      }
-      if (patch.localColor !== undefined) next.localColor = patch.localColor
+      const next = applyPatch(state, patch)
       state = next
       await persist()
     },
@@ -282,4 +212,93 @@ export function normaliseBaseUrl(value: string): string {
     throw new InputError('input/invalid', 'The base URL must start with https://')
   }
   return url.href.replace(/\/+$/u, '')
+}
+
+/**
+ * Reads `filePath`: a missing file gives the defaults; an unreadable or invalid one is moved aside
+ * (`settings.json.bad-<ms>`) and the defaults are used. A stored key that cannot be decrypted is dropped.
+ */
+async function loadSettings(
+  filePath: string,
+  secrets: SecretStorage,
+  logger: Logger | undefined,
+): Promise<{ state: PersistedSettings; apiKey: string | null }> {
+  let state: PersistedSettings = { ...DEFAULTS }
+  let apiKey: string | null = null
+  const raw = await readFile(filePath, 'utf8').catch(() => null)
+  if (raw !== null) {
+    let json: unknown
+    try {
+      json = JSON.parse(raw)
+    } catch {
+      json = undefined
+    }
+    const parsed = persistedSchema.safeParse(json)
+    if (parsed.success) {
+      state = parsed.data
+    } else {
+      const aside = `${filePath}.bad-${Date.now()}`
+      logger?.warn('settings file unreadable, using defaults', { movedTo: path.basename(aside) })
+      await rename(filePath, aside).catch(() => undefined)
+    }
+  }
+  if (state.apiKeyEncrypted !== null) {
+    try {
+      apiKey = secrets.isEncryptionAvailable() ? secrets.decryptString(Buffer.from(state.apiKeyEncrypted, 'base64')) : null
+    } catch (err) {
+      logger?.warn('stored API key cannot be decrypted; it must be entered again', { error: err })
+      apiKey = null
+    }
+    if (apiKey === null) state = { ...state, apiKeyEncrypted: null }
+  }
+  return { state, apiKey }
+}
+
+/** Writes snapshots one after the other, each atomically (temp file, mode 0600, then rename). */
+function createSerialWriter(dir: string, filePath: string, logger: Logger | undefined): (snapshot: string) => Promise<void> {
+  let writing: Promise<void> = Promise.resolve()
+  return (snapshot) => {
+    writing = writing.then(async () => {
+      await mkdir(dir, { recursive: true })
+      const temp = path.join(dir, `.settings.json.part-${randomBytes(4).toString('hex')}`)
+      try {
+        await writeFile(temp, snapshot, { mode: 0o600 })
+        await rename(temp, filePath)
+      } catch (err) {
+        await rm(temp, { force: true }).catch(() => undefined)
+        logger?.error('cannot write settings', { error: err })
+        throw err
+      }
+    })
+    return writing
+  }
+}
+
+/** The settings with `patch` applied. @throws InputError 'input/invalid' for a value out of range. */
+function applyPatch(state: PersistedSettings, patch: SettingsPatch): PersistedSettings {
+  const next = { ...state }
+  if (patch.baseUrl !== undefined) next.baseUrl = patch.baseUrl.trim() === '' ? null : normaliseBaseUrl(patch.baseUrl)
+  if (patch.concurrency !== undefined) {
+    if (!Number.isInteger(patch.concurrency) || patch.concurrency < CONCURRENCY_MIN || patch.concurrency > CONCURRENCY_MAX) {
+      throw new InputError('input/invalid', `Concurrency must be a whole number from ${CONCURRENCY_MIN} to ${CONCURRENCY_MAX}`)
+    }
+    next.concurrency = patch.concurrency
+  }
+  if (patch.format !== undefined) next.format = patch.format satisfies OutputFormat
+  if (patch.overwrite !== undefined) next.overwrite = patch.overwrite satisfies OverwritePolicy
+  if (patch.engine !== undefined) next.engine = patch.engine satisfies EngineChoice
+  if (patch.localDpi !== undefined) {
+    if (!Number.isInteger(patch.localDpi) || patch.localDpi < LOCAL_DPI_MIN || patch.localDpi > LOCAL_DPI_MAX) {
+      throw new InputError('input/invalid', `The resolution must be a whole number from ${LOCAL_DPI_MIN} to ${LOCAL_DPI_MAX} DPI`)
+    }
+    next.localDpi = patch.localDpi
+  }
+  if (patch.localQuality !== undefined) {
+    if (!Number.isInteger(patch.localQuality) || patch.localQuality < QUALITY_MIN || patch.localQuality > QUALITY_MAX) {
+      throw new InputError('input/invalid', `The quality must be a whole number from ${QUALITY_MIN} to ${QUALITY_MAX}`)
+    }
+    next.localQuality = patch.localQuality
+  }
+  if (patch.localColor !== undefined) next.localColor = patch.localColor
+  return next
 }

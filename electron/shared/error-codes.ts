@@ -5,7 +5,7 @@
  * the message. Codes are stable; messages are not to be matched on.
  */
 export const ERROR_CODES = [
-  // PDF.co (see ../shared/pdfco-api.md §5)
+  // PDF.co (HTTP statuses and job outcomes, see electron/pdfco/errors.ts)
   'pdfco/unauthorized', // 401: missing or invalid API key
   'pdfco/no-credits', // 402: not enough credits
   'pdfco/rate-limited', // 429 after retries ran out

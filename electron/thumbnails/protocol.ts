@@ -13,7 +13,7 @@
  * See Electron `api/protocol.md` (its example does not block `../`; this handler never builds a
  * path from the URL) and Signal's `attachment_channel.main.ts`.
  */
-import { THUMB_WIDTHS, type ThumbWidth } from '../ipc/contract.ts'
+import { THUMB_WIDTHS, type ThumbWidth } from '../shared/limits.ts'
 import type { Logger } from '../log/logger.ts'
 import { TaskAbortedError, ThumbnailBadRequestError, ThumbnailNotFoundError, type ThumbnailService } from './thumbnail-service.ts'
 

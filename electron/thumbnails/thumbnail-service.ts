@@ -4,7 +4,7 @@
  * Output thumbnails: sharp resizes the written image to a width from THUMB_WIDTHS and encodes
  * PNG; results are kept in an in-memory LRU (by bytes) and on disk under `cacheDir`, keyed by the
  * output id, the width and the source's size + mtime (so an overwritten image gets a fresh one).
- * Source-page thumbnails: rendered by helper A's rasterizer (pdf.js) at the DPI that gives the
+ * Source-page thumbnails: rendered by electron/render/'s rasterizer (pdf.js) at the DPI that gives the
  * width, memory cache only (file ids live for one session).
  *
  * Work runs newest request first ({@link LifoLimiter}) so the cells in view after a fast scroll
@@ -14,10 +14,11 @@
  * Only paths held by the registries are ever read; callers pass ids, never paths.
  */
 import { createHash } from 'node:crypto'
+import { LRUCache } from 'lru-cache'
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import sharp from 'sharp'
-import type { ThumbWidth } from '../ipc/contract.ts'
+import type { ThumbWidth } from '../shared/limits.ts'
 import type { Logger } from '../log/logger.ts'
 import { LifoLimiter, TaskAbortedError } from './lifo-limiter.ts'
 
@@ -91,68 +92,15 @@ interface Inflight {
  * first; identical requests shared).
  */
 export function createThumbnailService(options: ThumbnailServiceOptions): ThumbnailService {
-  const memory = new LruBytes(options.maxMemoryBytes ?? 64 * 1024 * 1024)
-  const inflight = new Map<string, Inflight>()
+  const maxMemoryBytes = options.maxMemoryBytes ?? 64 * 1024 * 1024
+  // Bounded by total bytes; an image larger than the whole budget is not kept.
+  const memory = new LRUCache<string, Buffer>({ maxSize: maxMemoryBytes, sizeCalculation: (buf) => Math.max(1, buf.length) })
   const limit = new LifoLimiter(2)
   const renderLimit = new LifoLimiter(1)
   const stats = { memoryHits: 0, diskHits: 0, rendered: 0, dropped: 0 }
   let cacheDirReady: Promise<unknown> | undefined
 
-  /** The cached result, or joins/starts the one task for `key`; `make` gets the task's signal. */
-  const shared = (key: string, make: (signal: AbortSignal) => Promise<Buffer>, signal?: AbortSignal): Promise<Buffer> => {
-    const hit = memory.get(key)
-    if (hit !== undefined) {
-      stats.memoryHits++
-      return Promise.resolve(hit)
-    }
-    if (signal?.aborted) return Promise.reject(new TaskAbortedError())
-    let entry = inflight.get(key)
-    if (entry === undefined) {
-      const controller = new AbortController()
-      const promise = make(controller.signal).then((buf) => {
-        memory.set(key, buf)
-        return buf
-      })
-      const created: Inflight = { promise, controller, waiters: 0 }
-      entry = created
-      inflight.set(key, created)
-      const forget = (): void => {
-        if (inflight.get(key) === created) inflight.delete(key)
-      }
-      promise.then(forget, (err: unknown) => {
-        forget()
-        if (err instanceof TaskAbortedError) stats.dropped++
-      })
-    }
-    if (signal === undefined) {
-      entry.waiters = Infinity
-      return entry.promise
-    }
-    entry.waiters++
-    const joined = entry
-    return new Promise<Buffer>((resolve, reject) => {
-      const onAbort = (): void => {
-        joined.waiters--
-        if (joined.waiters <= 0) {
-          // Nobody wants it any more: a queued task leaves the queue; later requests start afresh.
-          if (inflight.get(key) === joined) inflight.delete(key)
-          joined.controller.abort()
-        }
-        reject(new TaskAbortedError())
-      }
-      signal.addEventListener('abort', onAbort, { once: true })
-      joined.promise.then(
-        (buf) => {
-          signal.removeEventListener('abort', onAbort)
-          resolve(buf)
-        },
-        (err: unknown) => {
-          signal.removeEventListener('abort', onAbort)
-          reject(err)
-        },
-      )
-    })
-  }
+  const shared = createSharedTasks(memory, stats)
 
   return {
     stats,
@@ -216,33 +164,67 @@ export function createThumbnailService(options: ThumbnailServiceOptions): Thumbn
   }
 }
 
-/** A tiny LRU of Buffers bounded by total bytes. */
-class LruBytes {
-  private readonly entries = new Map<string, Buffer>()
-  private bytes = 0
-  constructor(private readonly maxBytes: number) {}
+/** Answers a key from memory, or joins (or starts) the one task making it; `make` gets the task's signal. */
+type SharedTasks = (key: string, make: (signal: AbortSignal) => Promise<Buffer>, signal?: AbortSignal) => Promise<Buffer>
 
-  get(key: string): Buffer | undefined {
-    const value = this.entries.get(key)
-    if (value === undefined) return undefined
-    this.entries.delete(key)
-    this.entries.set(key, value)
-    return value
-  }
-
-  set(key: string, value: Buffer): void {
-    if (value.length > this.maxBytes) return
-    const old = this.entries.get(key)
-    if (old !== undefined) {
-      this.bytes -= old.length
-      this.entries.delete(key)
+/**
+ * Identical requests share one task; a task whose every requester aborted is aborted (it leaves
+ * its queue) and a later request starts afresh. Results go to `memory`.
+ */
+function createSharedTasks(memory: LRUCache<string, Buffer>, stats: { memoryHits: number; dropped: number }): SharedTasks {
+  const inflight = new Map<string, Inflight>()
+  return (key, make, signal) => {
+    const hit = memory.get(key)
+    if (hit !== undefined) {
+      stats.memoryHits++
+      return Promise.resolve(hit)
     }
-    this.entries.set(key, value)
-    this.bytes += value.length
-    for (const [k, v] of this.entries) {
-      if (this.bytes <= this.maxBytes) break
-      this.entries.delete(k)
-      this.bytes -= v.length
+    if (signal?.aborted) return Promise.reject(new TaskAbortedError())
+    let entry = inflight.get(key)
+    if (entry === undefined) {
+      const controller = new AbortController()
+      const promise = make(controller.signal).then((buf) => {
+        memory.set(key, buf)
+        return buf
+      })
+      const created: Inflight = { promise, controller, waiters: 0 }
+      entry = created
+      inflight.set(key, created)
+      const forget = (): void => {
+        if (inflight.get(key) === created) inflight.delete(key)
+      }
+      promise.then(forget, (err: unknown) => {
+        forget()
+        if (err instanceof TaskAbortedError) stats.dropped++
+      })
     }
+    if (signal === undefined) {
+      entry.waiters = Infinity
+      return entry.promise
+    }
+    entry.waiters++
+    const joined = entry
+    return new Promise<Buffer>((resolve, reject) => {
+      const onAbort = (): void => {
+        joined.waiters--
+        if (joined.waiters <= 0) {
+          // Nobody wants it any more: a queued task leaves the queue; later requests start afresh.
+          if (inflight.get(key) === joined) inflight.delete(key)
+          joined.controller.abort()
+        }
+        reject(new TaskAbortedError())
+      }
+      signal.addEventListener('abort', onAbort, { once: true })
+      joined.promise.then(
+        (buf) => {
+          signal.removeEventListener('abort', onAbort)
+          resolve(buf)
+        },
+        (err: unknown) => {
+          signal.removeEventListener('abort', onAbort)
+          reject(err)
+        },
+      )
+    })
   }
 }

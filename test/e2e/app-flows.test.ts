@@ -1,6 +1,6 @@
 /**
  * End to end: the real renderer build in Debian Chromium, joined through the browser harness to the
- * real main-process services in Node, with the PDF.co emulator behind them (issue 3, "Proof" 1).
+ * real main-process services in Node, with the PDF.co emulator behind them.
  *
  * One app session walks every user flow in order; each stage leaves a screenshot in
  * test-results/screenshots/. Assertions read what a user sees (roles, names, texts), what main
@@ -25,7 +25,7 @@ import {
   seriousAxeViolations,
   waitForStage,
   type E2eApp,
-} from './support.ts'
+} from '../helpers/e2e.ts'
 
 const SMALL = { widthPt: 298, heightPt: 420 }
 const corpus = (name: string): string | null => {

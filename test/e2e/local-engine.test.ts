@@ -1,5 +1,5 @@
 /**
- * End to end, offline (issue 4 §2, §3): no API key and no emulator. The welcome says the app works
+ * End to end, offline: no API key and no emulator. The welcome says the app works
  * offline; the visual page picker (page thumbnails rendered locally) stays in sync with the range
  * text both ways; Convert runs the local engine at the chosen resolution, the files land on disk
  * with the right pixel sizes, and the row says which engine converted it. A protected PDF offers
@@ -23,7 +23,7 @@ import {
   seriousAxeViolations,
   waitForStage,
   type E2eApp,
-} from './support.ts'
+} from '../helpers/e2e.ts'
 
 /** Pages marked selected in a picker (aria-pressed), by number. */
 async function pressedPages(picker: Locator): Promise<number[]> {

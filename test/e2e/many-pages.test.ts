@@ -1,7 +1,7 @@
 /**
  * A 1000-page PDF through the whole app: the thumbnail grid stays virtualized (at most 200
- * thumbnail elements in the DOM at any scroll position) and the renderer's JS heap stays small
- * (issue 3, "Performance"). Numbers are printed for bench/RESULTS.md; the assertions are the limits.
+ * thumbnail elements in the DOM at any scroll position) and the renderer's JS heap stays small.
+ * Numbers are printed for bench/RESULTS.md; the assertions are the limits.
  *
  * Slow (the emulator renders 1000 pages): runs only with E2E_SCALE=1.
  */
@@ -10,7 +10,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makePagesPdf } from '../helpers/make-pdf.ts'
-import { chromiumPath, dropFiles, fileCard, openApp, screenshot, waitForStage, type E2eApp } from './support.ts'
+import { chromiumPath, dropFiles, fileCard, openApp, screenshot, waitForStage, type E2eApp } from '../helpers/e2e.ts'
 
 const PAGES = 1000
 const MAX_THUMBS_IN_DOM = 200

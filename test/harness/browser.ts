@@ -1,6 +1,6 @@
 /**
  * Launches Debian's Chromium through playwright-core for the e2e tests (never downloads a
- * browser; see ../shared/toolchain.md).
+ * browser).
  */
 import { execFileSync } from 'node:child_process'
 import { existsSync } from 'node:fs'

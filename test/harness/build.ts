@@ -62,7 +62,7 @@ export async function ensureHarnessBuild(): Promise<string> {
   } catch (err) {
     // Another process finished the same build first.
     await rm(tmpDir, { recursive: true, force: true })
-    if (!existsSync(path.join(outDir, 'index.html'))) throw new Error(`harness build could not be stored: ${String(err)}\n${output}`)
+    if (!existsSync(path.join(outDir, 'index.html'))) throw new Error(`harness build could not be stored: ${String(err)}\n${output}`, { cause: err })
   }
   return outDir
 }

@@ -7,7 +7,7 @@
  * - `GET /thumbs/…`     thumbnails: the Request goes to `services.handleThumbnailRequest`
  *                       (the services get `thumbUrlBase` = `<origin>/thumbs/`)
  * - `WS  /ipc`          invoke calls → `services.dispatch(channel, args)`; `services.onEvent`
- *                       events pushed to every open socket (wire format: renderer/harness/wire.ts)
+ *                       events pushed to every open socket (wire format: ./wire.ts)
  * Listens on 127.0.0.1 only.
  *
  * The WebSocket gives the whole API (set a base URL, check a key…), so the Origin header is not
@@ -26,7 +26,7 @@ import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import { WebSocketServer, type WebSocket } from 'ws'
 import type { Result } from '../../electron/ipc/contract.ts'
-import { decodeWire, encodeWire, type InvokeMessage, type ServerMessage } from '../../renderer/harness/wire.ts'
+import { decodeWire, encodeWire, type InvokeMessage, type ServerMessage } from './wire.ts'
 
 /** What the harness needs from the main-process services (`electron/app/services.ts` AppServices). */
 export interface HarnessServices {
@@ -77,7 +77,7 @@ export async function startHarnessServer(options: HarnessServerOptions): Promise
   let origin = ''
   const sockets = new Set<WebSocket>()
   const invoked: string[] = []
-  let services: HarnessServices | undefined
+  const ready: { services?: HarnessServices } = {}
 
   const server = createServer((req, res) => {
     handleHttp(req, res).catch((err: unknown) => {
@@ -99,6 +99,7 @@ export async function startHarnessServer(options: HarnessServerOptions): Promise
       return
     }
     if (url.pathname.startsWith('/thumbs/')) {
+      const services = ready.services
       if (services === undefined) throw new Error('services not ready')
       // The browser dropping the request (e.g. a scrolled-away <img>) aborts the Request's signal.
       const abort = new AbortController()
@@ -148,7 +149,7 @@ export async function startHarnessServer(options: HarnessServerOptions): Promise
   origin = `http://127.0.0.1:${port}`
   portForCookie = port
   const activeServices = await options.createServices(`${origin}/thumbs/`)
-  services = activeServices
+  ready.services = activeServices
 
   const wss = new WebSocketServer({
     server,

@@ -1,6 +1,6 @@
 /**
  * Boot test: the built main and preload bundles, loaded with a stand-in `electron` module
- * (./boot-support/fake-electron.mjs), set up the window, the CSP, the `pdf-thumb` scheme and every
+ * (test/helpers/boot/fake-electron.mjs), set up the window, the CSP, the `pdf-thumb` scheme and every
  * IPC channel as the security posture requires. Electron itself cannot be installed here; the
  * bundles are the very files `npm start` / the packaged app run.
  */
@@ -12,7 +12,7 @@ import { promisify } from 'node:util'
 import vm from 'node:vm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { INVOKE_CHANNELS, type PdfAppApi } from '../../electron/ipc/contract.ts'
-import { BUILT, ensureBuilt, ROOT } from './boot-support/build.ts'
+import { BUILT, ensureBuilt, ROOT } from '../helpers/boot/build.ts'
 
 const exec = promisify(execFile)
 let dir: string
@@ -56,7 +56,7 @@ const APP_URLS = [
 ]
 
 async function boot(env: Record<string, string> = {}): Promise<BootReport> {
-  const { stdout } = await exec(process.execPath, [path.join(ROOT, 'test/integration/boot-support/run-main.mjs'), BUILT.mainJs], {
+  const { stdout } = await exec(process.execPath, [path.join(ROOT, 'test/helpers/boot/run-main.mjs'), BUILT.mainJs], {
     cwd: ROOT,
     env: {
       ...process.env,

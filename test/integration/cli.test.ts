@@ -1,5 +1,5 @@
 /**
- * The CLI as a user runs it: a child process (`node --import tsx electron/cli.ts`) against the
+ * The CLI as a user runs it: a child process (`node --import tsx electron/cli/main.ts`) against the
  * emulator started in this process. Exit codes, files on disk, a mix of good and bad files,
  * `--json` output, folder expansion, and the API key never printed.
  */
@@ -10,7 +10,8 @@ import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { collectInputs, parseCliArgs, UsageError } from '../../electron/cli.ts'
+import { parseCliArgs, UsageError } from '../../electron/cli/args.ts'
+import { collectInputs } from '../../electron/cli/inputs.ts'
 import { makeDamagedPdf, makeNotPdf, makePagesPdf } from '../helpers/make-pdf.ts'
 import { startEmulator, type Emulator } from '../pdfco-emulator/server.ts'
 
@@ -32,7 +33,7 @@ interface Run {
 /** Runs the CLI asynchronously (the emulator lives in this process, so never spawnSync). */
 function cli(args: string[], env: Record<string, string | undefined> = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', tsxLoader, path.join(root, 'electron/cli.ts'), ...args], {
+    const child = spawn(process.execPath, ['--import', tsxLoader, path.join(root, 'electron/cli/main.ts'), ...args], {
       cwd: dir,
       env: { ...process.env, PDFCO_API_KEY: KEY, PDFCO_BASE_URL: emu.baseUrl, PDF_TO_IMAGE_STATE_DIR: path.join(dir, 'state'), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,5 +1,5 @@
 /**
- * The PDF.co client against the emulator: every endpoint, the error kinds of `pdfco-api.md` §5,
+ * The PDF.co client against the emulator: every endpoint, the error kinds of electron/pdfco/errors.ts,
  * retries (429 storm, 5xx burst, resets mid-upload/mid-download), and the API key never leaking.
  */
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises'

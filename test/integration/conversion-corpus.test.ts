@@ -1,5 +1,5 @@
 /**
- * Real-PDF corpus (../shared/fixtures/pdfs/MANIFEST.json, or $PDF_CORPUS_DIR) through the PDF.co
+ * The shared fixture corpus (PDF_CORPUS_DIR, its MANIFEST.json) through the PDF.co
  * engine and the emulator: page counts and pixel sizes match the manifest (±1 px at 150 DPI,
  * /Rotate applied), password files convert with their password and fail with the password error
  * without it, the damaged file fails as damaged.

@@ -1,6 +1,6 @@
 /**
  * Real-PDF spot check of the emulator (plain `fetch`): for each file of
- * ../shared/fixtures/pdfs/MANIFEST.json (or $PDF_CORPUS_DIR) the page count the emulator works
+ * the shared fixture corpus's MANIFEST.json (PDF_CORPUS_DIR) the page count the emulator works
  * with and the first page's pixel size at its DPI (±1 px, /Rotate and /UserUnit applied).
  *
  * How the page count is read over the API: `pages: "!<N-1>"` must resolve to the first page

@@ -1,7 +1,7 @@
 /**
  * The PDF.co emulator as the server under test, driven with plain `fetch`: presigned upload,
  * sync/async conversions in every format (images read back with sharp), `pages` syntax, the error
- * codes of `pdfco-api.md` §5, the job/check lifecycle, link expiry, every fault knob, request
+ * codes PDF.co documents, the job/check lifecycle, link expiry, every fault knob, request
  * recording and the four body encodings.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
@@ -432,7 +432,7 @@ describe('faults', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(240)
   })
 
-  it('fail429Next with Retry-After, body per §5.1', async () => {
+  it('fail429Next with Retry-After, body as PDF.co sends it', async () => {
     emu.faults.fail429Next = 2
     emu.faults.retryAfterSeconds = 3
     const first = await call('/account/credit/balance')

@@ -3,18 +3,18 @@
  * the PDF.co emulator on loopback: add files, set the key, convert with live updates, thumbnails,
  * failure + retry, cancel, notifications and taskbar progress, and the log without the key.
  */
-import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises'
-import os from 'node:os'
+import { readFile, readdir, stat } from 'node:fs/promises'
 import path from 'node:path'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createAppServices, type AppServicesInternals } from '../../electron/app/services.ts'
+import { startServicesOnEmulator, type ServicesOnEmulator } from '../helpers/services-on-emulator.ts'
+import type { AppServicesInternals } from '../../electron/app/services.ts'
 import type { AddFilesResult, EventChannels, FileDescriptor, JobDto, OutputPageDto, SettingsDto } from '../../electron/ipc/contract.ts'
 import { createChannelHandler } from '../../electron/ipc/handle.ts'
 import { appUrlMatcher, createTrustedSenders } from '../../electron/ipc/trusted-senders.ts'
-import { createNodePlatform, type NodePlatform } from '../../electron/platform/node-platform.ts'
+import type { NodePlatform } from '../../electron/platform/node-platform.ts'
 import type { Result } from '../../electron/shared/error-codes.ts'
-import { startEmulator, type Emulator } from '../pdfco-emulator/server.ts'
+import type { Emulator } from '../pdfco-emulator/server.ts'
 import { makeDamagedPdf, makeEncryptedPdf, makeNotPdf, makePagesPdf } from '../helpers/make-pdf.ts'
 
 const INDEX_URL = 'file:///app/dist/index.html'
@@ -59,22 +59,20 @@ const jobUpdates = (jobId: string): JobDto[] =>
 const batchEnds = (): EventChannels['batch:finished'][] =>
   events.filter((e) => e.channel === 'batch:finished').map((e) => e.payload as EventChannels['batch:finished'])
 
+let fixture: ServicesOnEmulator | undefined
+
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'services-'))
-  emulator = await startEmulator({ apiKey: 'test-key', dpi: 72 })
-  platform = createNodePlatform({ rootDir: path.join(dir, 'platform') })
-  services = await createAppServices({
-    platform,
-    userDataDir: path.join(dir, 'user-data'),
-    env: { PDFCO_BASE_URL: emulator.baseUrl },
+  fixture = await startServicesOnEmulator({
+    prefix: 'services-',
+    apiKey: 'test-key',
+    dpi: 72,
     pdfcoEngineOptions: { pollSchedule: { firstDelayMs: 20, minDelayMs: 20, maxDelayMs: 100, factor: 1.2 } },
   })
+  ;({ dir, emulator, platform, services } = fixture)
   services.onEvent((channel, payload) => events.push({ channel, payload }))
 })
 afterAll(async () => {
-  await services?.dispose()
-  await emulator?.close()
-  await rm(dir, { recursive: true, force: true })
+  await fixture?.close()
 })
 
 describe('services over IPC with the PDF.co emulator', () => {

@@ -1,6 +1,6 @@
 /**
- * The local engine on real PDFs (../shared/fixtures/pdfs or $PDF_CORPUS_DIR), compared with
- * poppler's `pdftoppm` (issue 4 §4). Skipped with a message when the corpus or pdftoppm is absent.
+ * The local engine on real PDFs (the shared fixture corpus, PDF_CORPUS_DIR), compared with
+ * poppler's `pdftoppm`. Skipped with a message when the corpus or pdftoppm is absent.
  *
  * Reference renders use `pdftoppm -cropbox` (pdftoppm renders the MediaBox by default; viewers and
  * this engine show the CropBox, e.g. test_241.pdf's pages are 385 x 526 pt inside a Letter
@@ -24,7 +24,7 @@ import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AppError } from '../../electron/errors.ts'
 import { createLocalEngine, type LocalConversionRequest, type LocalEngine } from '../../electron/engines/local/local-engine.ts'
-import { makeCjkPdf } from './local-make-pdf.ts'
+import { makeCjkPdf } from '../helpers/local-make-pdf.ts'
 
 const CORPUS = process.env['PDF_CORPUS_DIR'] || path.resolve(import.meta.dirname, '../../../shared/fixtures/pdfs')
 const MANIFEST = path.join(CORPUS, 'MANIFEST.json')

@@ -19,7 +19,7 @@ import {
   makeSquarePdf,
   makeTextPdf,
   makeWarningPdf,
-} from './local-make-pdf.ts'
+} from '../helpers/local-make-pdf.ts'
 
 let dir: string
 let engine: LocalEngine

@@ -11,7 +11,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ensureBuilt, ROOT } from './boot-support/build.ts'
+import { ensureBuilt, ROOT } from '../helpers/boot/build.ts'
 
 const exec = promisify(execFile)
 const require = createRequire(import.meta.url)

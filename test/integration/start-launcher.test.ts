@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { ensureBuilt } from './boot-support/build.ts'
+import { ensureBuilt } from '../helpers/boot/build.ts'
 
 const root = path.resolve(import.meta.dirname, '../..')
 const electronInstalled = existsSync(path.join(root, 'node_modules/electron/path.txt'))

@@ -1,5 +1,5 @@
 /**
- * Resume in the desktop app, services-level (issue 5 §1): after a crash (the services in a child
+ * Resume in the desktop app, services-level: after a crash (the services in a child
  * process killed with SIGKILL mid-batch) or a quit mid-batch (dispose), the next start reports the
  * unfinished batch (`jobs:get-resumable`, names only), and `jobs:resume` finishes it: the output
  * equals an uninterrupted run, nothing is uploaded again for a file whose upload was recorded,
@@ -17,7 +17,7 @@ import { createNodePlatform, type NodePlatform } from '../../electron/platform/n
 import type { Result } from '../../electron/shared/error-codes.ts'
 import { makeEncryptedPdf, makePagesPdf } from '../helpers/make-pdf.ts'
 import { startEmulator, type Emulator } from '../pdfco-emulator/server.ts'
-import { listing, presigns, requestStem, SMALL_PAGE, spawnTs, waitUntil } from './support.ts'
+import { listing, presigns, requestStem, SMALL_PAGE, spawnTs, waitUntil } from '../helpers/reliability.ts'
 
 const KEY = 'app-resume-key-94c2d7'
 let emu: Emulator
@@ -82,7 +82,7 @@ describe('resume in the app', () => {
     emu.faults.processingMsPerPage = 60
     const from = emu.requests.length
     const child = spawnTs(
-      path.join(import.meta.dirname, 'support/services-child.ts'),
+      path.join(import.meta.dirname, '../helpers/services-child.ts'),
       [path.join(root, 'user-data'), path.join(root, 'platform'), emu.baseUrl, KEY, out, ...sources],
       { cwd: dir, env: {} },
     )

@@ -1,5 +1,5 @@
 /**
- * Bad inputs (issue 5 §3): each gets a clear, specific error on its own file, nothing else in the
+ * Bad inputs: each gets a clear, specific error on its own file, nothing else in the
  * batch is disturbed, no source is touched, nothing half-written stays in the output folder. The
  * checks that need no PDF.co (not a PDF, damaged, password, page range) happen before anything is
  * uploaded, which the emulator's request log proves.
@@ -16,7 +16,7 @@ import os from 'node:os'
 import path from 'node:path'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { collectInputs } from '../../electron/cli.ts'
+import { collectInputs } from '../../electron/cli/inputs.ts'
 import { createPdfCoEngine, type PdfCoEngineOptions } from '../../electron/engines/pdfco/engine.ts'
 import { ConversionQueue } from '../../electron/engines/queue.ts'
 import type { ConversionEvent, ConversionRequest } from '../../electron/engines/types.ts'
@@ -24,7 +24,7 @@ import { writeError } from '../../electron/files/atomic-write.ts'
 import { createPdfCoClient, type PdfCoClient } from '../../electron/pdfco/client.ts'
 import { makeDamagedPdf, makeEncryptedPdf, makeNotPdf, makePaddedPdf, makePagesPdf } from '../helpers/make-pdf.ts'
 import { startEmulator, type Emulator } from '../pdfco-emulator/server.ts'
-import { converts, listing, presigns, requestStem, SMALL_PAGE, SMALL_PAGE_PX } from './support.ts'
+import { converts, listing, presigns, requestStem, SMALL_PAGE, SMALL_PAGE_PX } from '../helpers/reliability.ts'
 
 const KEY = 'bad-inputs-key-3f9a62'
 let emu: Emulator

@@ -21,7 +21,7 @@ import { foldName, OutputBatch } from '../../electron/files/output-batch.ts'
 import { multiPageFileName, outputFileName } from '../../electron/files/output-names.ts'
 import { makePagesPdf } from '../helpers/make-pdf.ts'
 import { startEmulator, type Emulator } from '../pdfco-emulator/server.ts'
-import { SMALL_PAGE } from './support.ts'
+import { SMALL_PAGE } from '../helpers/reliability.ts'
 
 const KEY = 'batch-names-key-71c0'
 const CORPUS = process.env['PDF_CORPUS_DIR'] ?? path.resolve(__dirname, '../../../shared/fixtures')

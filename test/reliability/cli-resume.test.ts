@@ -1,5 +1,5 @@
 /**
- * Resume after a crash, as a user meets it (issue 5 §1): the CLI runs in a child process against the
+ * Resume after a crash, as a user meets it: the CLI runs in a child process against the
  * emulator in this process, is killed with SIGKILL at a random point of a batch (seeded: after an
  * upload, while jobs run, mid-download), then runs again with `--resume`. The output folder must
  * equal an uninterrupted run's (same names, same pixel sizes: no `name (2).png`, no temp files), and
@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openJournalStore, type BatchSummary } from '../../electron/journal/journal.ts'
 import { makePagesPdf } from '../helpers/make-pdf.ts'
 import { startEmulator, type Emulator, type RecordedRequest } from '../pdfco-emulator/server.ts'
-import { converts, imageDownloads, listing, pagesOf, presigns, requestStem, SMALL_PAGE, spawnCli, uploads, waitUntil } from './support.ts'
+import { converts, imageDownloads, listing, pagesOf, presigns, requestStem, SMALL_PAGE, spawnCli, uploads, waitUntil } from '../helpers/reliability.ts'
 
 const KEY = 'cli-resume-key-0d4b2a91'
 let emu: Emulator

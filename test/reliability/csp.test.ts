@@ -1,5 +1,5 @@
 /**
- * The renderer's Content-Security-Policy at work (issue 5 §4), in Debian Chromium through the
+ * The renderer's Content-Security-Policy at work, in Debian Chromium through the
  * browser harness (the real renderer build with its real CSP meta tag): an injected inline script
  * does not run and raises a `securitypolicyviolation`; so do inline event handlers, `eval`, a
  * script from another origin, and a request to a network origin. The app itself stays usable and
@@ -7,7 +7,7 @@
  * security.test.ts cover them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { chromiumPath, openApp, pageErrors, type E2eApp } from '../e2e/support.ts'
+import { chromiumPath, openApp, pageErrors, type E2eApp } from '../helpers/e2e.ts'
 
 describe.skipIf(chromiumPath === null)('CSP in Chromium', () => {
   let app: E2eApp

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createPdfCoEngine } from '../../electron/engines/pdfco/engine.ts'
 import { makePagesPdf } from '../helpers/make-pdf.ts'
 import { startEmulator, type Emulator } from '../pdfco-emulator/server.ts'
-import { SMALL_PAGE } from './support.ts'
+import { SMALL_PAGE } from '../helpers/reliability.ts'
 
 const KEY = 'long-names-key-77aa'
 let emu: Emulator

@@ -1,5 +1,5 @@
 /**
- * The fault matrix (issue 5 §2): a batch of three PDFs through the conversion queue and the PDF.co
+ * The fault matrix: a batch of three PDFs through the conversion queue and the PDF.co
  * engine against the emulator, with one fault aimed at the middle file (armed when it starts,
  * disarmed when it settles; the queue runs one file at a time so the fault meets only that file).
  * Every case ends in success after bounded retries, or in one specific error on that file only;
@@ -22,7 +22,7 @@ import type { RetryPolicy } from '../../electron/pdfco/retry.ts'
 import type { ErrorCode } from '../../electron/shared/error-codes.ts'
 import { makePagesPdf } from '../helpers/make-pdf.ts'
 import { startEmulator, type Emulator, type EmulatorFaults, type RecordedRequest } from '../pdfco-emulator/server.ts'
-import { presigns, SMALL_PAGE, SMALL_PAGE_PX, waitUntil } from './support.ts'
+import { presigns, SMALL_PAGE, SMALL_PAGE_PX, waitUntil } from '../helpers/reliability.ts'
 
 const KEY = 'fault-matrix-key-7e21c0'
 const RETRY = { maxAttempts: 6, baseDelayMs: 20, maxDelayMs: 120, maxTotalMs: 5_000 }

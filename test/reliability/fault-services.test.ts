@@ -1,20 +1,20 @@
 /**
- * The fault matrix through the desktop app's services (issue 5 §2): what the renderer is told
+ * The fault matrix through the desktop app's services: what the renderer is told
  * (`jobs:updated` snapshots, `batch:finished`) when one file of a batch meets a fault, with the
  * services' own engine and client settings (default retry policy). The full matrix runs through
  * the queue and engine in fault-matrix.test.ts.
  */
-import { mkdtemp, readdir, rm } from 'node:fs/promises'
-import os from 'node:os'
+import { readdir } from 'node:fs/promises'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createAppServices, type AppServicesInternals } from '../../electron/app/services.ts'
+import { startServicesOnEmulator, type ServicesOnEmulator } from '../helpers/services-on-emulator.ts'
+import type { AppServicesInternals } from '../../electron/app/services.ts'
 import type { EventChannels, JobDto } from '../../electron/ipc/contract.ts'
-import { createNodePlatform, type NodePlatform } from '../../electron/platform/node-platform.ts'
+import type { NodePlatform } from '../../electron/platform/node-platform.ts'
 import type { ErrorCode } from '../../electron/shared/error-codes.ts'
 import { makePagesPdf } from '../helpers/make-pdf.ts'
-import { startEmulator, type Emulator, type EmulatorFaults } from '../pdfco-emulator/server.ts'
-import { SMALL_PAGE, waitUntil } from './support.ts'
+import type { Emulator, EmulatorFaults } from '../pdfco-emulator/server.ts'
+import { SMALL_PAGE, waitUntil } from '../helpers/reliability.ts'
 
 const KEY = 'fault-services-key-61ab0e'
 let emu: Emulator
@@ -31,25 +31,23 @@ const value = async <T>(channel: string, ...args: unknown[]): Promise<T> => {
   return r.value as T
 }
 
+let fixture: ServicesOnEmulator | undefined
+
 beforeAll(async () => {
-  emu = await startEmulator({ apiKey: KEY, dpi: 36 })
-  Object.assign(defaults, emu.faults)
-  dir = await mkdtemp(path.join(os.tmpdir(), 'fault-services-'))
-  platform = createNodePlatform({ rootDir: path.join(dir, 'platform') })
-  services = await createAppServices({
-    platform,
-    userDataDir: path.join(dir, 'user-data'),
-    env: { PDFCO_BASE_URL: emu.baseUrl },
+  fixture = await startServicesOnEmulator({
+    prefix: 'fault-services-',
+    apiKey: KEY,
+    dpi: 36,
     pdfcoEngineOptions: { pollSchedule: { firstDelayMs: 30, minDelayMs: 20, maxDelayMs: 100, factor: 1.3 } },
   })
+  ;({ dir, emulator: emu, platform, services } = fixture)
+  Object.assign(defaults, emu.faults)
   services.onEvent((channel, payload) => events.push({ channel, payload }))
   await value('settings:set-api-key', KEY)
   await value('settings:update', { engine: 'pdfco', concurrency: 1 })
 })
 afterAll(async () => {
-  await services?.dispose()
-  await emu?.close()
-  await rm(dir, { recursive: true, force: true })
+  await fixture?.close()
 })
 
 const CASES: readonly [string, (e: Emulator) => void, 'done' | ErrorCode][] = [

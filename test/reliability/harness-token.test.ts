@@ -10,7 +10,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { startHarnessServer, type HarnessServer } from '../harness/server.ts'
-import { encodeWire } from '../../renderer/harness/wire.ts'
+import { encodeWire } from '../harness/wire.ts'
 
 let dir: string
 let harness: HarnessServer

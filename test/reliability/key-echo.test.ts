@@ -13,7 +13,7 @@ import { encodedForms } from '../../electron/pdfco/redact.ts'
 import { createNodePlatform } from '../../electron/platform/node-platform.ts'
 import { makePagesPdf } from '../helpers/make-pdf.ts'
 import { echoKey, KEY_ECHO_FORMS, startEmulator, type Emulator } from '../pdfco-emulator/server.ts'
-import { SMALL_PAGE, spawnCli } from './support.ts'
+import { SMALL_PAGE, spawnCli } from '../helpers/reliability.ts'
 
 const KEY = 'sk-ECHO-5d2e8c1b94a7f0'
 let emu: Emulator

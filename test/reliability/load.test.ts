@@ -1,5 +1,5 @@
 /**
- * Load (issue 5 §5): many generated PDFs (1-50 pages each) through the real main-process services
+ * Load: many generated PDFs (1-50 pages each) through the real main-process services
  * (the app's path: register files, `jobs:start`, queue, PDF.co engine) at the configured
  * concurrency, against the emulator running in its own process (so its rendering does not count
  * against this process's memory). All files must succeed; heap after GC, sampled at intervals,
@@ -23,7 +23,7 @@ import type { EventChannels } from '../../electron/ipc/contract.ts'
 import { createNodePlatform } from '../../electron/platform/node-platform.ts'
 import type { Result } from '../../electron/shared/error-codes.ts'
 import { makePagesPdf } from '../helpers/make-pdf.ts'
-import { SMALL_PAGE, SMALL_PAGE_PX, waitUntil } from './support.ts'
+import { SMALL_PAGE, SMALL_PAGE_PX, waitUntil } from '../helpers/reliability.ts'
 
 const FULL = process.env['RELIABILITY_LOAD'] === '1'
 const FILES = FULL ? 200 : 30

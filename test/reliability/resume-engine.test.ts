@@ -19,7 +19,7 @@ import { openJournalStore, type JournalStore } from '../../electron/journal/jour
 import type { FileProgress } from '../../electron/journal/progress.ts'
 import { makePagesPdf } from '../helpers/make-pdf.ts'
 import { startEmulator, type Emulator, type EmulatorFaults } from '../pdfco-emulator/server.ts'
-import { converts, imageDownloads, listing, pagesOf, presigns, SMALL_PAGE, SMALL_PAGE_PX } from './support.ts'
+import { converts, imageDownloads, listing, pagesOf, presigns, SMALL_PAGE, SMALL_PAGE_PX } from '../helpers/reliability.ts'
 
 const KEY = 'resume-engine-key-5c1e77'
 let emu: Emulator

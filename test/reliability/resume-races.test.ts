@@ -13,7 +13,7 @@ import { openJournalStore } from '../../electron/journal/journal.ts'
 import { sweepStaleTemps } from '../../electron/journal/resume.ts'
 import { makePagesPdf } from '../helpers/make-pdf.ts'
 import { startEmulator, type Emulator } from '../pdfco-emulator/server.ts'
-import { converts, imageDownloads, listing, SMALL_PAGE, spawnCli, spawnTs, waitUntil, type CliChild } from './support.ts'
+import { converts, imageDownloads, listing, SMALL_PAGE, spawnCli, spawnTs, waitUntil, type CliChild } from '../helpers/reliability.ts'
 
 const KEY = 'resume-races-key-5be1'
 const HERE = import.meta.dirname
@@ -42,7 +42,7 @@ const firstLine = (c: CliChild): Promise<string> => waitUntil(() => (c.stdout().
 
 describe('liveness from a kernel-dropped lock', () => {
   it('a run is alive while its process holds the run lock and dead the moment it is SIGKILLed', async () => {
-    const child = spawnTs(path.join(HERE, 'support/hold-run-lock.ts'), [], { cwd: dir, env: {} })
+    const child = spawnTs(path.join(HERE, '../helpers/hold-run-lock.ts'), [], { cwd: dir, env: {} })
     const runId = (await firstLine(child)).trim()
     expect(runId).toMatch(/^[0-9a-f]{16}$/)
     expect(await isRunAlive(runId)).toBe(true)
@@ -71,7 +71,7 @@ describe('liveness from a kernel-dropped lock', () => {
     await batch.end('interrupted')
     for (let round = 0; round < 5; round++) {
       const at = String(Date.now() + 1500)
-      const kids = [0, 1].map(() => spawnTs(path.join(HERE, 'support/take-batch.ts'), [store.dir, batch.batchId, at], { cwd: dir, env: {} }))
+      const kids = [0, 1].map(() => spawnTs(path.join(HERE, '../helpers/take-batch.ts'), [store.dir, batch.batchId, at], { cwd: dir, env: {} }))
       const answers = await Promise.all(kids.map(firstLine))
       for (const k of kids) k.child.kill('SIGKILL')
       await Promise.all(kids.map((k) => k.exited))
@@ -84,8 +84,8 @@ describe('liveness from a kernel-dropped lock', () => {
 describe('sweeping what killed runs left', () => {
   it("removes a dead run's temp files and empty placeholders; keeps a live run's temp files", async () => {
     const out = await mkdtemp(path.join(dir, 'sweep-'))
-    const live = spawnTs(path.join(HERE, 'support/hold-run-lock.ts'), [], { cwd: dir, env: {} })
-    const dead = spawnTs(path.join(HERE, 'support/hold-run-lock.ts'), [], { cwd: dir, env: {} })
+    const live = spawnTs(path.join(HERE, '../helpers/hold-run-lock.ts'), [], { cwd: dir, env: {} })
+    const dead = spawnTs(path.join(HERE, '../helpers/hold-run-lock.ts'), [], { cwd: dir, env: {} })
     const liveId = (await firstLine(live)).trim()
     const deadId = (await firstLine(dead)).trim()
     dead.child.kill('SIGKILL')

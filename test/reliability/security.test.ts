@@ -1,5 +1,5 @@
 /**
- * Security (issue 5 §4), services-level and CLI-level:
+ * Security, services-level and CLI-level:
  * - the API key reaches no renderer-bound data (every IPC answer and every event), no log line, no
  *   error, no file the app writes (settings, journal, caches: the whole user-data folder), and no
  *   CLI output (--json or not, failures, a killed run) — also when a hostile server echoes the key
@@ -16,17 +16,18 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createAppServices, type AppServicesInternals } from '../../electron/app/services.ts'
+import { createTestServices } from '../helpers/services-on-emulator.ts'
+import type { AppServicesInternals } from '../../electron/app/services.ts'
 import { decideWindowOpen } from '../../electron/app/window-policy.ts'
-import { INVOKE_CHANNELS } from '../../electron/ipc/contract.ts'
+import { INVOKE_CHANNELS, INVOKE_CONTRACT } from '../../electron/ipc/contract.ts'
 import { createChannelHandler } from '../../electron/ipc/handle.ts'
-import { INVOKE_ARG_SCHEMAS } from '../../electron/ipc/schemas.ts'
+
 import { appUrlMatcher, createTrustedSenders } from '../../electron/ipc/trusted-senders.ts'
 import { createNodePlatform, type NodePlatform } from '../../electron/platform/node-platform.ts'
 import type { Result } from '../../electron/shared/error-codes.ts'
 import { makeEncryptedPdf, makePagesPdf } from '../helpers/make-pdf.ts'
 import { startEmulator, type Emulator } from '../pdfco-emulator/server.ts'
-import { SMALL_PAGE, spawnCli, waitUntil } from './support.ts'
+import { SMALL_PAGE, spawnCli, waitUntil } from '../helpers/reliability.ts'
 
 const KEY = 'sk-LEAKCHECK-7f3a9c2e51d0'
 /** Every form the key could leak in. */
@@ -98,13 +99,11 @@ describe('the API key stays in main (services)', () => {
   const outbound: string[] = []
 
   beforeAll(async () => {
-    platform = createNodePlatform({ rootDir: path.join(dir, 'platform') })
-    services = await createAppServices({
-      platform,
-      userDataDir: path.join(dir, 'user-data'),
-      env: { PDFCO_BASE_URL: emu.baseUrl },
+    ;({ platform, services } = await createTestServices({
+      dir,
+      baseUrl: emu.baseUrl,
       pdfcoEngineOptions: { pollSchedule: { firstDelayMs: 20, minDelayMs: 15, maxDelayMs: 80, factor: 1.3 } },
-    })
+    }))
     services.onEvent((channel, payload) => outbound.push(JSON.stringify({ channel, payload })))
   })
   afterAll(async () => {
@@ -211,12 +210,13 @@ describe('the API key stays out of CLI output', () => {
 describe('IPC', () => {
   let services: AppServicesInternals
   beforeAll(async () => {
-    services = await createAppServices({
-      platform: createNodePlatform({ rootDir: path.join(dir, 'fuzz-platform') }),
+    ;({ services } = await createTestServices({
+      dir,
+      platformDir: path.join(dir, 'fuzz-platform'),
       userDataDir: path.join(dir, 'fuzz-user-data'),
       // A closed loopback port: nothing a fuzzed call does can reach a network.
-      env: { PDFCO_BASE_URL: 'http://127.0.0.1:9/v1' },
-    })
+      baseUrl: 'http://127.0.0.1:9/v1',
+    }))
   })
   afterAll(async () => {
     await services?.dispose()
@@ -286,11 +286,11 @@ describe('IPC', () => {
     }
     const perChannel: Record<string, number> = {}
     for (const channel of INVOKE_CHANNELS) {
-      const schema = INVOKE_ARG_SCHEMAS[channel]
+      const schema = INVOKE_CONTRACT[channel].args
       let refused = 0
       for (let tries = 0; refused < 300 && tries < 3_000; tries++) {
         const args = Array.from({ length: Math.floor(rand() * 4) }, () => value(0))
-        let valid = false
+        let valid: boolean
         try {
           valid = schema.safeParse(args).success
         } catch {

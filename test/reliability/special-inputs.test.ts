@@ -79,7 +79,7 @@ describe('special files', () => {
 
   it('the unreadable PDF is reported as "permission denied" (scan as a user the bits stop)', async () => {
     const root = await folderWithEverything('perm')
-    const script = path.join(import.meta.dirname, 'support/scan-folder.ts')
+    const script = path.join(import.meta.dirname, '../helpers/scan-folder.ts')
     const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {}
     const out = execFileSync(process.execPath, ['--import', 'tsx', script, root], {
       ...asNobody,

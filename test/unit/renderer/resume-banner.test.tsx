@@ -9,8 +9,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { ResumableBatchDto, ResumeResult } from '../../../electron/ipc/contract.ts'
 import { ResumeBanner } from '../../../renderer/components/resume-banner.tsx'
 import { resetAppStore, useAppStore } from '../../../renderer/store/store.ts'
-import { createFakeApi, type FakeApi } from './fake-api.tsx'
-import { makeFile, makeJob } from './fixtures.tsx'
+import { createFakeApi, type FakeApi } from '../../helpers/renderer/fake-api.tsx'
+import { makeFile, makeJob } from '../../helpers/renderer/fixtures.tsx'
 
 const offer: ResumableBatchDto = {
   batchId: '0mx1sjrao-408a329d',

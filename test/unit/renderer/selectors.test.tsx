@@ -13,7 +13,7 @@ import {
   selectSubmitPlan,
 } from '../../../renderer/store/selectors.ts'
 import { resetAppStore, useAppStore } from '../../../renderer/store/store.ts'
-import { makeFile, makeJob, makeOutput, makeSettings } from './fixtures.tsx'
+import { makeFile, makeJob, makeOutput, makeSettings } from '../../helpers/renderer/fixtures.tsx'
 
 const store = useAppStore
 const add = (...files: ReturnType<typeof makeFile>[]) => store.getState().applyAddFilesResult({ added: files, rejected: [], skippedInFolders: [] })

@@ -9,7 +9,7 @@ import type { EventChannels, FileId, JobDto } from '../../../../electron/ipc/con
 import { createNodePlatform, type NodePlatform } from '../../../../electron/platform/node-platform.ts'
 import { createFileRegistry, type FileRegistry } from '../../../../electron/registry/file-registry.ts'
 import { createOutputRegistry } from '../../../../electron/registry/output-registry.ts'
-import { writePdf } from './test-pdfs.ts'
+import { writePdf } from '../../../helpers/test-pdfs.ts'
 
 let dir: string
 let files: FileRegistry

@@ -3,7 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createFileRegistry, safeDisplayName, type FileRegistry } from '../../../../electron/registry/file-registry.ts'
-import { makePdfBytes, writeEncryptedPdf, writePdf } from '../app/test-pdfs.ts'
+import { makePdfBytes, writeEncryptedPdf, writePdf } from '../../../helpers/test-pdfs.ts'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 

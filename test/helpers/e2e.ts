@@ -5,14 +5,14 @@ import { mkdirSync } from 'node:fs'
 import { readFile, stat } from 'node:fs/promises'
 import path from 'node:path'
 import type { Locator, Page } from 'playwright-core'
-import type { HarnessDropItem } from '../../renderer/harness/wire.ts'
+import type { HarnessDropItem } from '../harness/wire.ts'
 import { findChromium, launchBrowser, type LaunchedBrowser } from '../harness/browser.ts'
 import { startHarness, type Harness, type HarnessOptions } from '../harness/start.ts'
 
 const projectRoot = path.resolve(import.meta.dirname, '../..')
 /** Where stage screenshots go (git-ignored). */
 export const SCREENSHOT_DIR = path.join(projectRoot, 'test-results/screenshots')
-/** The real-PDF corpus (`../shared/fixtures/pdfs`, or `$PDF_CORPUS_DIR`). */
+/** The shared fixture corpus of real PDFs (`$PDF_CORPUS_DIR`, by default a `shared/fixtures/pdfs` folder beside the repository). */
 export const CORPUS_DIR = process.env.PDF_CORPUS_DIR ?? path.resolve(projectRoot, '../shared/fixtures/pdfs')
 
 /** Chromium's path, or null (tests skip with a message). */

@@ -4,8 +4,8 @@
  *
  * Args: <userDataDir> <platformRootDir> <pdfcoBaseUrl> <apiKey> <outputDir> <pdf>...
  */
-import { createAppServices } from '../../../electron/app/services.ts'
-import { createNodePlatform } from '../../../electron/platform/node-platform.ts'
+import { createAppServices } from '../../electron/app/services.ts'
+import { createNodePlatform } from '../../electron/platform/node-platform.ts'
 
 const [userDataDir, platformRoot, baseUrl, apiKey, outputDir, ...pdfs] = process.argv.slice(2)
 if (userDataDir === undefined || platformRoot === undefined || baseUrl === undefined || apiKey === undefined || outputDir === undefined) {

@@ -70,9 +70,9 @@ export interface CliChild {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
 }
 
-/** Starts `electron/cli.ts` in a child process (the emulator stays in this one). */
+/** Starts `electron/cli/main.ts` in a child process (the emulator stays in this one). */
 export function spawnCli(args: readonly string[], options: { cwd: string; env: Record<string, string | undefined> }): CliChild {
-  return spawnTs(path.join(projectRoot, 'electron/cli.ts'), args, options)
+  return spawnTs(path.join(projectRoot, 'electron/cli/main.ts'), args, options)
 }
 
 /** Starts a TypeScript file (through tsx) in a child process. */

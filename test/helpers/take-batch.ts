@@ -3,7 +3,7 @@
  * wall-clock time argv[4] (ms), then tries to take batch argv[3] over; prints `took` or
  * `running: <message>` and stays alive (holding the batch) until killed.
  */
-import { BatchRunningError, openJournalStore } from '../../../electron/journal/journal.ts'
+import { BatchRunningError, openJournalStore } from '../../electron/journal/journal.ts'
 
 const [dir, batchId, at] = process.argv.slice(2) as [string, string, string]
 const store = await openJournalStore({ dir })

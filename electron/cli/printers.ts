@@ -1,0 +1,169 @@
+/**
+ * The CLI's three printers: JSON lines (`--json`), a redrawn status block (a terminal), or one
+ * line per step (a pipe or a log file). Each ends with a summary.
+ */
+import type { ConversionEvent } from '../engines/types.ts'
+import type { EngineKind } from '../shared/engine-choice.ts'
+import { describeEngineChoice, type CliOptions } from './args.ts'
+import type { FileView } from './file-view.ts'
+import { describe, describePages, formatBytes, icon, percent, seconds, truncate, truncateStart } from './format.ts'
+
+/** Where the CLI writes. */
+export interface CliIo {
+  readonly stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number; rows?: number }
+  readonly stderr: NodeJS.WritableStream
+}
+
+/** Shows a run: called at start, on each event, at the end, and for the summary. */
+export interface Printer {
+  start(): void
+  onEvent(view: FileView, id: string, event: ConversionEvent): void
+  stop(): void
+  summary(views: readonly FileView[], elapsedMs: number): void
+}
+
+/** The printer for this run: JSON lines with `--json`, else a redrawn block on a TTY, else lines. */
+export function createPrinter(options: CliOptions, io: CliIo, views: Map<string, FileView>): Printer {
+  if (options.json) return createJsonPrinter(options, io.stdout)
+  if (io.stdout.isTTY === true) return createTtyPrinter(options, io.stdout, views)
+  return createLinePrinter(options, io.stdout)
+}
+
+function createJsonPrinter(options: CliOptions, out: CliIo['stdout']): Printer {
+  return {
+    start() {},
+    stop() {},
+    onEvent(view, id, event) {
+      out.write(`${JSON.stringify({ type: 'event', id, file: view.file.path, event })}\n`)
+    },
+    summary(all, elapsedMs) {
+      const ok = all.filter((v) => v.state === 'done').length
+      out.write(
+        `${JSON.stringify({
+          type: 'summary',
+          engine: options.engine,
+          ok,
+          failed: all.length - ok,
+          elapsedMs,
+          files: all.map((v) => ({ file: v.file.path, state: v.state, pagesDone: v.pagesDone, pagesTotal: v.pagesTotal, outputs: v.outputs, error: v.error })),
+        })}\n`,
+      )
+    },
+  }
+}
+
+function createTtyPrinter(options: CliOptions, out: CliIo['stdout'], views: Map<string, FileView>): Printer {
+  let drawn = 0
+  let timer: NodeJS.Timeout | undefined
+  const draw = (): void => {
+    const lines = statusLines([...views.values()], Math.max(40, out.columns || 100), Math.max(3, (out.rows || 30) - 2))
+    let s = drawn > 0 ? `\x1b[${drawn}A` : ''
+    for (const line of lines) s += `\x1b[2K${line}\n`
+    for (let i = lines.length; i < drawn; i++) s += '\x1b[2K\n'
+    if (drawn > lines.length) s += `\x1b[${drawn - lines.length}A`
+    drawn = lines.length
+    out.write(s)
+  }
+  return {
+    start() {
+      out.write(`${describeEngineChoice(options)}\n`)
+      draw()
+      timer = setInterval(draw, 200)
+    },
+    stop() {
+      clearInterval(timer)
+      draw()
+    },
+    onEvent() {},
+    summary(all, elapsedMs) {
+      writeSummary(out, all, elapsedMs, options)
+    },
+  }
+}
+
+/** The status block: one row per file, or the active ones and a count when they do not fit. */
+function statusLines(list: readonly FileView[], cols: number, maxRows: number): string[] {
+  const nameWidth = Math.min(Math.max(...list.map((v) => v.file.label.length)), Math.floor(cols * 0.45))
+  const row = (v: FileView): string => truncate(`${icon(v)} ${truncateStart(v.file.label, nameWidth).padEnd(nameWidth)}  ${describe(v)}`, cols - 1)
+  const lines = list.map(row)
+  if (lines.length <= maxRows) return lines
+  const active = list.filter((v) => v.state !== 'queued' && v.state !== 'done')
+  const done = list.filter((v) => v.state === 'done').length
+  const queued = list.filter((v) => v.state === 'queued').length
+  return [...active.slice(0, maxRows - 1).map(row), `  … ${done} done, ${queued} queued`]
+}
+
+function createLinePrinter(options: CliOptions, out: CliIo['stdout']): Printer {
+  return {
+    start() {
+      out.write(`${describeEngineChoice(options)}\n`)
+    },
+    stop() {},
+    onEvent(view, _id, event) {
+      const line = lineFor(view, event, options.engine)
+      if (line !== null) out.write(`[${view.file.label}] ${line}\n`)
+    },
+    summary(all, elapsedMs) {
+      writeSummary(out, all, elapsedMs, options)
+    },
+  }
+}
+
+function lineFor(view: FileView, event: ConversionEvent, engine: EngineKind): string | null {
+  const t = Date.now()
+  switch (event.type) {
+    case 'stage':
+      switch (event.stage) {
+        case 'queued':
+        case 'downloading':
+          return null
+        case 'converting':
+          return `converting${view.jobs > 0 ? '' : '…'}`
+        case 'done':
+          return `done: ${view.pagesDone} page${view.pagesDone === 1 ? '' : 's'} in ${seconds((view.endedMs ?? t) - (view.startedMs ?? t))}`
+        case 'failed':
+          return null
+        case 'cancelled':
+          return 'cancelled'
+        default:
+          return event.stage
+      }
+    case 'inspected':
+      return `${event.pagesTotal} of ${event.pageCount} pages selected`
+    case 'upload-progress': {
+      if (event.bytesSent !== event.bytesTotal && t - view.lastLineMs < 1000) return null
+      view.lastLineMs = t
+      return `uploading ${percent(event.bytesSent, event.bytesTotal)} of ${formatBytes(event.bytesTotal)}`
+    }
+    case 'job-submitted':
+      return `job ${event.jobId} submitted for page${event.pages.length === 1 ? '' : 's'} ${describePages(event.pages)}`
+    case 'job-status':
+      if (event.status === 'working' && t - view.lastLineMs < 5000) return null
+      view.lastLineMs = t
+      return `converting: job ${event.status} (${seconds(event.elapsedMs)})`
+    case 'page-written':
+      if (event.pagesDone !== event.pagesTotal && t - view.lastLineMs < 1000) return null
+      view.lastLineMs = t
+      return `${engine === 'local' ? 'rendered' : 'downloading'} ${event.pagesDone}/${event.pagesTotal}`
+    case 'warning':
+      return `warning: ${event.page === undefined ? '' : `page ${event.page}: `}${event.message}`
+    case 'failed':
+      return event.error.code === 'cancelled' ? null : `failed: ${event.error.message} [${event.error.code}]`
+  }
+}
+
+function writeSummary(out: NodeJS.WritableStream, all: readonly FileView[], elapsedMs: number, options: CliOptions): void {
+  const ok = all.filter((v) => v.state === 'done').length
+  const isCancelled = (v: FileView): boolean => v.state === 'cancelled' || v.error?.code === 'cancelled'
+  const cancelled = all.filter(isCancelled).length
+  const failed = all.length - ok - cancelled
+  const engine = options.engine === 'local' ? 'the local engine' : 'PDF.co'
+  const cancelledPart = cancelled > 0 ? `, ${cancelled} cancelled` : ''
+  let s = `\nSummary: ${ok} converted, ${failed} failed${cancelledPart}, in ${seconds(elapsedMs)} with ${engine} → ${options.outDir}\n`
+  for (const v of all) {
+    if (v.state === 'done') s += `  ✓ ${v.file.label}: ${v.outputs.length} file${v.outputs.length === 1 ? '' : 's'}\n`
+    else if (isCancelled(v)) s += `  - ${v.file.label}: cancelled (${v.outputs.length} page files kept)\n`
+    else s += `  ✗ ${v.file.label}: ${v.error?.message ?? v.state} [${v.error?.code ?? 'internal'}]\n`
+  }
+  out.write(s)
+}
