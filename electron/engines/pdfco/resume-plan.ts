@@ -6,11 +6,13 @@
  * - The earlier progress is used only for the same unchanged source and the same format (TIFF:
  *   the same pages too, it is one file; its upload stays usable).
  * - Kept pages are verified, not assumed: recorded size and SHA-256 (`journal/resume.ts`), then a
- *   full image check (`pdfco/image-check.ts`), so a truncated page an older run committed is
- *   converted again instead of being kept.
+ *   full image check (`pdfco/image-check.ts`). A recorded page that fails it (a truncated image
+ *   an older version committed) is deleted, since its bytes are the ones this batch wrote, and
+ *   converted again under its name, with a warning.
  * - Without a checkpoint every record call is a no-op and nothing is kept.
  */
 import path from 'node:path'
+import { removeQuietly } from '../../files/atomic-write.ts'
 import type { ConversionCheckpoint, FileProgress, JobProgress, SourceFingerprint } from '../../journal/progress.ts'
 import { findKeptPages, isJobReusable, sha256File } from '../../journal/resume.ts'
 import { checkImageFile } from '../../pdfco/image-check.ts'
@@ -60,7 +62,14 @@ export async function openResumeSession(input: ResumeInput): Promise<ResumeSessi
   let progress = startingProgress(checkpoint.previous, input)
   const wanted = new Set(isTiff ? [input.pages[0] ?? 1] : input.pages)
   const kept = await findKeptPages(input.outputDir, progress.written, wanted)
-  for (const [page, k] of [...kept]) if (!(await checkImageFile(k.path, input.format)).ok) kept.delete(page)
+  for (const [page, k] of [...kept]) {
+    const check = await checkImageFile(k.path, input.format)
+    if (check.ok) continue
+    // The bytes are the ones this batch recorded (size and SHA-256 match): its own broken file.
+    kept.delete(page)
+    await removeQuietly(k.path)
+    input.emit({ type: 'warning', page, message: `The file kept from the interrupted run was broken (${check.problem}): converting it again` })
+  }
   if (isTiff && kept.size > 0 && !kept.has(input.pages[0] ?? 1)) kept.clear()
   const keptFiles = new Map<number, WrittenFile>()
   for (const k of kept.values()) {
