@@ -7,6 +7,7 @@
 import { mkdir, rm, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import pLimit from 'p-limit'
+import { PdfCoError } from '../../errors.ts'
 import { commitTempFile, removeQuietly, tempFileName, writeError } from '../../files/atomic-write.ts'
 import { multiPageFileName, outputFileName } from '../../files/output-names.ts'
 import type { PdfCoClient } from '../../pdfco/client.ts'
@@ -52,6 +53,17 @@ export function pageImageCapBytes(widthPt: number | undefined, heightPt: number 
   const area = Math.max(a4.w * a4.h, (widthPt ?? 0) * (heightPt ?? 0))
   const pxPerPt = (2 * PDFCO_DPI) / 72
   return Math.ceil(area * pxPerPt * pxPerPt * 4) + 1024 * 1024
+}
+
+/** A PDF.co error of one page's download, its message prefixed with the page. */
+function withPage(err: unknown, page: number | undefined): unknown {
+  if (page === undefined || !(err instanceof PdfCoError)) return err
+  return new PdfCoError(err.code, `Page ${page}: ${err.message}`, {
+    cause: err,
+    retryable: err.retryable,
+    ...(err.httpStatus === undefined ? {} : { httpStatus: err.httpStatus }),
+    ...(err.pdfcoCode === undefined ? {} : { pdfcoCode: err.pdfcoCode }),
+  })
 }
 
 /** What {@link createPublisher} needs. */
@@ -133,7 +145,7 @@ export function createPublisher(input: PublisherInput): Publisher {
     } catch (err) {
       temps.delete(temp)
       await removeQuietly(temp)
-      throw err
+      throw withPage(err, isTiff ? undefined : page)
     }
     for (const p of isTiff ? jobPages : [page]) downloaded.add(p)
     sequencer.add(page, temp)
