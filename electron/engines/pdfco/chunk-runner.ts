@@ -167,6 +167,7 @@ async function awaitResult(
   const jobId = submitted.jobId
   const expected = (): number | undefined => ctx.timing.expectedMs(jobPages.length)
   const stopLending = lendWhenExpectedToEnd(ctx, slot, submitted.submittedAtMs, expected)
+  let lastWorkingAtMs = submitted.submittedAtMs
   let done: JobCheckResult
   try {
     done = await pollJob(ctx.client, jobId, {
@@ -178,6 +179,7 @@ async function awaitResult(
       ...(pickedUp ? { expectedDurationMs: 1, forceAfterMs: 0 } : { expectedDurationMs: expected, subscribeHint: ctx.timing.onChange, phase }),
       now: run.now,
       onCheck: (result, elapsedMs) => {
+        if (result.status !== 'success') lastWorkingAtMs = run.now()
         ctx.addCredits(result.credits)
         run.emit({ type: 'job-status', jobId, status: result.status, elapsedMs })
       },
@@ -185,7 +187,7 @@ async function awaitResult(
   } finally {
     stopLending()
   }
-  if (!pickedUp) ctx.timing.record(jobPages.length, done.jobDuration ?? run.now() - submitted.submittedAtMs)
+  if (!pickedUp) ctx.timing.record(jobPages.length, jobTimeMs(submitted.submittedAtMs, lastWorkingAtMs, run.now(), done.jobDuration))
   const validTillMs = parseValidTill(done.raw['outputLinkValidTill']) ?? run.now() + (ctx.expirationMinutes ?? 60) * 60_000
   const noLink = (): PdfCoError => new PdfCoError('pdfco/bad-response', `PDF.co job ${jobId} succeeded without a result link`, { retryable: true })
   let result: JobLinks
@@ -208,6 +210,16 @@ async function awaitResult(
   }
   await ctx.session.recordJob(result.job)
   return result
+}
+
+/**
+ * A job's time from submit to its end on the client's clock, in ms: it ended after the last check
+ * that saw it working and before the check that saw it done; PDF.co's `duration` (server time,
+ * without queueing or the submit round trip) places it within that window when it can.
+ */
+export function jobTimeMs(submittedAtMs: number, lastWorkingAtMs: number, doneSeenAtMs: number, serverMs: number | undefined): number {
+  const endAtMs = serverMs === undefined ? (lastWorkingAtMs + doneSeenAtMs) / 2 : submittedAtMs + serverMs
+  return Math.min(doneSeenAtMs, Math.max(lastWorkingAtMs, endAtMs)) - submittedAtMs
 }
 
 /**
