@@ -7,7 +7,7 @@
 import { mkdir, rm, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import pLimit from 'p-limit'
-import { PdfCoError } from '../../errors.ts'
+import { CancelledError, PdfCoError } from '../../errors.ts'
 import { commitTempFile, removeQuietly, tempFileName, writeError } from '../../files/atomic-write.ts'
 import { multiPageFileName, outputFileName } from '../../files/output-names.ts'
 import type { PdfCoClient } from '../../pdfco/client.ts'
@@ -116,6 +116,9 @@ export function createPublisher(input: PublisherInput): Publisher {
   const commit = async (page: number, tempPath: string): Promise<WrittenFile> => {
     const keptFile = session.keptFiles.get(page)
     if (keptFile !== undefined) return keptFile
+    // After a cancel no file appears any more: pages still waiting for their turn stay temp files
+    // (removed by the engine's cleanup).
+    if (run.cancelledByCaller) throw new CancelledError()
     const name = finalNameFor(page)
     const { size } = await stat(tempPath)
     // Recorded before the rename: a crash right after it still finds this page (see progress.ts).
