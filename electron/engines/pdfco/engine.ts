@@ -25,7 +25,8 @@
  *   need a TIFF writer for mixed page sizes, so TIFF uses a single job for all selected pages and
  *   writes one file: `<name>.tif` (all pages), `<name>-02.tif` (one page), `<name>-02-04.tif`.
  * - Cancel (signal): every in-flight request is aborted, temp files are removed, nothing partial
- *   is left; pages already published stay (they are complete files). Jobs already submitted keep
+ *   is left; pages already published stay (they are complete files), pages downloaded but still
+ *   waiting for their turn in page order are not published any more. Jobs already submitted keep
  *   running at PDF.co (there is no cancel endpoint); their output is never fetched.
  * - On failure the same cleanup runs; pages published before the failure stay.
  * - `creditsUsed` sums the `credits` PDF.co reports in its answers (upload, job checks); PDF.co's
