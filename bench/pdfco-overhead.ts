@@ -16,7 +16,10 @@
  * bundled to plain JS (`helpers/build-cli.ts`), as a built app would run it.
  *
  * Run: `npx tsx bench/pdfco-overhead.ts [--record]` (BENCH_RUNS=5 by default; BENCH_MS_PER_PAGE=0:
- * modelled cloud time per page). `--record` rewrites this benchmark's block in bench/RESULTS.md
+ * modelled cloud time per page; BENCH_BASELINE_CLI=<bundled cli.mjs of another checkout> with
+ * BENCH_BASELINE_LABEL adds that CLI as a variant, run interleaved, instead of the one-wave
+ * diagnostic; BENCH_SKIP_TSX=1 leaves out the tsx variant). The `checks` column counts job/check
+ * requests per conversion (2 credits each at PDF.co). `--record` rewrites this benchmark's block in bench/RESULTS.md
  * (only when BENCH_MS_PER_PAGE is 0, the configuration of the target).
  */
 import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises'
@@ -124,9 +127,17 @@ async function main(): Promise<void> {
   const machine = machineLine()
   const work = await mkdtemp(path.join(os.tmpdir(), 'bench-overhead-'))
   const bundle = await buildCliBundle()
-  const variants: Variant[] = [{ name: 'CLI via tsx (`npm run convert`)', builtCliPath: undefined, extraArgs: [], diagnostic: false, results: [] }]
+  const variants: Variant[] =
+    process.env['BENCH_SKIP_TSX'] === '1' ? [] : [{ name: 'CLI via tsx (`npm run convert`)', builtCliPath: undefined, extraArgs: [], diagnostic: false, results: [] }]
+  const baseline = process.env['BENCH_BASELINE_CLI']
   if (bundle.path !== null) {
     variants.push({ name: 'CLI bundled, plain `node`', builtCliPath: bundle.path, extraArgs: [], diagnostic: false, results: [] })
+  }
+  if (baseline !== undefined && baseline !== '') {
+    // Another checkout's bundled CLI (e.g. the commit before a change), run interleaved with this
+    // one so that both meet the same machine load.
+    variants.push({ name: `baseline: ${process.env['BENCH_BASELINE_LABEL'] ?? baseline}, bundled`, builtCliPath: baseline, extraArgs: [], diagnostic: true, results: [] })
+  } else if (bundle.path !== null) {
     variants.push({
       name: 'diagnostic: bundled + `--parallel-jobs 5` (all 5 chunks in one wave)',
       builtCliPath: bundle.path,
@@ -134,7 +145,8 @@ async function main(): Promise<void> {
       diagnostic: true,
       results: [],
     })
-  } else process.stdout.write(`skipping the bundled-CLI variant: ${bundle.reason}\n`)
+  }
+  if (bundle.path === null) process.stdout.write(`skipping the bundled-CLI variant: ${bundle.reason}\n`)
   const emu = await startEmulatorProcess({ apiKey: KEY, faults: { processingMsPerPage: msPerPage } })
   try {
     const pdf = await makePagesPdf(work, 'doc50.pdf', PAGES)

@@ -24,6 +24,7 @@ import { removeQuietly } from '../files/atomic-write.ts'
 import type { OutputFormat } from '../shared/formats.ts'
 import { badResponse, errorFromLink, errorFromResponse, errorFromTransport, isErrorAnswer } from './errors.ts'
 import { sendHttp, TransportError, type HttpResponse, type RequestBody, type ResponseSink } from './http.ts'
+import { checkImageFile } from './image-check.ts'
 import { redact, registerSecret } from './redact.ts'
 import { DEFAULT_RETRY_POLICY, nextRetryDelayMs, parseRetryAfterMs, sleep, type RetryPolicy } from './retry.ts'
 import { open } from 'node:fs/promises'
@@ -47,7 +48,27 @@ export interface PdfCoClientOptions {
   readonly onRetry?: ((info: RetryInfo) => void) | undefined
   /** Jitter source, [0, 1). Default Math.random. */
   readonly random?: (() => number) | undefined
+  /**
+   * Overall deadline of one download: `baseMs` + its size (Content-Length, else the size cap) at
+   * `minBytesPerSecond`. Default 30 s + size at 32 KiB/s.
+   */
+  readonly downloadDeadline?: Partial<DownloadDeadline> | undefined
 }
+
+/** See {@link PdfCoClientOptions.downloadDeadline}. */
+export interface DownloadDeadline {
+  readonly baseMs: number
+  readonly minBytesPerSecond: number
+}
+
+/** Default {@link DownloadDeadline}. */
+export const DEFAULT_DOWNLOAD_DEADLINE: DownloadDeadline = { baseMs: 30_000, minBytesPerSecond: 32 * 1024 }
+
+/** Downloads of one result image that fail the integrity check before the client gives up. */
+export const DOWNLOAD_CHECK_ATTEMPTS = 3
+
+/** Size cap of a download when the caller gives none, in bytes (1 GiB). */
+const DEFAULT_DOWNLOAD_CAP_BYTES = 1024 * 1024 * 1024
 
 /** What {@link PdfCoClientOptions.onRetry} receives. */
 export interface RetryInfo {
@@ -152,9 +173,15 @@ export interface PdfCoClient {
   /** GETs an async result list: a JSON array of page links (§2.6); `\u0026` tolerated. */
   fetchResultList(url: string, options?: { signal?: AbortSignal | undefined }): Promise<string[]>
   /**
-   * GETs `url` into `destPath` (created/truncated; the caller passes a temp path), streaming.
-   * With `expectedType`, checks the magic bytes and deletes the file on mismatch
-   * ('pdfco/bad-response'). Returns the bytes written.
+   * GETs `url` into `destPath` (created/truncated; the caller passes a temp path), streaming, under
+   * a size cap (`maxBytes`, default 1 GiB) and an overall deadline (see
+   * {@link PdfCoClientOptions.downloadDeadline}). With `expectedType`, the file must be a complete
+   * image of that format (`image-check.ts`: decoded or its end and checksums verified); a bad one
+   * is downloaded again, up to {@link DOWNLOAD_CHECK_ATTEMPTS} times. Returns the bytes written.
+   *
+   * @throws PdfCoError 'pdfco/bad-response' (not an image of that type, incomplete or corrupt
+   *   after every attempt, or larger than the cap: the file is deleted), 'pdfco/timeout' (the
+   *   deadline passed), the link's HTTP errors; CancelledError.
    */
   downloadToFile(
     url: string,
@@ -162,6 +189,8 @@ export interface PdfCoClient {
     options?: {
       signal?: AbortSignal | undefined
       expectedType?: OutputFormat | undefined
+      /** Size cap in bytes. */
+      maxBytes?: number | undefined
       onProgress?: ((bytesReceived: number, bytesTotal: number | undefined) => void) | undefined
     },
   ): Promise<{ sizeBytes: number }>
@@ -228,6 +257,7 @@ export function createPdfCoClient(options: PdfCoClientOptions): PdfCoClient {
   const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry }
   const userAgent = options.userAgent ?? 'pdf-to-image/0.1 (node)'
   const random = options.random ?? Math.random
+  const downloadDeadline: DownloadDeadline = { ...DEFAULT_DOWNLOAD_DEADLINE, ...options.downloadDeadline }
 
   async function withRetries<T>(operation: string, mode: RetryMode, signal: AbortSignal | undefined, attemptFn: () => Promise<T>): Promise<T> {
     const startedMs = Date.now()
@@ -435,13 +465,25 @@ export function createPdfCoClient(options: PdfCoClientOptions): PdfCoClient {
 
     async downloadToFile(url, destPath, options) {
       const op = 'download'
-      const res = await withRetries(op, 'idempotent', options?.signal, async () => {
-        const r = await getLink(url, { kind: 'file', path: destPath, ...(options?.onProgress ? { onProgress: options.onProgress } : {}) }, options?.signal)
-        if (r.status < 200 || r.status > 299) throw withRetryAfter(errorFromLink('result', r.status, url), r)
-        return r
-      })
+      const maxBytes = options?.maxBytes ?? DEFAULT_DOWNLOAD_CAP_BYTES
+      const sink: ResponseSink = {
+        kind: 'file',
+        path: destPath,
+        maxBytes,
+        deadlineMs: (announced) => downloadDeadline.baseMs + ((announced ?? maxBytes) / downloadDeadline.minBytesPerSecond) * 1000,
+        ...(options?.onProgress ? { onProgress: options.onProgress } : {}),
+      }
       const expected = options?.expectedType
-      if (expected !== undefined) {
+      for (let attempt = 1; ; attempt++) {
+        const res = await withRetries(op, 'idempotent', options?.signal, async () => {
+          const r = await getLink(url, sink, options?.signal)
+          if (r.status < 200 || r.status > 299) throw withRetryAfter(errorFromLink('result', r.status, url), r)
+          return r
+        }).catch(async (err: unknown) => {
+          await removeQuietly(destPath)
+          throw err
+        })
+        if (expected === undefined) return { sizeBytes: res.fileBytes }
         const actual = await detectFileImageType(destPath).catch(() => null)
         if (actual !== expected) {
           const head = await readHead(destPath)
@@ -450,8 +492,18 @@ export function createPdfCoClient(options: PdfCoClientOptions): PdfCoClient {
             retryable: true,
           })
         }
+        const check = await checkImageFile(destPath, expected)
+        if (check.ok) return { sizeBytes: res.fileBytes }
+        await removeQuietly(destPath)
+        if (options?.signal?.aborted) throw new CancelledError()
+        if (attempt >= DOWNLOAD_CHECK_ATTEMPTS) {
+          throw new PdfCoError(
+            'pdfco/bad-response',
+            `The downloaded ${expected.toUpperCase()} image is incomplete or corrupt: ${check.problem} (${attempt} downloads)`,
+            { retryable: true },
+          )
+        }
       }
-      return { sizeBytes: res.fileBytes }
     },
 
     async getCreditBalance(options) {

@@ -17,7 +17,7 @@ import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http'
 import https from 'node:https'
 import { Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { AppError, CancelledError } from '../errors.ts'
+import { AppError, CancelledError, PdfCoError } from '../errors.ts'
 import { writeError } from '../files/atomic-write.ts'
 import type { TransportFailure, TransportFailureKind } from './errors.ts'
 import { redact } from './redact.ts'
@@ -56,6 +56,13 @@ export type ResponseSink =
       readonly kind: 'file'
       readonly path: string
       readonly onProgress?: (bytesReceived: number, bytesTotal: number | undefined) => void
+      /** Largest body accepted, in bytes: a bigger announced or received body fails at once. */
+      readonly maxBytes?: number
+      /**
+       * Overall deadline of the body from the response's arrival, in ms, given the announced
+       * Content-Length (undefined when absent): a body that trickles in fails when it passes.
+       */
+      readonly deadlineMs?: (announcedBytes: number | undefined) => number
     }
 
 /** One HTTP request. */
@@ -116,6 +123,7 @@ export function sendHttp(req: HttpRequest): Promise<HttpResponse> {
       abortWith(new TransportError('timeout', `no answer within ${req.timeoutMs} ms`, 'ETIMEDOUT', connected))
     }, req.timeoutMs)
     let idleTimer: NodeJS.Timeout | undefined
+    let bodyTimer: NodeJS.Timeout | undefined
     const touch = (): void => {
       if (totalTimer !== undefined) return
       clearTimeout(idleTimer)
@@ -131,6 +139,7 @@ export function sendHttp(req: HttpRequest): Promise<HttpResponse> {
     function finish(): void {
       clearTimeout(totalTimer)
       clearTimeout(idleTimer)
+      clearTimeout(bodyTimer)
       req.signal?.removeEventListener('abort', onAbort)
     }
     function abortWith(err: Error): void {
@@ -171,22 +180,38 @@ export function sendHttp(req: HttpRequest): Promise<HttpResponse> {
         const lengthHeader = res.headers['content-length']
         const total = lengthHeader === undefined ? undefined : Number.parseInt(lengthHeader, 10)
         let received = 0
-        const onProgress = req.sink.onProgress
+        const { onProgress, maxBytes = Infinity, path: sinkPath } = req.sink
+        const tooBig = (): PdfCoError =>
+          new PdfCoError('pdfco/bad-response', `The download is larger than the ${formatMb(maxBytes)} allowed for this page image: stopped`, { retryable: false })
+        if (total !== undefined && total > maxBytes) {
+          res.destroy()
+          throw tooBig()
+        }
+        const deadlineMs = req.sink.deadlineMs?.(total)
+        if (deadlineMs !== undefined) {
+          bodyTimer = setTimeout(() => {
+            abortWith(new TransportError('timeout', `download did not finish within ${(deadlineMs / 1000).toFixed(1)} s (${received} bytes received)`, 'ETIMEDOUT', true))
+          }, deadlineMs)
+        }
         const counter = new Transform({
           transform(chunk: Buffer, _enc, callback) {
             received += chunk.length
+            if (received > maxBytes) {
+              callback(tooBig())
+              return
+            }
             touch()
             onProgress?.(received, total)
             callback(null, chunk)
           },
         })
-        const out = createWriteStream(req.sink.path, { flags: 'w' })
+        const out = createWriteStream(sinkPath, { flags: 'w' })
         let writeFailure: unknown
         out.once('error', (err) => (writeFailure = err))
         try {
           await pipeline(res, counter, out)
         } catch (err) {
-          if (writeFailure !== undefined) throw writeError(writeFailure, req.sink.path)
+          if (writeFailure !== undefined) throw writeError(writeFailure, sinkPath)
           throw err
         }
         if (total !== undefined && Number.isFinite(total) && received !== total) {
@@ -226,6 +251,10 @@ export function sendHttp(req: HttpRequest): Promise<HttpResponse> {
       })
     }
   })
+}
+
+function formatMb(bytes: number): string {
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`
 }
 
 function toTransportError(err: unknown, connected: boolean): Error {

@@ -1,22 +1,24 @@
 /**
- * The async job lifecycle: poll `job/check` until the job ends, on an adaptive schedule with an
- * overall deadline (`pdfco-api.md` §3, issue 2 §3).
+ * The async job lifecycle: poll `job/check` until the job ends, on a schedule built from a model of
+ * the job, with an overall deadline (`pdfco-api.md` §3).
  *
  * Schedule and why. Every check costs 2 credits (§3) and a page 12-28, so polling must be sparse;
  * but a late check delays the whole conversion by up to one interval, so it must not lag far
  * behind the job either.
- * - Without a hint: first check after 1 s (a 10-page chunk can finish in seconds), then each wait
- *   is ×1.25 the previous, capped at 15 s: checks at ≈1, 2.3, 3.8, 5.8, 8.3, 11.4, 15, 20, 26, 34,
- *   43, 54, 69 s, then every 15 s. The next wait is 25 % of the elapsed time plus 1 s, so a job is
- *   noticed at most 25 % of its run time + 1 s late (measured: a 3 s job is seen at 3.8 s; see
- *   bench/RESULTS.md), for about log(T)/log(1.25) + 1 checks: 7 checks (14 credits) for a 10 s
- *   job, 14 for a minute; a job stuck for the whole 30 min deadline costs about 128 checks (256
- *   credits). Polling faster would cut the lag of short jobs at the price of more credits.
- * - With a hint (`expectedDurationMs`, the engine's estimate from jobs of the same document that
- *   already finished: ms per page × pages; read before every wait, so jobs already running adopt
- *   it as soon as a sibling finishes): wait until the expected end, then poll every 10 % of the
- *   elapsed time (≥ 250 ms, ≤ 15 s). A predictable job is picked up within ~10 % of its end,
- *   usually with one or two checks.
+ * - With a model (`expectedDurationMs`: ms per page measured on sibling chunks of the same
+ *   conversion or on earlier jobs of the process, × pages; see `engines/pdfco/job-timing.ts`):
+ *   the first check comes just after the expected end; when a check finds the job still working,
+ *   the next waits grow with the time past it (10 % of the elapsed time, ≥ 250 ms, ≤ 15 s). A
+ *   predictable job costs one check. The model is read again whenever it changes
+ *   (`subscribeHint`): a job waiting on a probe re-plans at once, so when one job of a wave ends
+ *   its siblings (submitted together, same size) are checked right away instead of at their next
+ *   probe.
+ * - Without one: probes after 1 s, then each wait ×1.25 the previous, capped at 15 s (checks at
+ *   ≈1, 2.3, 3.8, 5.8, 8.3, 11.4, 15, 20, 26 … s, then every 15 s): about log(T)/log(1.25) + 1
+ *   checks, 7 (14 credits) for a 10 s job, 14 for a minute; a job stuck for the whole 30 min
+ *   deadline costs about 128 checks. Jobs of one wave are probed out of step (`phase`: job i of n
+ *   shifts its probes by ×1.25^(i/n)), so the first end in a wave is seen within ≈ 8 % of its run
+ *   time instead of 25 %, for the same number of checks per job.
  * - Official samples poll every 3 s, activepieces backs off 3→30 s, Zapier 5→25 s (§3); our cap
  *   of 15 s keeps long jobs responsive at 8 credits a minute.
  * - `job/check` answers `working` for ids it does not know unless `force=true` (§6.2), so once a job
@@ -54,24 +56,35 @@ export const DEFAULT_POLL_SCHEDULE: PollSchedule = {
 /** Default overall deadline of one job: 30 min. */
 export const DEFAULT_JOB_DEADLINE_MS = 30 * 60_000
 
+/** How long after a job's expected end its first check goes out, in ms. */
+export const AFTER_EXPECTED_END_MS = 60
+
 /**
- * The wait before check number `check` (0 = first) of a job, in ms.
+ * The wait before the next check of a job, in ms.
  *
- * @param elapsedMs time since the job was submitted.
- * @param expectedDurationMs estimated job time, when known (see the module comment).
+ * @param check checks made so far (0 = none).
+ * @param elapsedMs time since polling started.
+ * @param expectedDurationMs expected job time from the model, when known.
+ * @param lastCheckMs elapsed time of the latest check, when one was made.
+ * @param phase 0..1: shifts unhinted probes by `factor ** phase` (see the module comment).
  */
 export function pollDelayMs(
   check: number,
   elapsedMs: number,
   schedule: PollSchedule = DEFAULT_POLL_SCHEDULE,
   expectedDurationMs?: number,
+  lastCheckMs?: number,
+  phase = 0,
 ): number {
   const clamp = (ms: number): number => Math.round(Math.min(schedule.maxDelayMs, Math.max(schedule.minDelayMs, ms)))
   if (expectedDurationMs !== undefined && expectedDurationMs > 0) {
-    if (expectedDurationMs - elapsedMs >= schedule.minDelayMs) return clamp(expectedDurationMs - elapsedMs)
+    const dueMs = expectedDurationMs + AFTER_EXPECTED_END_MS
+    if (elapsedMs < dueMs) return clamp(dueMs - elapsedMs)
+    // Past the expected end: check at once unless a check already saw it there, then back off.
+    if (lastCheckMs === undefined || lastCheckMs < expectedDurationMs) return 0
     return clamp(elapsedMs * schedule.hintedShare)
   }
-  return clamp(schedule.firstDelayMs * schedule.factor ** check)
+  return clamp(schedule.firstDelayMs * schedule.factor ** (check + phase))
 }
 
 /** Options of {@link pollJob}. */
@@ -82,6 +95,10 @@ export interface PollJobOptions {
   readonly schedule?: Partial<PollSchedule> | undefined
   /** Estimated job time in ms, or a function read before every wait (see the module comment). */
   readonly expectedDurationMs?: number | (() => number | undefined) | undefined
+  /** Subscribes to changes of the estimate: a wait in progress ends early to re-plan. Returns the unsubscribe. */
+  readonly subscribeHint?: ((onChange: () => void) => () => void) | undefined
+  /** 0..1: shifts the probes of a job without an estimate (see the module comment). Default 0. */
+  readonly phase?: number | undefined
   /** After this many ms of `working`, every `forceEvery`-th check sends `force=true`. Default 120 000. */
   readonly forceAfterMs?: number | undefined
   readonly forceEvery?: number | undefined
@@ -108,34 +125,74 @@ export async function pollJob(client: PdfCoClient, jobId: string, options: PollJ
   const forceEvery = Math.max(1, options.forceEvery ?? 4)
   const startedMs = now()
   let lastStatus = 'working'
-  for (let check = 0; ; check++) {
-    const elapsed = now() - startedMs
-    if (elapsed >= deadlineMs) {
-      throw new PdfCoError(
-        'pdfco/timeout',
-        `PDF.co job ${jobId} is still ${lastStatus} after ${formatDuration(elapsed)} (deadline ${formatDuration(deadlineMs)})`,
-        { retryable: false },
-      )
+  let lastCheckMs: number | undefined
+  const hinted = createHintWaker(options.subscribeHint)
+  try {
+    for (let check = 0; ; ) {
+      const elapsed = now() - startedMs
+      if (elapsed >= deadlineMs) {
+        throw new PdfCoError(
+          'pdfco/timeout',
+          `PDF.co job ${jobId} is still ${lastStatus} after ${formatDuration(elapsed)} (deadline ${formatDuration(deadlineMs)})`,
+          { retryable: false },
+        )
+      }
+      const hint = typeof options.expectedDurationMs === 'function' ? options.expectedDurationMs() : options.expectedDurationMs
+      const delay = Math.min(pollDelayMs(check, elapsed, schedule, hint, lastCheckMs, options.phase ?? 0), deadlineMs - elapsed)
+      if (delay > 0 && (await hinted.sleep(wait, delay, options.signal)) === 'woken') continue
+      const checkElapsed = now() - startedMs
+      const force = checkElapsed >= forceAfterMs && check % forceEvery === 0
+      const result = await client.checkJob(jobId, { signal: options.signal, force })
+      check++
+      lastCheckMs = checkElapsed
+      options.onCheck?.(result, now() - startedMs)
+      lastStatus = result.status
+      switch (result.status) {
+        case 'success':
+          return result
+        case 'failed':
+        case 'aborted':
+        case 'unknown':
+          throw errorFromJobStatus(jobId, result.status, result.raw)
+        default:
+          // 'working' or an unlisted in-progress word (e.g. 'queued'): keep polling.
+          break
+      }
     }
-    const hint = typeof options.expectedDurationMs === 'function' ? options.expectedDurationMs() : options.expectedDurationMs
-    const delay = Math.min(pollDelayMs(check, elapsed, schedule, hint), deadlineMs - elapsed)
-    await wait(delay, options.signal)
-    const checkElapsed = now() - startedMs
-    const force = checkElapsed >= forceAfterMs && check % forceEvery === 0
-    const result = await client.checkJob(jobId, { signal: options.signal, force })
-    options.onCheck?.(result, now() - startedMs)
-    lastStatus = result.status
-    switch (result.status) {
-      case 'success':
-        return result
-      case 'failed':
-      case 'aborted':
-      case 'unknown':
-        throw errorFromJobStatus(jobId, result.status, result.raw)
-      default:
-        // 'working' or an unlisted in-progress word (e.g. 'queued'): keep polling.
-        break
-    }
+  } finally {
+    hinted.close()
+  }
+}
+
+/** A sleep that ends early ('woken') when the estimate changes. */
+function createHintWaker(subscribe: PollJobOptions['subscribeHint']): {
+  sleep(wait: (ms: number, signal?: AbortSignal) => Promise<void>, ms: number, signal: AbortSignal | undefined): Promise<'slept' | 'woken'>
+  close(): void
+} {
+  let wake: (() => void) | undefined
+  const unsubscribe = subscribe?.(() => wake?.())
+  return {
+    async sleep(wait, ms, signal) {
+      if (unsubscribe === undefined) {
+        await wait(ms, signal)
+        return 'slept'
+      }
+      const woken = new AbortController()
+      const onAbort = (): void => woken.abort()
+      signal?.addEventListener('abort', onAbort, { once: true })
+      wake = () => woken.abort()
+      try {
+        await wait(ms, woken.signal)
+        return 'slept'
+      } catch (err) {
+        if (signal?.aborted === true || !woken.signal.aborted) throw err
+        return 'woken'
+      } finally {
+        wake = undefined
+        signal?.removeEventListener('abort', onAbort)
+      }
+    },
+    close: () => unsubscribe?.(),
   }
 }
 

@@ -10,7 +10,7 @@
  */
 import { createHash, createHmac, randomBytes } from 'node:crypto'
 import { createReadStream, createWriteStream } from 'node:fs'
-import { mkdir, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import http from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import os from 'node:os'
@@ -45,6 +45,16 @@ export interface EmulatorFaults {
   refusePutNext: number
   /** The next N output downloads (result JSON or page images): socket destroyed after part of the body. */
   resetDownloadNext: number
+  /** The next N page-image downloads are bad in the way {@link EmulatorFaults.badImageKind} says. */
+  badImageNext: number
+  /**
+   * 'half': the first half of the image with a matching Content-Length; 'signature': only its
+   * 8 first bytes (Content-Length 8); 'trickle': full Content-Length, one byte every
+   * `trickleIntervalMs`; 'endless': no Content-Length, bytes until the client hangs up.
+   */
+  badImageKind: 'half' | 'signature' | 'trickle' | 'endless'
+  /** Gap between two bytes of a 'trickle' download, ms. Default 20 000. */
+  trickleIntervalMs: number
   /** Outcome of async jobs submitted from now on; 'stuck' = stays `working` forever. Default 'success'. */
   jobOutcome: 'success' | 'failed' | 'aborted' | 'stuck'
   /** errorCode of jobs failed through `jobOutcome: 'failed'`, default 500. */
@@ -158,6 +168,9 @@ const DEFAULT_FAULTS: EmulatorFaults = {
   resetUploadNext: 0,
   refusePutNext: 0,
   resetDownloadNext: 0,
+  badImageNext: 0,
+  badImageKind: 'half',
+  trickleIntervalMs: 20_000,
   jobOutcome: 'success',
   jobFailErrorCode: 500,
   linkExpiryMs: null,
@@ -728,6 +741,10 @@ class EmulatorServer {
     const expiresAtMs = obj.kind === 'upload' ? null : obj.expiresAtMs
     if (expiresAtMs !== null && Date.now() > expiresAtMs) return sendS3Error(res, 403, 'AccessDenied', 'Request has expired')
     const size = (await stat(obj.diskPath)).size
+    if (method === 'GET' && obj.contentType.startsWith('image/') && this.faults.badImageNext > 0) {
+      this.faults.badImageNext--
+      return sendBadImage(res, obj.diskPath, obj.contentType, size, this.faults)
+    }
     res.writeHead(200, {
       'content-type': obj.contentType,
       'content-length': String(size),
@@ -971,4 +988,30 @@ function mulberry32(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296
   }
+}
+
+/** Answers a page-image GET in one of the broken ways of `badImageKind`. */
+async function sendBadImage(res: http.ServerResponse, diskPath: string, contentType: string, size: number, faults: EmulatorFaults): Promise<void> {
+  const bytes = await readFile(diskPath)
+  const kind = faults.badImageKind
+  if (kind === 'half' || kind === 'signature') {
+    const part = bytes.subarray(0, kind === 'half' ? Math.floor(size / 2) : 8)
+    res.writeHead(200, { 'content-type': contentType, 'content-length': String(part.length) })
+    res.end(part)
+    return
+  }
+  const headers: http.OutgoingHttpHeaders = { 'content-type': contentType }
+  if (kind === 'trickle') headers['content-length'] = String(size)
+  res.writeHead(200, headers)
+  let sent = 0
+  const chunk = Buffer.alloc(64 * 1024, 0x41)
+  const timer = setInterval(
+    () => {
+      if (res.destroyed) return clearInterval(timer)
+      if (kind === 'trickle') res.write(bytes.subarray(sent, ++sent))
+      else if (kind === 'endless') res.write(sent++ === 0 ? bytes.subarray(0, 64) : chunk)
+    },
+    kind === 'trickle' ? faults.trickleIntervalMs : 1,
+  )
+  res.on('close', () => clearInterval(timer))
 }

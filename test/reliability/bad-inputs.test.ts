@@ -249,6 +249,7 @@ describe('output folders that cannot be written', () => {
       undo = () => void tryRun('chmod', ['755', out])
     }
     try {
+      const from = emu.requests.length
       const results = await batch([
         { sourcePath: pdf, outputDir: out, format: 'png', pages: null },
         { sourcePath: pdf2, outputDir: out, format: 'png', pages: null },
@@ -258,6 +259,9 @@ describe('output folders that cannot be written', () => {
         expect(x.message).toContain(out)
       }
       expect(await listing(out)).toEqual([])
+      // Found before any PDF.co work: no upload, no billed job.
+      expect(presigns(emu.requests.slice(from))).toEqual([])
+      expect(converts(emu.requests.slice(from))).toEqual([])
     } finally {
       undo()
     }
@@ -268,9 +272,12 @@ describe('output folders that cannot be written', () => {
     if (!isRoot || !tryRun('mount', ['-t', 'tmpfs', '-o', 'ro,size=1m', 'tmpfs', mnt])) ctx.skip()
     try {
       const pdf = await makePagesPdf(dir, 'rofs.pdf', 1, SMALL_PAGE)
+      const from = emu.requests.length
       const [x] = await batch([{ sourcePath: pdf, outputDir: mnt, format: 'png', pages: null }])
       expect(x).toMatchObject({ state: 'failed', code: 'file/write-failed' })
       expect(x?.message).toMatch(/read-only file system/i)
+      expect(presigns(emu.requests.slice(from))).toEqual([])
+      expect(converts(emu.requests.slice(from))).toEqual([])
     } finally {
       tryRun('umount', [mnt])
     }

@@ -17,7 +17,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { createPdfCoEngine, type PdfCoEngineOptions } from '../../electron/engines/pdfco/engine.ts'
 import { ConversionQueue, type QueueItemStatus } from '../../electron/engines/queue.ts'
 import type { ConversionEngine } from '../../electron/engines/types.ts'
-import { createPdfCoClient, type PdfCoClient } from '../../electron/pdfco/client.ts'
+import { createPdfCoClient, type DownloadDeadline, type PdfCoClient } from '../../electron/pdfco/client.ts'
 import type { RetryPolicy } from '../../electron/pdfco/retry.ts'
 import type { ErrorCode } from '../../electron/shared/error-codes.ts'
 import { makePagesPdf } from '../helpers/make-pdf.ts'
@@ -33,14 +33,14 @@ let pdfs: string[]
 const defaults: Partial<EmulatorFaults> = {}
 let caseNo = 0
 
-function client(apiKey = KEY, retry: Partial<RetryPolicy> = RETRY): PdfCoClient {
-  return createPdfCoClient({ apiKey, baseUrl: emu.baseUrl, retry, requestTimeoutMs: REQUEST_TIMEOUT_MS, transferIdleTimeoutMs: 1_000 })
+function client(apiKey = KEY, retry: Partial<RetryPolicy> = RETRY, downloadDeadline?: Partial<DownloadDeadline>): PdfCoClient {
+  return createPdfCoClient({ apiKey, baseUrl: emu.baseUrl, retry, requestTimeoutMs: REQUEST_TIMEOUT_MS, transferIdleTimeoutMs: 1_000, downloadDeadline })
 }
 
-function engine(extra: Partial<PdfCoEngineOptions> = {}, apiKey = KEY, retry?: Partial<RetryPolicy>): ConversionEngine {
+function engine(extra: Partial<PdfCoEngineOptions> = {}, apiKey = KEY, retry?: Partial<RetryPolicy>, downloadDeadline?: Partial<DownloadDeadline>): ConversionEngine {
   return createPdfCoEngine({
     apiKey,
-    client: client(apiKey, retry),
+    client: client(apiKey, retry, downloadDeadline),
     chunkSize: 2,
     parallelJobs: 2,
     pollSchedule: { firstDelayMs: 20, minDelayMs: 15, maxDelayMs: 80, factor: 1.3 },
@@ -57,6 +57,8 @@ interface Case {
   readonly engine?: Partial<PdfCoEngineOptions>
   /** Retry policy of the middle file's client, when the short default does not fit the fault. */
   readonly retry?: Partial<RetryPolicy>
+  /** Download deadline of the middle file's client. */
+  readonly download?: Partial<DownloadDeadline>
   /** Runs while the middle file converts (e.g. lift latency once the first request arrived). */
   readonly during?: (emu: Emulator, armedAt: number) => Promise<void>
   /** Extra checks on the requests the middle file caused. */
@@ -163,7 +165,41 @@ const CASES: readonly Case[] = [
     check: (rs) => expect(count(api(rs), 402)).toBe(1), // not retried
   },
   { name: 'errors answered as HTTP 200 + error:true (402)', arm: (e) => ((e.faults.errorsAsHttp200 = true), e.setCredits(0)), middle: 'pdfco/no-credits' },
+  {
+    name: 'half a PNG with a matching Content-Length, once: that page is downloaded again',
+    arm: (e) => ((e.faults.badImageNext = 1), (e.faults.badImageKind = 'half')),
+    middle: 'done',
+    check: (rs) => expect(imageGets(rs)).toHaveLength(4),
+  },
+  {
+    name: 'only the 8-byte PNG signature, once: that page is downloaded again',
+    arm: (e) => ((e.faults.badImageNext = 1), (e.faults.badImageKind = 'signature')),
+    middle: 'done',
+    check: (rs) => expect(imageGets(rs)).toHaveLength(4),
+  },
+  {
+    name: 'half a PNG on every download: the page fails as incomplete after 3 downloads per job run',
+    arm: (e) => ((e.faults.badImageNext = 1_000), (e.faults.badImageKind = 'half')),
+    middle: 'pdfco/bad-response',
+    check: (rs) => expect(imageGets(rs).length).toBeGreaterThanOrEqual(3),
+  },
+  {
+    name: 'a download that trickles (1 byte / 200 ms, under the idle timeout): stopped at its size-based deadline',
+    // One byte every 200 ms: never silent for the 1 s idle timeout, so only the deadline stops it.
+    arm: (e) => ((e.faults.badImageNext = 1_000), (e.faults.badImageKind = 'trickle'), (e.faults.trickleIntervalMs = 200)),
+    download: { baseMs: 300 },
+    retry: { ...RETRY, maxAttempts: 2 },
+    middle: 'pdfco/timeout',
+  },
+  {
+    name: 'an endless download (no Content-Length): stopped at the page size cap',
+    arm: (e) => ((e.faults.badImageNext = 1_000), (e.faults.badImageKind = 'endless')),
+    middle: 'pdfco/bad-response',
+    check: (rs) => expect(new Set(imageGets(rs).map((r) => r.path)).size).toBe(imageGets(rs).length), // never retried
+  },
 ]
+
+const imageGets = (rs: readonly RecordedRequest[]) => rs.filter((r) => r.method === 'GET' && r.path.endsWith('.png'))
 
 /** Only final images: `<stem>-<n>.png`, nothing hidden, no temp or partial files. */
 async function onlyFinalImages(out: string): Promise<string[]> {
@@ -178,7 +214,7 @@ async function onlyFinalImages(out: string): Promise<string[]> {
 
 async function runBatch(c: Case, apiKeyFor: (i: number) => string = () => KEY): Promise<{ statuses: QueueItemStatus[]; out: string; middleRequests: RecordedRequest[] }> {
   const out = path.join(dir, `out-${++caseNo}`)
-  const engines = [0, 1, 2].map((i) => (i === 1 ? engine(c.engine, apiKeyFor(i), c.retry) : engine({}, apiKeyFor(i))))
+  const engines = [0, 1, 2].map((i) => (i === 1 ? engine(c.engine, apiKeyFor(i), c.retry, c.download) : engine({}, apiKeyFor(i))))
   const queue = new ConversionQueue({ engineFor: (id) => engines[Number(id)]!, concurrency: 1 })
   let armedAt = 0
   let middleFrom = 0

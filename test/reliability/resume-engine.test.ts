@@ -8,7 +8,8 @@
  *
  * The crash itself (SIGKILL of the CLI at random points) is in cli-resume.test.ts.
  */
-import { mkdtemp, readdir, rm, stat, utimes } from 'node:fs/promises'
+import { createHash } from 'node:crypto'
+import { mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import sharp from 'sharp'
@@ -199,6 +200,26 @@ describe('resume from the journal (engine)', () => {
     expect(await listing(run.out)).toHaveLength(5)
     expect(converts(r.requests).flatMap(pagesOf)).not.toContain(1) // page 1 comes from a recorded job…
     expect(imageDownloads(r.requests).length).toBe(5 - stats.length) // …downloaded again, others not
+  })
+
+  it('a truncated page an earlier run recorded (size and SHA-256 of the truncated bytes) is converted again, not kept', async () => {
+    const run = await interrupted(5, (e, all) => e.type === 'page-written' && written(all) >= 3)
+    const onDisk = (await listing(run.out)).length
+    const name = (await listing(run.out))[0]!
+    const file = path.join(run.out, name)
+    const bytes = await readFile(file)
+    const half = bytes.subarray(0, Math.floor(bytes.length / 2))
+    await writeFile(file, half)
+    const sha256 = createHash('sha256').update(half).digest('hex')
+    const r = await resume(run, {}, (p) => ({
+      ...p,
+      written: p.written.map((w) => (w.name === name ? { ...w, sizeBytes: half.length, sha256, state: 'written' as const } : w)),
+    }))
+    expect(r.outcome.files).toHaveLength(5)
+    const names = await listing(run.out)
+    expect(names).toHaveLength(5)
+    for (const n of names) expect((await sharp(path.join(run.out, n)).raw().toBuffer({ resolveWithObject: true })).info.width).toBe(SMALL_PAGE_PX[0])
+    expect(imageDownloads(r.requests)).toHaveLength(5 - onDisk + 1) // the missing pages and the truncated one
   })
 
   it('a changed source starts over, with a warning', async () => {

@@ -16,12 +16,35 @@ describe('poll schedule', () => {
     expect(n).toBeGreaterThan(110)
     expect(n).toBeLessThan(135)
   })
-  it('with a hint: wait for the expected end, then 10 % of elapsed', () => {
-    expect(pollDelayMs(0, 0, DEFAULT_POLL_SCHEDULE, 6_000)).toBe(6_000)
-    expect(pollDelayMs(3, 2_000, DEFAULT_POLL_SCHEDULE, 6_000)).toBe(4_000)
+  it('with a hint: check just after the expected end, then 10 % of elapsed', () => {
+    expect(pollDelayMs(0, 0, DEFAULT_POLL_SCHEDULE, 6_000)).toBe(6_060)
+    expect(pollDelayMs(3, 2_000, DEFAULT_POLL_SCHEDULE, 6_000)).toBe(4_060)
     expect(pollDelayMs(0, 0, DEFAULT_POLL_SCHEDULE, 100)).toBe(250)
-    expect(pollDelayMs(1, 6_000, DEFAULT_POLL_SCHEDULE, 6_000)).toBe(600)
-    expect(pollDelayMs(5, 600_000, DEFAULT_POLL_SCHEDULE, 6_000)).toBe(15_000)
+    // Past the expected end and not checked since: at once; checked there already: back off.
+    expect(pollDelayMs(1, 6_100, DEFAULT_POLL_SCHEDULE, 6_000, 3_000)).toBe(0)
+    expect(pollDelayMs(1, 6_060, DEFAULT_POLL_SCHEDULE, 6_000, 6_060)).toBe(606)
+    expect(pollDelayMs(5, 600_000, DEFAULT_POLL_SCHEDULE, 6_000, 590_000)).toBe(15_000)
+  })
+  it('without a hint, phase shifts the probes by ×1.25^phase', () => {
+    expect(pollDelayMs(0, 0, DEFAULT_POLL_SCHEDULE, undefined, undefined, 0.5)).toBe(1118)
+    expect(pollDelayMs(1, 0, DEFAULT_POLL_SCHEDULE, undefined, undefined, 0.5)).toBe(1398)
+  })
+  it('a change of the estimate ends a wait early: the job is checked at once when its expected end has passed', async () => {
+    const listeners = new Set<() => void>()
+    let hint: number | undefined
+    const { client, forces: calls } = scriptedClient([{ status: 'success' }])
+    const started = Date.now()
+    setTimeout(() => {
+      hint = 10
+      for (const l of listeners) l()
+    }, 100)
+    await pollJob(client, 'J', {
+      expectedDurationMs: () => hint,
+      subscribeHint: (l) => (listeners.add(l), () => listeners.delete(l)),
+    })
+    expect(calls.length).toBe(1)
+    expect(Date.now() - started).toBeLessThan(900)
+    expect(listeners.size).toBe(0)
   })
   it('a hint that appears while polling is used from the next wait on', async () => {
     let t = 0
@@ -34,7 +57,7 @@ describe('poll schedule', () => {
       expectedDurationMs: () => hint,
       onCheck: () => (hint = 5_000),
     })
-    expect(waits).toEqual([1000, 4000, 500])
+    expect(waits).toEqual([1000, 4060, 506])
   })
 })
 

@@ -1,0 +1,135 @@
+/**
+ * Engine events → job snapshots: each {@link ConversionEvent} of a job's run updates its
+ * {@link JobDto} and goes to the renderer as `jobs:updated` (written pages also as
+ * `outputs:added`); upload progress is throttled to ≤ 10 updates per second per job, stage changes
+ * go out at once. A settled run fixes the job's final stage and error.
+ */
+import type { QueueItemStatus } from '../../engines/queue.ts'
+import type { ConversionEvent } from '../../engines/types.ts'
+import type { EventChannels, JobId } from '../../ipc/contract.ts'
+import type { Logger } from '../../log/logger.ts'
+import type { OutputRegistry } from '../../registry/output-registry.ts'
+import type { BatchProgress } from './batch-progress.ts'
+import type { Job } from './job.ts'
+import type { JournalLinks } from './journal-links.ts'
+
+/** Shortest gap between two upload-progress updates of one job, in ms (≤ 10/s). */
+export const UPLOAD_UPDATE_INTERVAL_MS = 100
+
+/** See the module comment. */
+export interface JobEvents {
+  /** Sends the job's snapshot now (and the taskbar progress). */
+  publish(job: Job): void
+  onEvent(id: string, event: ConversionEvent): void
+  onSettled(id: string, status: QueueItemStatus): void
+}
+
+/** Creates the event handling over `jobs`. */
+export function createJobEvents(deps: {
+  readonly jobs: ReadonlyMap<JobId, Job>
+  readonly outputs: OutputRegistry
+  readonly emit: <C extends keyof EventChannels>(channel: C, payload: EventChannels[C]) => void
+  readonly now: () => number
+  readonly batch: BatchProgress
+  readonly journal: JournalLinks
+  readonly logger: Logger | undefined
+}): JobEvents {
+  const publish = (job: Job): void => {
+    if (job.uploadTimer !== undefined) {
+      clearTimeout(job.uploadTimer)
+      job.uploadTimer = undefined
+    }
+    deps.emit('jobs:updated', job.dto)
+    deps.batch.update()
+  }
+  const publishUpload = (job: Job): void => {
+    const t = deps.now()
+    const wait = job.lastUploadEmitMs + UPLOAD_UPDATE_INTERVAL_MS - t
+    if (wait <= 0 || job.dto.uploadPercent >= 100) {
+      job.lastUploadEmitMs = t
+      publish(job)
+      return
+    }
+    job.uploadTimer ??= setTimeout(() => {
+      job.uploadTimer = undefined
+      job.lastUploadEmitMs = deps.now()
+      if (job.dto.stage === 'uploading') publish(job)
+    }, wait)
+  }
+  return {
+    publish,
+    onEvent(id, event) {
+      const job = deps.jobs.get(id as JobId)
+      if (job === undefined) return
+      const next = applyEvent(job, event, deps)
+      if (next === 'publish') publish(job)
+      else if (next === 'upload') publishUpload(job)
+    },
+    onSettled(id, status) {
+      const job = deps.jobs.get(id as JobId)
+      if (job === undefined) return
+      const stage = status.state === 'done' ? 'done' : status.state === 'failed' ? 'failed' : status.state === 'cancelled' ? 'cancelled' : null
+      if (stage !== null && (job.dto.stage !== stage || (stage !== 'done' && job.dto.error === null))) {
+        job.dto = {
+          ...job.dto,
+          stage,
+          finishedAtMs: job.dto.finishedAtMs ?? status.endedAtMs ?? deps.now(),
+          error: stage === 'done' ? null : (status.error ?? job.dto.error),
+        }
+        publish(job)
+      }
+      if (stage === 'failed') deps.logger?.warn('job failed', { jobId: id, code: status.error?.code, message: status.error?.message })
+      if (stage !== null) deps.journal.settle(job, stage, status.error)
+      deps.batch.finishIfIdle()
+    },
+  }
+}
+
+/** Updates the job's snapshot from one event; says whether (and how) to send it. */
+function applyEvent(
+  job: Job,
+  event: ConversionEvent,
+  deps: { readonly outputs: OutputRegistry; readonly emit: <C extends keyof EventChannels>(channel: C, payload: EventChannels[C]) => void },
+): 'publish' | 'upload' | 'none' {
+  const d = job.dto
+  switch (event.type) {
+    case 'stage': {
+      if (event.stage === 'inspecting') void job.journal?.setFileState(d.id, 'running')
+      if (event.stage === d.stage) return 'none'
+      const ended = event.stage === 'done' || event.stage === 'failed' || event.stage === 'cancelled'
+      job.dto = {
+        ...d,
+        stage: event.stage,
+        stageStartedAtMs: event.atMs,
+        ...(event.stage === 'uploading' ? { uploadPercent: 0 } : {}),
+        ...(ended ? { finishedAtMs: event.atMs, ...(event.stage === 'done' ? { uploadPercent: 100 } : {}) } : {}),
+      }
+      return 'publish'
+    }
+    case 'inspected':
+      job.dto = { ...d, pagesTotal: job.doneBefore + event.pagesTotal }
+      return 'publish'
+    case 'upload-progress': {
+      const percent = event.bytesTotal > 0 ? Math.min(100, Math.floor((event.bytesSent / event.bytesTotal) * 100)) : 0
+      if (percent === d.uploadPercent) return 'none'
+      job.dto = { ...d, uploadPercent: percent }
+      return 'upload'
+    }
+    case 'page-written': {
+      const output = deps.outputs.add({ jobId: d.id, fileId: d.fileId, page: event.page, path: event.path, sizeBytes: event.sizeBytes })
+      job.writtenPages.add(event.page)
+      job.dto = { ...d, pagesDone: job.doneBefore + event.pagesDone, pagesTotal: job.doneBefore + event.pagesTotal }
+      deps.emit('outputs:added', deps.outputs.toDto(output))
+      return 'publish'
+    }
+    case 'warning':
+      job.dto = { ...d, warnings: [...d.warnings, event.page === undefined ? event.message : `Page ${event.page}: ${event.message}`] }
+      return 'publish'
+    case 'failed':
+      job.dto = { ...d, error: event.error }
+      return 'publish'
+    case 'job-submitted':
+    case 'job-status':
+      return 'none'
+  }
+}

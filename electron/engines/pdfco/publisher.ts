@@ -1,0 +1,190 @@
+/**
+ * The output side of one PDF.co conversion: the output folder is checked writable before any
+ * PDF.co work, each page is downloaded into a temp file next to its final name (verified by the
+ * client before it counts), and pages are published in page order (`page-sequencer.ts`), durable
+ * in the resume record before each rename.
+ */
+import { mkdir, rm, stat, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import pLimit from 'p-limit'
+import { CancelledError, PdfCoError } from '../../errors.ts'
+import type { OutputBatch } from '../../files/output-batch.ts'
+import { commitTempFile, removeQuietly, tempFileName, writeError } from '../../files/atomic-write.ts'
+import { multiPageFileName, outputFileName } from '../../files/output-names.ts'
+import type { PdfCoClient } from '../../pdfco/client.ts'
+import type { OutputFormat } from '../../shared/formats.ts'
+import { PageSequencer } from '../page-sequencer.ts'
+import type { RunContext } from '../run-context.ts'
+import type { WrittenFile } from '../types.ts'
+import type { ResumeSession } from './resume-plan.ts'
+
+/**
+ * Creates the output folder if needed and proves it writable by creating and deleting a temp
+ * file in it, so that a read-only folder is reported before anything is uploaded or billed.
+ *
+ * @throws FileError 'file/write-failed' | 'file/no-space' naming the folder.
+ */
+export async function ensureWritableOutput(outputDir: string): Promise<void> {
+  await mkdir(outputDir, { recursive: true }).catch((err: unknown) => {
+    throw writeError(err, outputDir)
+  })
+  const probe = path.join(outputDir, tempFileName('write-check'))
+  try {
+    await writeFile(probe, '', { flag: 'wx' })
+  } catch (err) {
+    throw writeError(err, outputDir)
+  } finally {
+    await rm(probe, { force: true }).catch(() => undefined)
+  }
+}
+
+/** PDF.co's usual rendering resolution, DPI (the emulator's default too). */
+const PDFCO_DPI = 150
+
+/**
+ * The largest page image accepted from PDF.co, in bytes: the raw RGBA pixels of the page at
+ * twice PDF.co's usual 150 DPI, and never less than for an A4 page, plus 1 MiB of headers. An
+ * encoded image of the expected pixel size is far smaller (a PNG of a text page at 150 DPI is
+ * 0.1-2 MB), so a body past this is not an image of that page: the download stops there.
+ *
+ * @param widthPt, heightPt the displayed page size in points (1/72 in), when known.
+ */
+export function pageImageCapBytes(widthPt: number | undefined, heightPt: number | undefined): number {
+  const a4 = { w: 595.28, h: 841.89 }
+  const area = Math.max(a4.w * a4.h, (widthPt ?? 0) * (heightPt ?? 0))
+  const pxPerPt = (2 * PDFCO_DPI) / 72
+  return Math.ceil(area * pxPerPt * pxPerPt * 4) + 1024 * 1024
+}
+
+/** A PDF.co error of one page's download, its message prefixed with the page. */
+function withPage(err: unknown, page: number | undefined): unknown {
+  if (page === undefined || !(err instanceof PdfCoError)) return err
+  return new PdfCoError(err.code, `Page ${page}: ${err.message}`, {
+    cause: err,
+    retryable: err.retryable,
+    ...(err.httpStatus === undefined ? {} : { httpStatus: err.httpStatus }),
+    ...(err.pdfcoCode === undefined ? {} : { pdfcoCode: err.pdfcoCode }),
+  })
+}
+
+/** What {@link createPublisher} needs. */
+export interface PublisherInput {
+  readonly client: PdfCoClient
+  readonly run: RunContext
+  readonly sourcePath: string
+  readonly outputDir: string
+  readonly format: OutputFormat
+  readonly overwrite: boolean
+  /** The batch's output-name registry: no two images of one batch share a name. */
+  readonly outputBatch?: OutputBatch | undefined
+  /** Selected pages, sorted. */
+  readonly pages: readonly number[]
+  readonly pageCount: number
+  readonly session: ResumeSession
+  readonly downloadConcurrency: number
+  readonly maxImageBytes: number
+  /** Called once when a commit fails (the engine aborts the run). */
+  readonly onFailure: (err: unknown) => void
+}
+
+/** Downloads and publishes the pages of one conversion. */
+export interface Publisher {
+  /** Files published so far, in page order (kept pages included). */
+  readonly files: readonly WrittenFile[]
+  /** Temp files not published yet (removed when the run fails). */
+  readonly temps: ReadonlySet<string>
+  readonly downloaded: Set<number>
+  /** Downloads one job's pages (TIFF: its one file) and hands them to the sequencer. */
+  download(jobPages: readonly number[], links: readonly string[]): Promise<void>
+  /** Resolves when every handed page is committed; rejects with the first commit failure. */
+  settled(): Promise<void>
+  readonly isComplete: boolean
+  /** Deletes the temp files left. */
+  removeTemps(): Promise<void>
+}
+
+/** Creates the publisher; kept pages are handed to the sequencer at once. */
+export function createPublisher(input: PublisherInput): Publisher {
+  const { run, format, pages, session } = input
+  const isTiff = format === 'tiff'
+  const temps = new Set<string>()
+  const files: WrittenFile[] = []
+  const downloaded = new Set<number>()
+  const limit = pLimit(input.downloadConcurrency)
+  let pagesDone = 0
+  let announced = false
+  const finalNameFor = (page: number): string =>
+    isTiff ? multiPageFileName(input.sourcePath, pages, input.pageCount, format) : outputFileName(input.sourcePath, page, input.pageCount, format)
+
+  const commit = async (page: number, tempPath: string): Promise<WrittenFile> => {
+    const keptFile = session.keptFiles.get(page)
+    if (keptFile !== undefined) return keptFile
+    // After a cancel no file appears any more: pages still waiting for their turn stay temp files
+    // (removed by the engine's cleanup).
+    if (run.cancelledByCaller) throw new CancelledError()
+    const name = finalNameFor(page)
+    const { size } = await stat(tempPath)
+    // Recorded before the rename: a crash right after it still finds this page (see progress.ts).
+    await session.recordCommitting(page, name, tempPath, size)
+    const finalPath = await commitTempFile(tempPath, input.outputDir, name, {
+      overwrite: input.overwrite,
+      outputBatch: input.outputBatch,
+      sourcePath: input.sourcePath,
+    })
+    temps.delete(tempPath)
+    void session.recordWritten(page, path.basename(finalPath))
+    return isTiff ? { page, path: finalPath, sizeBytes: size, pageCount: pages.length } : { page, path: finalPath, sizeBytes: size }
+  }
+  const sequencer = new PageSequencer<WrittenFile>({
+    order: isTiff ? [pages[0] ?? 1] : pages,
+    commit,
+    onCommitted: (file) => {
+      files.push(file)
+      pagesDone += file.pageCount ?? 1
+      run.emit({ type: 'page-written', page: file.page, path: file.path, sizeBytes: file.sizeBytes, pagesDone, pagesTotal: pages.length })
+    },
+    onFailure: input.onFailure,
+  })
+  for (const page of isTiff ? [pages[0] ?? 1] : pages) if (session.keptFiles.has(page)) sequencer.add(page, '')
+
+  const fetchTo = async (page: number, link: string, jobPages: readonly number[]): Promise<void> => {
+    const temp = path.join(input.outputDir, tempFileName(finalNameFor(page)))
+    temps.add(temp)
+    try {
+      await input.client.downloadToFile(link, temp, { signal: run.signal, expectedType: format, maxBytes: input.maxImageBytes })
+    } catch (err) {
+      temps.delete(temp)
+      await removeQuietly(temp)
+      throw withPage(err, isTiff ? undefined : page)
+    }
+    for (const p of isTiff ? jobPages : [page]) downloaded.add(p)
+    sequencer.add(page, temp)
+  }
+
+  return {
+    files,
+    temps,
+    downloaded,
+    async download(jobPages, links) {
+      if (!announced) {
+        announced = true
+        run.stage('downloading')
+      }
+      if (isTiff) {
+        const link = links[0] ?? ''
+        await limit(() => fetchTo(jobPages[0] ?? 1, link, jobPages))
+        return
+      }
+      const results = await Promise.allSettled(jobPages.map((page, i) => limit(() => fetchTo(page, links[i] ?? '', jobPages))))
+      const rejected = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
+      if (rejected !== undefined) throw rejected.reason
+    },
+    settled: () => sequencer.settled(),
+    get isComplete() {
+      return sequencer.isComplete
+    },
+    removeTemps: async () => {
+      await Promise.all([...temps].map((t) => removeQuietly(t)))
+    },
+  }
+}
