@@ -149,7 +149,7 @@ export function BatchBar() {
               type="button"
               className="icon-button"
               disabled={!hasOutputs}
-              aria-label="Open the output folder"
+              aria-label="Open output folder"
               title={hasOutputs ? 'Open the output folder' : 'Open the output folder (once an image is written)'}
               onClick={() => void openOutputFolder()}
             >

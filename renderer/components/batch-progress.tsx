@@ -36,9 +36,14 @@ export function BatchProgress({ reason, reasonId }: { readonly reason: string | 
         <span className="overall-cancelled" style={{ width: pct(p.cancelledRatio) }} />
       </div>
       {hasBatch && (
-        <p className="batch-progress-text" role="status" title={p.text}>
-          <span className="batch-percent">{p.percent}%</span> {p.text}
-        </p>
+        <div className="batch-progress-line">
+          <span className="batch-percent" aria-hidden="true">
+            {p.percent}%
+          </span>
+          <p className="batch-progress-text" role="status" title={p.text}>
+            {p.text}
+          </p>
+        </div>
       )}
       {reason !== null && (
         <p id={reasonId} className="convert-reason" title={reason}>

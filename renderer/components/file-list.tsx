@@ -1,7 +1,10 @@
 /**
- * The list of added PDFs, or the empty-state drop target when there are none.
+ * The list of added PDFs, or the empty-state drop target when there are none. When a card is
+ * removed with the pointer, its space is held until the pointer leaves the list, so the next
+ * card's × does not slide under the pointer (a double click removes one file, not two).
  */
-import { useEffect, useRef } from 'react'
+import { Fragment, useCallback, useEffect, useRef, useState } from 'react'
+import type { FileId } from '../../electron/ipc/contract.ts'
 import { useAppStore } from '../store/store.ts'
 import { pickFiles } from '../store/actions.ts'
 import { DropIcon } from './icons.tsx'
@@ -12,6 +15,17 @@ export function FileList() {
   const fileOrder = useAppStore((s) => s.fileOrder)
   const isAdding = useAppStore((s) => s.busy.adding)
   const seenCount = useRef(fileOrder.length)
+  const listRef = useRef<HTMLUListElement>(null)
+  const orderRef = useRef(fileOrder)
+  orderRef.current = fileOrder
+  // Space held where a card was removed, until the pointer leaves the list (see FileRow).
+  const [gap, setGap] = useState<{ readonly index: number; readonly heightPx: number } | null>(null)
+  const onRemoving = useCallback((fileId: FileId, heightPx: number) => {
+    const index = orderRef.current.indexOf(fileId)
+    const list = listRef.current
+    const rowGapPx = list === null ? 0 : Number.parseFloat(getComputedStyle(list).rowGap) || 0
+    setGap((held) => (held !== null && held.index === index ? { index, heightPx: held.heightPx + rowGapPx + heightPx } : { index, heightPx }))
+  }, [])
 
   // Bring the first newly added file into view (drops land at the end of a possibly long list).
   useEffect(() => {
@@ -34,9 +48,12 @@ export function FileList() {
     )
   }
   return (
-    <ul className="file-list" aria-label="PDF files">
-      {fileOrder.map((id) => (
-        <FileRow key={id} fileId={id} />
+    <ul ref={listRef} className="file-list" aria-label="PDF files" onPointerLeave={() => setGap(null)}>
+      {fileOrder.map((id, i) => (
+        <Fragment key={id}>
+          {gap?.index === i && <li className="file-gap" aria-hidden="true" style={{ height: gap.heightPx }} />}
+          <FileRow fileId={id} onRemoving={onRemoving} />
+        </Fragment>
       ))}
     </ul>
   )
