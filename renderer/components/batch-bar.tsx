@@ -8,8 +8,8 @@ import { useShallow } from 'zustand/react/shallow'
 import type { EngineKind, LocalColorMode, OverwritePolicy } from '../../electron/ipc/contract.ts'
 import { FORMAT_LABEL, OUTPUT_FORMATS, isOutputFormat } from '../../electron/shared/formats.ts'
 import { plural } from '../lib/format.ts'
-import { cancelAllJobs, openOutputFolder, pickOutputFolder, startConversion, updateSettings } from '../store/actions.ts'
-import { autoEngineFor, selectCanSubmit, selectEffectiveEngine, selectHasActiveJobs, selectHasOutputs } from '../store/selectors.ts'
+import { openOutputFolder, pickOutputFolder, startConversion, updateSettings } from '../store/actions.ts'
+import { autoEngineFor, selectCanSubmit, selectEffectiveEngine, selectHasOutputs } from '../store/selectors.ts'
 import { useAppStore } from '../store/store.ts'
 import { BatchProgress } from './batch-progress.tsx'
 import { ExternalIcon, FolderIcon } from './icons.tsx'
@@ -49,7 +49,6 @@ export function BatchBar() {
   const reasonId = useId()
   const settings = useAppStore((s) => s.settings)
   const plan = useAppStore(useShallow(selectCanSubmit))
-  const hasActive = useAppStore(selectHasActiveJobs)
   const hasOutputs = useAppStore(selectHasOutputs)
   const engine = useAppStore(selectEffectiveEngine)
   const isDisabled = settings === null
@@ -62,7 +61,7 @@ export function BatchBar() {
     <footer className="batch-bar" aria-label="Batch settings">
       <div className="batch-settings">
         <div className="field">
-          <label htmlFor={formatId} className="field-label">
+          <label htmlFor={formatId} className="field-label label-wide-only">
             Format
           </label>
           <select
@@ -106,7 +105,7 @@ export function BatchBar() {
         </div>
         {engine === 'local' && settings !== null && (
           <div className="field">
-            <label htmlFor={dpiId} className="field-label">
+            <label htmlFor={dpiId} className="field-label label-wide-only">
               Resolution
             </label>
             <select
@@ -124,7 +123,7 @@ export function BatchBar() {
           </div>
         )}
         <div className="field">
-          <span className="field-label" id={`${formatId}-folder`}>
+          <span className="field-label label-wide-only" id={`${formatId}-folder`}>
             Output folder
           </span>
           <div className="folder-field">
@@ -159,7 +158,7 @@ export function BatchBar() {
         </div>
         <div className="field">
           <label htmlFor={overwriteId} className="field-label">
-            If an image exists
+            Existing images
           </label>
           <select
             id={overwriteId}
@@ -180,17 +179,6 @@ export function BatchBar() {
       <BatchProgress reason={reason} reasonId={reasonId} />
 
       <div className="batch-actions">
-        <button
-          type="button"
-          className="button"
-          // Hidden, not removed, so Convert does not move when a batch starts.
-          style={hasActive ? undefined : { visibility: 'hidden' }}
-          aria-hidden={!hasActive}
-          tabIndex={hasActive ? undefined : -1}
-          onClick={() => void cancelAllJobs()}
-        >
-          Cancel all
-        </button>
         <button
           type="button"
           className="button button-primary button-large convert-button"

@@ -1,11 +1,13 @@
 /**
  * The overall progress of the batch in the batch bar: one bar whose segments show finished work,
  * pages lost to failures and pages given up by cancelling apart, a status line (pages, outcomes,
- * time left) from the one progress module, and Convert's reason when it cannot run. Its space is
+ * time left) from the one progress module with Cancel all while files convert, and Convert's
+ * reason when it cannot run. Its space is
  * always reserved, so nothing moves when a conversion starts.
  */
 import { useShallow } from 'zustand/react/shallow'
 import { useNow } from '../lib/use-now.ts'
+import { cancelAllJobs } from '../store/actions.ts'
 import { selectOverallProgress } from '../store/progress-selectors.ts'
 import { selectHasActiveJobs } from '../store/selectors.ts'
 import { useAppStore } from '../store/store.ts'
@@ -43,6 +45,11 @@ export function BatchProgress({ reason, reasonId }: { readonly reason: string | 
           <p className="batch-progress-text" role="status" title={p.text}>
             {p.text}
           </p>
+          {hasActive && (
+            <button type="button" className="link-button cancel-all" onClick={() => void cancelAllJobs()}>
+              Cancel all
+            </button>
+          )}
         </div>
       )}
       {reason !== null && (

@@ -7,12 +7,12 @@
  * - the overall bar shows failed pages apart from done work.
  * Screenshots land in test-results/screenshots/states-<state>-<width>-<theme>.png.
  */
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { makeNotPdf, makePagesPdf } from '../helpers/make-pdf.ts'
+import { makePagesPdf } from '../helpers/make-pdf.ts'
 import { chromiumPath, dropFiles, fileCard, openApp, pageErrors, screenshot, waitForStage, type E2eApp } from './support.ts'
 
 const SMALL = { widthPt: 298, heightPt: 420 }
@@ -44,7 +44,8 @@ describe.skipIf(chromiumPath === null)('window states and layout', () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'e2e-states-'))
     pdf.report = await makePagesPdf(dir, 'quarterly-report.pdf', 6, SMALL)
     pdf.slides = await makePagesPdf(dir, 'slides.pdf', 3, SMALL)
-    pdf.empty = await makeNotPdf(dir, 'empty.pdf')
+    pdf.empty = path.join(dir, 'empty.pdf')
+    await writeFile(pdf.empty, '')
     app = await openApp({ emulator: { apiKey: 'test-key', dpi: 40 } })
   })
   afterAll(async () => {
@@ -56,15 +57,16 @@ describe.skipIf(chromiumPath === null)('window states and layout', () => {
     const { page } = app
     await page.getByRole('heading', { name: 'Welcome to PDF to Image' }).waitFor()
     expect(await page.getByText(/emulator/i).count()).toBe(0)
+    await shootAll(page, 'welcome')
     await page.setViewportSize({ width: 720, height: 520 })
     expect((await box(page, '.batch-bar')).height).toBeLessThanOrEqual(520 / 4)
     await page.setViewportSize({ width: 1024, height: 700 })
+    await screenshot(page, 'states-welcome-1024-light')
     const [settings, progress, actions] = (await Promise.all(['.batch-settings', '.batch-progress', '.batch-actions'].map((s) => box(page, s)))) as [Box, Box, Box]
     // One row: the three parts side by side.
     expect(progress.x).toBeGreaterThanOrEqual(settings.x + settings.width)
     expect(actions.x).toBeGreaterThanOrEqual(progress.x + progress.width)
     expect((await box(page, '.batch-bar')).height).toBeLessThanOrEqual(80)
-    await shootAll(page, 'welcome')
   })
 
   it('converting: nothing moves when it starts; focus goes to the running file', async () => {
@@ -77,7 +79,7 @@ describe.skipIf(chromiumPath === null)('window states and layout', () => {
     await dropFiles(page, [
       { filePath: pdf.report!, mode: 'path' },
       { filePath: pdf.slides!, mode: 'path' },
-      { filePath: pdf.empty!, mode: 'bytes' },
+      { filePath: pdf.empty!, mode: 'path' },
     ])
     await fileCard(page, 'slides.pdf').getByText('3 pages', { exact: true }).waitFor()
     // The empty file is reported as empty, and the notice stays in view.
@@ -117,7 +119,8 @@ describe.skipIf(chromiumPath === null)('window states and layout', () => {
     await page.getByText('Finished: 0 done, 2 failed · 0 of 9 pages saved').waitFor()
     const bar = page.getByRole('progressbar', { name: 'Overall progress' })
     expect(await bar.getAttribute('aria-valuenow')).toBe('0')
-    expect((await box(page, '.overall-failed')).width).toBeGreaterThan((await box(page, '.overall-bar')).width * 0.99)
+    const barWidth = (await box(page, '.overall-bar')).width
+    await expect.poll(async () => (await box(page, '.overall-failed')).width / barWidth).toBeGreaterThan(0.99)
     await fileCard(page, 'slides.pdf').getByText(/No pages saved/).waitFor()
     // The earlier run's thumbnails are listed apart, collapsed.
     await fileCard(page, 'slides.pdf').getByText('Earlier run').waitFor()
