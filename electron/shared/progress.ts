@@ -4,9 +4,9 @@
  *
  * Rules:
  * - A batch is weighted by pages: a 117-page file counts 117 times as much as a 1-page file.
- * - A file's work done is the share of its selected pages written to disk. PDF.co files also count
- *   their upload as {@link PDFCO_UPLOAD_SHARE} of their work (the only part PDF.co lets us measure
- *   before pages arrive); while PDF.co converts, that file's share holds still.
+ * - A file's work done is the share of its selected pages written to disk, and nothing else: an
+ *   upload or a PDF.co job that has not returned pages yet is work in progress, not work done
+ *   (`isMeasurable` says when a bar should show "busy" instead of a still value).
  * - Finished, failed and cancelled work are counted apart: a failed or cancelled file keeps the
  *   pages it wrote as done work, and the rest of its pages as failed or cancelled, never as done.
  *   "0 done, 2 failed" is an empty bar with a failed segment, not a full one.
@@ -33,8 +33,6 @@ export interface ProgressJob {
   readonly pagesAtAttemptStart: number
 }
 
-/** Share of a PDF.co file's work that its upload stands for (0..1). */
-export const PDFCO_UPLOAD_SHARE = 0.1
 /** Pages that must be written in this batch before time left is estimated. */
 export const ETA_MIN_PAGES = 2
 /** Time (ms) that must have passed in this batch before time left is estimated. */
@@ -69,24 +67,21 @@ function pageShare(job: ProgressJob): number {
 /**
  * Progress of one conversion.
  *
- * @returns the work done (a done file is 1; a failed or cancelled one is the share of its pages
- *   it kept), whether it can move now, and its page counts.
+ * @returns the share of its pages on disk (a done file is 1; a failed or cancelled one counts the
+ *   pages it kept), whether that share can move now, and its page counts.
  */
 export function fileProgress(job: ProgressJob): FileProgress {
   const pages = { pagesDone: job.pagesDone, pagesTotal: job.pagesTotal }
-  const uploadShare = job.engine === 'pdfco' ? PDFCO_UPLOAD_SHARE : 0
-  const byPages = uploadShare + (1 - uploadShare) * pageShare(job)
   switch (job.stage) {
     case 'queued':
-      return { fraction: pageShare(job) * (1 - uploadShare), isMeasurable: true, ...pages }
-    case 'inspecting':
-      return { fraction: pageShare(job) * (1 - uploadShare), isMeasurable: false, ...pages }
-    case 'uploading':
-      return { fraction: uploadShare * clamp01(job.uploadPercent / 100) + (1 - uploadShare) * pageShare(job), isMeasurable: true, ...pages }
-    case 'converting':
-      return { fraction: byPages, isMeasurable: job.engine === 'local', ...pages }
     case 'downloading':
-      return { fraction: byPages, isMeasurable: true, ...pages }
+      return { fraction: pageShare(job), isMeasurable: true, ...pages }
+    case 'inspecting':
+    case 'uploading':
+      return { fraction: pageShare(job), isMeasurable: false, ...pages }
+    case 'converting':
+      // The local engine writes pages while converting; PDF.co's arrive while downloading.
+      return { fraction: pageShare(job), isMeasurable: job.engine === 'local', ...pages }
     case 'done':
       return { fraction: 1, isMeasurable: true, ...pages }
     case 'failed':

@@ -5,7 +5,6 @@ import {
   estimateTimeLeftMs,
   fileProgress,
   formatTimeLeft,
-  PDFCO_UPLOAD_SHARE,
   taskbarProgress,
   type ProgressJob,
 } from '../../../../electron/shared/progress.ts'
@@ -26,11 +25,12 @@ describe('fileProgress', () => {
     expect(fileProgress(job({ stage: 'converting', pagesDone: 0, pagesTotal: 117 })).fraction).toBe(0)
     expect(fileProgress(job({ stage: 'converting', pagesDone: 2, pagesTotal: 117 })).fraction).toBeCloseTo(2 / 117, 6)
   })
-  it('PDF.co counts its upload as a tenth, then pages; converting holds still and says so', () => {
+  it('PDF.co counts pages on disk only; uploading and converting are busy, not done work', () => {
     const pdfco = (p: Partial<ProgressJob>) => fileProgress(job({ engine: 'pdfco', ...p }))
-    expect(pdfco({ stage: 'uploading', uploadPercent: 50 }).fraction).toBeCloseTo(PDFCO_UPLOAD_SHARE / 2)
-    expect(pdfco({ stage: 'converting' })).toMatchObject({ fraction: PDFCO_UPLOAD_SHARE, isMeasurable: false })
-    expect(pdfco({ stage: 'downloading', pagesDone: 5 }).fraction).toBeCloseTo(0.1 + 0.9 * 0.5)
+    expect(pdfco({ stage: 'uploading', uploadPercent: 50 })).toMatchObject({ fraction: 0, isMeasurable: false })
+    expect(pdfco({ stage: 'converting' })).toMatchObject({ fraction: 0, isMeasurable: false })
+    expect(pdfco({ stage: 'downloading', pagesDone: 5 })).toMatchObject({ fraction: 0.5, isMeasurable: true })
+    expect(fileProgress(job({ stage: 'converting', pagesDone: 5 })).isMeasurable).toBe(true) // local
   })
   it('a failed or cancelled file counts only the pages it kept', () => {
     expect(fileProgress(job({ stage: 'cancelled', pagesDone: 19, pagesTotal: 117 })).fraction).toBeCloseTo(19 / 117)
