@@ -1,7 +1,8 @@
 /**
  * The list of added PDFs, or the empty-state drop target when there are none. When a card is
  * removed with the pointer, its space is held until the pointer leaves the list, so the next
- * card's × does not slide under the pointer (a double click removes one file, not two).
+ * card's × does not slide under the pointer (a double click removes one file, not two). The space
+ * closes once the pointer leaves it (or the list).
  */
 import { Fragment, useCallback, useEffect, useRef, useState } from 'react'
 import type { FileId } from '../../electron/ipc/contract.ts'
@@ -51,7 +52,9 @@ export function FileList() {
     <ul ref={listRef} className="file-list" aria-label="PDF files" onPointerLeave={() => setGap(null)}>
       {fileOrder.map((id, i) => (
         <Fragment key={id}>
-          {gap?.index === i && <li className="file-gap" aria-hidden="true" style={{ height: gap.heightPx }} />}
+          {gap?.index === i && (
+            <li className="file-gap" aria-hidden="true" style={{ height: gap.heightPx }} onPointerLeave={() => setGap(null)} />
+          )}
           <FileRow fileId={id} onRemoving={onRemoving} />
         </Fragment>
       ))}
