@@ -43,19 +43,14 @@ export const COLOR_LABEL: Readonly<Record<LocalColorMode, string>> = {
 /** Footer with the batch settings and controls. */
 export function BatchBar() {
   const formatId = useId()
-  const engineId = useId()
-  const dpiId = useId()
   const overwriteId = useId()
   const reasonId = useId()
   const settings = useAppStore((s) => s.settings)
   const plan = useAppStore(useShallow(selectCanSubmit))
-  const hasOutputs = useAppStore(selectHasOutputs)
-  const engine = useAppStore(selectEffectiveEngine)
   const isDisabled = settings === null
 
   const convertLabel = convertButtonLabel(plan)
   const reason = plan.reason ?? convertHint(plan)
-  const folderName = settings === null ? '…' : (settings.outputFolderName ?? settings.defaultOutputFolderName)
 
   return (
     <footer className="batch-bar" aria-label="Batch settings">
@@ -80,82 +75,8 @@ export function BatchBar() {
             ))}
           </select>
         </div>
-        <div className="field">
-          <label htmlFor={engineId} className="field-label">
-            Engine
-          </label>
-          <select
-            id={engineId}
-            className="select"
-            disabled={isDisabled}
-            value={settings?.engine ?? 'auto'}
-            title="Where pages are rendered: on this computer (offline) or by the PDF.co Web API"
-            onChange={(e) => {
-              const value = e.target.value
-              if (value === 'auto' || value === 'local' || value === 'pdfco') void updateSettings({ engine: value })
-            }}
-          >
-            <option value="auto">Auto · {settings === null ? '…' : ENGINE_LABEL[autoEngineFor(settings)]}</option>
-            {settings?.hasLocalEngine !== false && <option value="local">{ENGINE_LABEL.local}</option>}
-            <option value="pdfco">
-              {ENGINE_LABEL.pdfco}
-              {settings !== null && !settings.hasApiKey ? ' (needs a key)' : ''}
-            </option>
-          </select>
-        </div>
-        {engine === 'local' && settings !== null && (
-          <div className="field">
-            <label htmlFor={dpiId} className="field-label label-wide-only">
-              Resolution
-            </label>
-            <select
-              id={dpiId}
-              className="select"
-              value={settings.localDpi}
-              onChange={(e) => void updateSettings({ localDpi: Number(e.target.value) })}
-            >
-              {dpiChoices(settings.localDpi).map((dpi) => (
-                <option key={dpi} value={dpi}>
-                  {dpi} dpi
-                </option>
-              ))}
-            </select>
-          </div>
-        )}
-        <div className="field">
-          <span className="field-label label-wide-only" id={`${formatId}-folder`}>
-            Output folder
-          </span>
-          <div className="folder-field">
-            <button
-              type="button"
-              className="button folder-button"
-              disabled={isDisabled}
-              aria-labelledby={`${formatId}-folder ${formatId}-folder-name`}
-              aria-describedby={`${formatId}-folder-path`}
-              title={settings === null ? undefined : `${folderPathText(settings)} · Choose another folder`}
-              onClick={() => void pickOutputFolder()}
-            >
-              <FolderIcon size={16} />
-              <span id={`${formatId}-folder-name`} className="folder-name">
-                {folderName}
-              </span>
-            </button>
-            <span id={`${formatId}-folder-path`} className="visually-hidden">
-              {settings === null ? '' : folderPathText(settings)}
-            </span>
-            <button
-              type="button"
-              className="icon-button"
-              disabled={!hasOutputs}
-              aria-label="Open output folder"
-              title={hasOutputs ? 'Open the output folder' : 'Open the output folder (once an image is written)'}
-              onClick={() => void openOutputFolder()}
-            >
-              <ExternalIcon size={16} />
-            </button>
-          </div>
-        </div>
+        <EngineFields />
+        <FolderField />
         <div className="field">
           <label htmlFor={overwriteId} className="field-label">
             Existing images
@@ -190,6 +111,106 @@ export function BatchBar() {
         </button>
       </div>
     </footer>
+  )
+}
+
+/** The output folder: its name (full path in the tooltip), and a button that opens it. */
+function FolderField() {
+  const id = useId()
+  const settings = useAppStore((s) => s.settings)
+  const hasOutputs = useAppStore(selectHasOutputs)
+  const isDisabled = settings === null
+  const folderName = settings === null ? '…' : (settings.outputFolderName ?? settings.defaultOutputFolderName)
+  return (
+    <div className="field">
+      <span className="field-label label-wide-only" id={`${id}-folder`}>
+        Output folder
+      </span>
+      <div className="folder-field">
+        <button
+          type="button"
+          className="button folder-button"
+          disabled={isDisabled}
+          aria-labelledby={`${id}-folder ${id}-folder-name`}
+          aria-describedby={`${id}-folder-path`}
+          title={settings === null ? undefined : `${folderPathText(settings)} · Choose another folder`}
+          onClick={() => void pickOutputFolder()}
+        >
+          <FolderIcon size={16} />
+          <span id={`${id}-folder-name`} className="folder-name">
+            {folderName}
+          </span>
+        </button>
+        <span id={`${id}-folder-path`} className="visually-hidden">
+          {settings === null ? '' : folderPathText(settings)}
+        </span>
+        <button
+          type="button"
+          className="icon-button"
+          disabled={!hasOutputs}
+          aria-label="Open output folder"
+          title={hasOutputs ? 'Open the output folder' : 'Open the output folder (once an image is written)'}
+          onClick={() => void openOutputFolder()}
+        >
+          <ExternalIcon size={16} />
+        </button>
+      </div>
+    </div>
+  )
+}
+
+/** The engine choice and, for the local engine, its resolution. */
+function EngineFields() {
+  const engineId = useId()
+  const dpiId = useId()
+  const settings = useAppStore((s) => s.settings)
+  const engine = useAppStore(selectEffectiveEngine)
+  const isDisabled = settings === null
+  return (
+    <>
+      <div className="field">
+        <label htmlFor={engineId} className="field-label">
+          Engine
+        </label>
+        <select
+          id={engineId}
+          className="select"
+          disabled={isDisabled}
+          value={settings?.engine ?? 'auto'}
+          title="Where pages are rendered: on this computer (offline) or by the PDF.co Web API"
+          onChange={(e) => {
+            const value = e.target.value
+            if (value === 'auto' || value === 'local' || value === 'pdfco') void updateSettings({ engine: value })
+          }}
+        >
+          <option value="auto">Auto · {settings === null ? '…' : ENGINE_LABEL[autoEngineFor(settings)]}</option>
+          {settings?.hasLocalEngine !== false && <option value="local">{ENGINE_LABEL.local}</option>}
+          <option value="pdfco">
+            {ENGINE_LABEL.pdfco}
+            {settings !== null && !settings.hasApiKey ? ' (needs a key)' : ''}
+          </option>
+        </select>
+      </div>
+      {engine === 'local' && settings !== null && (
+        <div className="field">
+          <label htmlFor={dpiId} className="field-label label-wide-only">
+            Resolution
+          </label>
+          <select
+            id={dpiId}
+            className="select"
+            value={settings.localDpi}
+            onChange={(e) => void updateSettings({ localDpi: Number(e.target.value) })}
+          >
+            {dpiChoices(settings.localDpi).map((dpi) => (
+              <option key={dpi} value={dpi}>
+                {dpi} dpi
+              </option>
+            ))}
+          </select>
+        </div>
+      )}
+    </>
   )
 }
 

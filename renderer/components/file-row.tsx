@@ -3,23 +3,18 @@
  * prompt; the "Choose pages" picker (after unlocking, for protected PDFs); live job status; and
  * its page thumbnails as they land.
  */
-import { memo, useMemo, useRef, useState } from 'react'
-import { useShallow } from 'zustand/react/shallow'
-import type { FileId } from '../../electron/ipc/contract.ts'
+import { memo, useRef, useState } from 'react'
+import type { FileDescriptor, FileId, JobDto } from '../../electron/ipc/contract.ts'
 import { formatBytes, plural } from '../lib/format.ts'
 import { removeFile } from '../store/actions.ts'
-import { selectJobOrderForFile, splitRuns } from '../store/progress-selectors.ts'
 import { isActiveStage, isLocked, selectJobForFile } from '../store/selectors.ts'
 import { useAppStore } from '../store/store.ts'
-import { EarlierRuns } from './earlier-runs.tsx'
+import { FileImages } from './earlier-runs.tsx'
 import { ChevronDownIcon, ChevronRightIcon, CloseIcon, FileIcon, LockIcon } from './icons.tsx'
 import { JobStatus } from './job-status.tsx'
 import { PagePicker } from './page-picker.tsx'
 import { PageRangeField } from './page-range-field.tsx'
 import { PasswordField } from './password-field.tsx'
-import { ThumbnailGrid } from './thumbnail-grid.tsx'
-
-const EMPTY: readonly never[] = []
 
 interface FileRowProps {
   readonly fileId: FileId
@@ -34,9 +29,6 @@ interface FileRowProps {
 export const FileRow = memo(function FileRow({ fileId, onRemoving }: FileRowProps) {
   const file = useAppStore((s) => s.filesById[fileId])
   const job = useAppStore((s) => selectJobForFile(s, fileId))
-  const outputs = useAppStore((s) => s.outputsByFile[fileId] ?? EMPTY)
-  const jobOrder = useAppStore(useShallow((s) => selectJobOrderForFile(s, fileId)))
-  const runs = useMemo(() => splitRuns(outputs, job?.id, jobOrder), [outputs, job?.id, jobOrder])
   const [isConfirmingRemove, setConfirmingRemove] = useState(false)
   const cardRef = useRef<HTMLLIElement>(null)
   const isPickerOpen = useAppStore((s) => s.pagePickerOpenById[fileId] === true)
@@ -53,11 +45,7 @@ export const FileRow = memo(function FileRow({ fileId, onRemoving }: FileRowProp
     onRemoving?.(fileId, cardRef.current?.getBoundingClientRect().height ?? 0)
     void removeFile(fileId)
   }
-  const meta = [
-    locked ? 'Protected' : plural(file.pageCount, 'page'),
-    formatBytes(file.sizeBytes),
-    ...(job !== undefined ? [job.engine === 'pdfco' ? 'PDF.co' : 'Local engine'] : []),
-  ]
+  const meta = fileMeta(file, job)
 
   return (
     <li ref={cardRef} className="file-card" aria-labelledby={titleId} data-file-id={fileId} data-stage={job?.stage ?? 'idle'}>
@@ -104,17 +92,7 @@ export const FileRow = memo(function FileRow({ fileId, onRemoving }: FileRowProp
         </button>
       </div>
       {isBusy && isConfirmingRemove && (
-        <div className="remove-confirm" role="alertdialog" aria-label={`Remove ${file.displayName}?`}>
-          <p>
-            {file.displayName} is converting. Stop and remove it? Pages already saved stay on disk.
-          </p>
-          <button type="button" className="button button-danger" onClick={remove} autoFocus>
-            Stop and remove
-          </button>
-          <button type="button" className="button button-quiet" onClick={() => setConfirmingRemove(false)}>
-            Keep converting
-          </button>
-        </div>
+        <RemoveConfirm fileName={file.displayName} onRemove={remove} onKeep={() => setConfirmingRemove(false)} />
       )}
       {canPick && isPickerOpen && (
         <PagePicker
@@ -127,8 +105,31 @@ export const FileRow = memo(function FileRow({ fileId, onRemoving }: FileRowProp
         />
       )}
       {job !== undefined && <JobStatus job={job} fileName={file.displayName} />}
-      {runs.latest.length > 0 && <ThumbnailGrid outputs={runs.latest} fileName={file.displayName} />}
-      <EarlierRuns runs={runs.earlier} fileName={file.displayName} />
+      <FileImages fileId={fileId} latestJobId={job?.id} fileName={file.displayName} />
     </li>
   )
 })
+
+/** The card's meta line: pages (or "Protected"), size, and the engine of its newest job. */
+function fileMeta(file: FileDescriptor, job: JobDto | undefined): string[] {
+  return [
+    isLocked(file) ? 'Protected' : plural(file.pageCount, 'page'),
+    formatBytes(file.sizeBytes),
+    ...(job !== undefined ? [job.engine === 'pdfco' ? 'PDF.co' : 'Local engine'] : []),
+  ]
+}
+
+/** Asks before removing a file that is converting. */
+function RemoveConfirm({ fileName, onRemove, onKeep }: { readonly fileName: string; readonly onRemove: () => void; readonly onKeep: () => void }) {
+  return (
+    <div className="remove-confirm" role="alertdialog" aria-label={`Remove ${fileName}?`}>
+      <p>{fileName} is converting. Stop and remove it? Pages already saved stay on disk.</p>
+      <button type="button" className="button button-danger" onClick={onRemove} autoFocus>
+        Stop and remove
+      </button>
+      <button type="button" className="button button-quiet" onClick={onKeep}>
+        Keep converting
+      </button>
+    </div>
+  )
+}
