@@ -2,7 +2,7 @@
  * The list of added PDFs, or the empty-state drop target when there are none. When a card is
  * removed with the pointer, its space is held until the pointer leaves the list, so the next
  * card's × does not slide under the pointer (a double click removes one file, not two). The space
- * closes once the pointer leaves it (or the list).
+ * closes once the pointer moves off it.
  */
 import { Fragment, useCallback, useEffect, useRef, useState } from 'react'
 import type { FileId } from '../../electron/ipc/contract.ts'
@@ -28,6 +28,17 @@ export function FileList() {
     setGap((held) => (held !== null && held.index === index ? { index, heightPx: held.heightPx + rowGapPx + heightPx } : { index, heightPx }))
   }, [])
 
+  // The held space closes as soon as the pointer moves anywhere but over it. A native listener:
+  // the card that was under the pointer is gone, so React's leave events cannot be relied on.
+  useEffect(() => {
+    if (gap === null) return
+    const onMove = (e: PointerEvent) => {
+      if (!(e.target instanceof Element) || e.target.closest('.file-gap') === null) setGap(null)
+    }
+    document.addEventListener('pointermove', onMove)
+    return () => document.removeEventListener('pointermove', onMove)
+  }, [gap])
+
   // Bring the first newly added file into view (drops land at the end of a possibly long list).
   useEffect(() => {
     const firstNew = fileOrder[seenCount.current]
@@ -49,11 +60,11 @@ export function FileList() {
     )
   }
   return (
-    <ul ref={listRef} className="file-list" aria-label="PDF files" onPointerLeave={() => setGap(null)}>
+    <ul ref={listRef} className="file-list" aria-label="PDF files">
       {fileOrder.map((id, i) => (
         <Fragment key={id}>
           {gap?.index === i && (
-            <li className="file-gap" aria-hidden="true" style={{ height: gap.heightPx }} onPointerLeave={() => setGap(null)} />
+            <li className="file-gap" aria-hidden="true" style={{ height: gap.heightPx }} />
           )}
           <FileRow fileId={id} onRemoving={onRemoving} />
         </Fragment>

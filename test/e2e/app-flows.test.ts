@@ -128,6 +128,10 @@ describe.skipIf(chromiumPath === null)('desktop app flows in the browser harness
     await fileCard(page, 'picked.pdf').waitFor({ state: 'detached' })
     await fileCard(page, 'in-folder.pdf').getByRole('button', { name: 'Remove in-folder.pdf' }).click()
     await fileCard(page, 'in-folder.pdf').waitFor({ state: 'detached' })
+    // The removed card's space is held while the pointer stays there; moving away closes it.
+    await page.locator('.file-gap').waitFor()
+    await page.mouse.move(5, 5)
+    await page.locator('.file-gap').waitFor({ state: 'detached' })
   })
 
   it('adds real PDFs from the corpus by path, with their page counts', async (ctx) => {

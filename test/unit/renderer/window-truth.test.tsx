@@ -128,7 +128,9 @@ describe('a file row', () => {
     await waitFor(() => expect(screen.queryByText('a.pdf')).toBeNull())
     const list = screen.getByRole('list', { name: 'PDF files' })
     expect(list.firstElementChild?.classList.contains('file-gap')).toBe(true)
-    fireEvent.pointerLeave(list)
+    fireEvent.pointerMove(list.firstElementChild!) // still over the held space: it stays
+    expect(container.querySelector('.file-gap')).not.toBeNull()
+    fireEvent.pointerMove(document.body)
     expect(container.querySelector('.file-gap')).toBeNull()
   })
 })
