@@ -46,7 +46,7 @@ export function App() {
           <p className="banner">
             {hasLocalEngine
               ? 'PDF.co is chosen as the engine, but no API key is set.'
-              : 'Converting needs a PDF.co API key (or the local emulator).'}{' '}
+              : 'Converting needs a PDF.co API key.'}{' '}
             <button type="button" className="link-button" onClick={openSettings}>
               Add a key
             </button>

@@ -133,6 +133,11 @@ export interface SettingsDto {
   readonly overwrite: OverwritePolicy
   /** Display name of the chosen output folder (last path segment), or null. */
   readonly outputFolderName: string | null
+  /**
+   * The output folder's full path for display only (tooltip, e.g. `~/Pictures/PDF to Image`),
+   * chosen or default. Optional: the renderer shows what it knows while main does not send it.
+   */
+  readonly outputFolderDisplayPath?: string
   /** Name of the folder used while none is chosen (e.g. `PDF to Image`, inside Pictures). */
   readonly defaultOutputFolderName: string
   /** 'auto' = PDF.co when a key is set, else the local engine. */

@@ -6,9 +6,13 @@
  * renderer validates the same grammar live.
  *
  * Grammar (case-insensitive, whitespace allowed around every token):
- *   range-list := item ("," item)*        — empty text means all pages
+ *   range-list := item (separator item)*   — empty text means all pages
+ *   separator  := "," | whitespace         — repeated or trailing commas are ignored
  *   item       := page | page "-" page | page "-"
  *   page       := positive integer | "last"
+ * As people type it: en and em dashes (and the minus sign, the non-breaking hyphen, the
+ * full-width hyphen) count as "-", full-width digits and commas (and the ideographic comma) as
+ * their ASCII forms (see {@link normalizePageRangeText}). Errors quote the part as it was typed.
  */
 
 /** An inclusive span of 1-based page numbers. */
@@ -59,15 +63,14 @@ export function parsePageRange(text: string, pageCount: number): PageRangeResult
     return { ok: true, pages: range(1, pageCount), spans: [{ from: 1, to: pageCount }] }
   }
   const spans: PageSpan[] = []
-  for (const raw of trimmed.split(',')) {
-    const part = raw.trim()
-    if (part === '') {
-      issues.push({ part: raw, message: 'empty item between commas' })
-      continue
-    }
-    const dash = part.indexOf('-')
-    const fromText = dash === -1 ? part : part.slice(0, dash)
-    const toText = dash === -1 ? part : part.slice(dash + 1)
+  const normalized = normalizePageRangeText(text)
+  for (const { start, end } of splitItems(normalized)) {
+    // Same length as the text typed: each item's indices name its part as typed.
+    const part = text.slice(start, end)
+    const item = normalized.slice(start, end)
+    const dash = item.indexOf('-')
+    const fromText = dash === -1 ? item : item.slice(0, dash)
+    const toText = dash === -1 ? item : item.slice(dash + 1)
     if (dash !== -1 && toText.includes('-')) {
       issues.push({ part, message: `"${part}" has more than one dash` })
       continue
@@ -79,7 +82,7 @@ export function parsePageRange(text: string, pageCount: number): PageRangeResult
     const from = parsePageToken(fromText, pageCount)
     const to = dash !== -1 && toText.trim() === '' ? pageCount : parsePageToken(toText, pageCount)
     if (from === null || to === null) {
-      const bad = from === null ? fromText.trim() : toText.trim()
+      const bad = dash === -1 ? part : from === null ? part.slice(0, dash).trim() : part.slice(dash + 1).trim()
       issues.push({ part, message: `"${bad}" is not a page number (use numbers, ranges like 2-5, or "last")` })
       continue
     }
@@ -99,8 +102,52 @@ export function parsePageRange(text: string, pageCount: number): PageRangeResult
     spans.push({ from, to })
   }
   if (issues.length > 0) return { ok: false, issues }
+  if (spans.length === 0) return { ok: false, issues: [{ part: text, message: 'no page numbers: type pages like 1, 3-5, 8-' }] }
   const merged = mergeSpans(spans)
   return { ok: true, pages: merged.flatMap((s) => range(s.from, s.to)), spans: merged }
+}
+
+/** Characters people type for "-" besides it: hyphen, non-breaking hyphen, en/em dash, minus, full-width. */
+const DASHES = /[\u2010\u2011\u2012\u2013\u2014\u2015\u2212\uFE58\uFE63\uFF0D]/g
+/** Commas besides ",": full-width, ideographic, small. */
+const COMMAS = /[\uFF0C\u3001\uFE50]/g
+/** Full-width digits U+FF10-U+FF19. */
+const WIDE_DIGITS = /[\uFF10-\uFF19]/g
+
+/**
+ * Puts a range text in the ASCII form the grammar reads: dashes to "-", commas to ",", full-width
+ * digits to 0-9, other whitespace (e.g. no-break or ideographic space) to " ".
+ *
+ * @returns a text of the same length: every replacement is one UTF-16 unit for one, so positions
+ *   in it are positions in the text as typed.
+ */
+export function normalizePageRangeText(text: string): string {
+  return text
+    .replace(DASHES, '-')
+    .replace(COMMAS, ',')
+    .replace(WIDE_DIGITS, (d) => String.fromCharCode(d.charCodeAt(0) - 0xff10 + 48))
+    .replace(/\s/g, ' ')
+}
+
+/**
+ * Splits a normalized range text into items at commas and spaces; spaces next to a dash stay
+ * inside the item ("3 - 5" is one item). Empty items (repeated commas) are dropped.
+ *
+ * @returns [start, end) indices of each item, trimmed.
+ */
+function splitItems(text: string): { readonly start: number; readonly end: number }[] {
+  const words: { start: number; end: number }[] = []
+  const re = /[^,\s]+/g
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) words.push({ start: m.index, end: m.index + m[0].length })
+  const items: { start: number; end: number }[] = []
+  for (const w of words) {
+    const last = items[items.length - 1]
+    const between = last === undefined ? '' : text.slice(last.end, w.start)
+    const joins = last !== undefined && !between.includes(',') && (text[last.end - 1] === '-' || text[w.start] === '-')
+    if (joins) last.end = w.end
+    else items.push({ ...w })
+  }
+  return items
 }
 
 /** Joins the issues of a failed parse into one sentence for a field's error text. */

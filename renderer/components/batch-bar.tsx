@@ -8,10 +8,11 @@ import { useShallow } from 'zustand/react/shallow'
 import type { EngineKind, LocalColorMode, OverwritePolicy } from '../../electron/ipc/contract.ts'
 import { FORMAT_LABEL, OUTPUT_FORMATS, isOutputFormat } from '../../electron/shared/formats.ts'
 import { plural } from '../lib/format.ts'
-import { cancelAllJobs, openOutputFolder, pickOutputFolder, startConversion, updateSettings } from '../store/actions.ts'
-import { autoEngineFor, selectCanSubmit, selectEffectiveEngine, selectHasActiveJobs, selectHasOutputs, selectOverallProgress } from '../store/selectors.ts'
+import { openOutputFolder, pickOutputFolder, startConversion, updateSettings } from '../store/actions.ts'
+import { autoEngineFor, selectCanSubmit, selectEffectiveEngine, selectHasOutputs } from '../store/selectors.ts'
 import { useAppStore } from '../store/store.ts'
-import { FolderIcon } from './icons.tsx'
+import { BatchProgress } from './batch-progress.tsx'
+import { ExternalIcon, FolderIcon } from './icons.tsx'
 
 const OVERWRITE_LABEL: Readonly<Record<OverwritePolicy, string>> = {
   'keep-both': 'Keep both',
@@ -42,30 +43,20 @@ export const COLOR_LABEL: Readonly<Record<LocalColorMode, string>> = {
 /** Footer with the batch settings and controls. */
 export function BatchBar() {
   const formatId = useId()
-  const engineId = useId()
-  const dpiId = useId()
   const overwriteId = useId()
   const reasonId = useId()
   const settings = useAppStore((s) => s.settings)
   const plan = useAppStore(useShallow(selectCanSubmit))
-  const progress = useAppStore(useShallow(selectOverallProgress))
-  const hasActive = useAppStore(selectHasActiveJobs)
-  const hasOutputs = useAppStore(selectHasOutputs)
-  const engine = useAppStore(selectEffectiveEngine)
   const isDisabled = settings === null
 
-  const convertLabel = !plan.canSubmit
-    ? 'Convert'
-    : plan.isRepeat
-      ? `Convert ${plan.fileCount === 1 ? 'again' : `all ${plan.fileCount} again`}`
-      : `Convert ${plural(plan.fileCount, 'file')}`
-  const reason = plan.reason ?? (plan.skippedLocked > 0 ? `${plural(plan.skippedLocked, 'locked file')} will be skipped.` : null)
+  const convertLabel = convertButtonLabel(plan)
+  const reason = plan.reason ?? convertHint(plan)
 
   return (
     <footer className="batch-bar" aria-label="Batch settings">
       <div className="batch-settings">
         <div className="field">
-          <label htmlFor={formatId} className="field-label">
+          <label htmlFor={formatId} className="field-label label-wide-only">
             Format
           </label>
           <select
@@ -84,73 +75,11 @@ export function BatchBar() {
             ))}
           </select>
         </div>
-        <div className="field">
-          <label htmlFor={engineId} className="field-label">
-            Engine
-          </label>
-          <select
-            id={engineId}
-            className="select"
-            disabled={isDisabled}
-            value={settings?.engine ?? 'auto'}
-            title="Where pages are rendered: on this computer (offline) or by the PDF.co Web API"
-            onChange={(e) => {
-              const value = e.target.value
-              if (value === 'auto' || value === 'local' || value === 'pdfco') void updateSettings({ engine: value })
-            }}
-          >
-            <option value="auto">Auto · {settings === null ? '…' : ENGINE_LABEL[autoEngineFor(settings)]}</option>
-            {settings?.hasLocalEngine !== false && <option value="local">{ENGINE_LABEL.local}</option>}
-            <option value="pdfco">
-              {ENGINE_LABEL.pdfco}
-              {settings !== null && !settings.hasApiKey ? ' (needs a key)' : ''}
-            </option>
-          </select>
-        </div>
-        {engine === 'local' && settings !== null && (
-          <div className="field">
-            <label htmlFor={dpiId} className="field-label">
-              Resolution
-            </label>
-            <select
-              id={dpiId}
-              className="select"
-              value={settings.localDpi}
-              onChange={(e) => void updateSettings({ localDpi: Number(e.target.value) })}
-            >
-              {dpiChoices(settings.localDpi).map((dpi) => (
-                <option key={dpi} value={dpi}>
-                  {dpi} dpi
-                </option>
-              ))}
-            </select>
-          </div>
-        )}
-        <div className="field">
-          <span className="field-label" id={`${formatId}-folder`}>
-            Output folder
-          </span>
-          <button
-            type="button"
-            className="button folder-button"
-            disabled={isDisabled}
-            aria-labelledby={`${formatId}-folder ${formatId}-folder-name`}
-            title={
-              settings !== null && settings.outputFolderName === null
-                ? `Pictures › ${settings.defaultOutputFolderName} (the default until you choose a folder)`
-                : undefined
-            }
-            onClick={() => void pickOutputFolder()}
-          >
-            <FolderIcon size={16} />
-            <span id={`${formatId}-folder-name`} className="folder-name">
-              {settings === null ? '…' : (settings.outputFolderName ?? settings.defaultOutputFolderName)}
-            </span>
-          </button>
-        </div>
+        <EngineFields />
+        <FolderField />
         <div className="field">
           <label htmlFor={overwriteId} className="field-label">
-            If an image exists
+            Existing images
           </label>
           <select
             id={overwriteId}
@@ -168,62 +97,145 @@ export function BatchBar() {
         </div>
       </div>
 
-      <div className="batch-progress">
-        {progress.total > 0 && (
-          <>
-            <progress
-              className="overall-progress"
-              max={1}
-              value={progress.ratio}
-              aria-label="Overall progress"
-              aria-valuetext={`${Math.round(progress.ratio * 100)}%`}
-            />
-            <p className="batch-progress-text" role="status">
-              {progress.active > 0
-                ? `${progress.done + progress.failed + progress.cancelled} of ${plural(progress.total, 'file')} finished`
-                : finishedText(progress.done, progress.failed, progress.cancelled)}
-            </p>
-          </>
-        )}
-      </div>
+      <BatchProgress reason={reason} reasonId={reasonId} />
 
       <div className="batch-actions">
-        {hasOutputs && (
-          <button type="button" className="button button-quiet" onClick={() => void openOutputFolder()}>
-            Open output folder
-          </button>
-        )}
-        {hasActive && (
-          <button type="button" className="button" onClick={() => void cancelAllJobs()}>
-            Cancel all
-          </button>
-        )}
-        <div className="convert-wrap">
-          <button
-            type="button"
-            className="button button-primary button-large"
-            disabled={!plan.canSubmit}
-            aria-describedby={reason !== null ? reasonId : undefined}
-            onClick={() => void startConversion()}
-          >
-            {convertLabel}
-          </button>
-          {reason !== null && (
-            <p id={reasonId} className="convert-reason">
-              {reason}
-            </p>
-          )}
-        </div>
+        <button
+          type="button"
+          className="button button-primary button-large convert-button"
+          disabled={!plan.canSubmit}
+          aria-describedby={reason !== null ? reasonId : undefined}
+          onClick={() => void startConversion()}
+        >
+          {convertLabel}
+        </button>
       </div>
     </footer>
   )
 }
 
-function finishedText(done: number, failed: number, cancelled: number): string {
-  const parts = [`${done} done`]
-  if (failed > 0) parts.push(`${failed} failed`)
-  if (cancelled > 0) parts.push(`${cancelled} cancelled`)
-  return `Finished: ${parts.join(', ')}`
+/** The output folder: its name (full path in the tooltip), and a button that opens it. */
+function FolderField() {
+  const id = useId()
+  const settings = useAppStore((s) => s.settings)
+  const hasOutputs = useAppStore(selectHasOutputs)
+  const isDisabled = settings === null
+  const folderName = settings === null ? '…' : (settings.outputFolderName ?? settings.defaultOutputFolderName)
+  return (
+    <div className="field">
+      <span className="field-label label-wide-only" id={`${id}-folder`}>
+        Output folder
+      </span>
+      <div className="folder-field">
+        <button
+          type="button"
+          className="button folder-button"
+          disabled={isDisabled}
+          aria-labelledby={`${id}-folder ${id}-folder-name`}
+          aria-describedby={`${id}-folder-path`}
+          title={settings === null ? undefined : `${folderPathText(settings)} · Choose another folder`}
+          onClick={() => void pickOutputFolder()}
+        >
+          <FolderIcon size={16} />
+          <span id={`${id}-folder-name`} className="folder-name">
+            {folderName}
+          </span>
+        </button>
+        <span id={`${id}-folder-path`} className="visually-hidden">
+          {settings === null ? '' : folderPathText(settings)}
+        </span>
+        <button
+          type="button"
+          className="icon-button"
+          disabled={!hasOutputs}
+          aria-label="Open output folder"
+          title={hasOutputs ? 'Open the output folder' : 'Open the output folder (once an image is written)'}
+          onClick={() => void openOutputFolder()}
+        >
+          <ExternalIcon size={16} />
+        </button>
+      </div>
+    </div>
+  )
+}
+
+/** The engine choice and, for the local engine, its resolution. */
+function EngineFields() {
+  const engineId = useId()
+  const dpiId = useId()
+  const settings = useAppStore((s) => s.settings)
+  const engine = useAppStore(selectEffectiveEngine)
+  const isDisabled = settings === null
+  return (
+    <>
+      <div className="field">
+        <label htmlFor={engineId} className="field-label">
+          Engine
+        </label>
+        <select
+          id={engineId}
+          className="select"
+          disabled={isDisabled}
+          value={settings?.engine ?? 'auto'}
+          title="Where pages are rendered: on this computer (offline) or by the PDF.co Web API"
+          onChange={(e) => {
+            const value = e.target.value
+            if (value === 'auto' || value === 'local' || value === 'pdfco') void updateSettings({ engine: value })
+          }}
+        >
+          <option value="auto">Auto · {settings === null ? '…' : ENGINE_LABEL[autoEngineFor(settings)]}</option>
+          {settings?.hasLocalEngine !== false && <option value="local">{ENGINE_LABEL.local}</option>}
+          <option value="pdfco">
+            {ENGINE_LABEL.pdfco}
+            {settings !== null && !settings.hasApiKey ? ' (needs a key)' : ''}
+          </option>
+        </select>
+      </div>
+      {engine === 'local' && settings !== null && (
+        <div className="field">
+          <label htmlFor={dpiId} className="field-label label-wide-only">
+            Resolution
+          </label>
+          <select
+            id={dpiId}
+            className="select"
+            value={settings.localDpi}
+            onChange={(e) => void updateSettings({ localDpi: Number(e.target.value) })}
+          >
+            {dpiChoices(settings.localDpi).map((dpi) => (
+              <option key={dpi} value={dpi}>
+                {dpi} dpi
+              </option>
+            ))}
+          </select>
+        </div>
+      )}
+    </>
+  )
+}
+
+/** Convert's words: exactly what pressing it does now. */
+export function convertButtonLabel(plan: ReturnType<typeof selectCanSubmit>): string {
+  if (!plan.canSubmit) return 'Convert'
+  if (plan.isRepeat) return plan.fileCount === 1 ? 'Convert again' : `Convert all ${plan.fileCount} again`
+  if (plan.busy > 0) return `Convert ${plan.fileCount} more`
+  return `Convert ${plural(plan.fileCount, 'file')}`
+}
+
+/** The line under Convert when it can run but something is worth knowing. */
+function convertHint(plan: ReturnType<typeof selectCanSubmit>): string | null {
+  const parts: string[] = []
+  if (plan.busy > 0) parts.push(`Adds ${plural(plan.fileCount, 'file')} to the running batch.`)
+  if (plan.skippedLocked > 0) parts.push(`${plural(plan.skippedLocked, 'locked file')} will be skipped.`)
+  return parts.length > 0 ? parts.join(' ') : null
+}
+
+/** The output folder's full path when main sends it, else what is known of it. */
+function folderPathText(settings: NonNullable<ReturnType<typeof useAppStore.getState>['settings']>): string {
+  if (settings.outputFolderDisplayPath !== undefined) return settings.outputFolderDisplayPath
+  return settings.outputFolderName === null
+    ? `Pictures › ${settings.defaultOutputFolderName} (the default until you choose a folder)`
+    : settings.outputFolderName
 }
 
 /** The DPI choices, plus the current value when it is not one of them (set elsewhere). */

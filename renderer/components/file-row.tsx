@@ -3,26 +3,34 @@
  * prompt; the "Choose pages" picker (after unlocking, for protected PDFs); live job status; and
  * its page thumbnails as they land.
  */
-import { memo } from 'react'
-import type { FileId } from '../../electron/ipc/contract.ts'
+import { memo, useRef, useState } from 'react'
+import type { FileDescriptor, FileId, JobDto } from '../../electron/ipc/contract.ts'
 import { formatBytes, plural } from '../lib/format.ts'
 import { removeFile } from '../store/actions.ts'
 import { isActiveStage, isLocked, selectJobForFile } from '../store/selectors.ts'
 import { useAppStore } from '../store/store.ts'
+import { FileImages } from './earlier-runs.tsx'
 import { ChevronDownIcon, ChevronRightIcon, CloseIcon, FileIcon, LockIcon } from './icons.tsx'
 import { JobStatus } from './job-status.tsx'
 import { PagePicker } from './page-picker.tsx'
 import { PageRangeField } from './page-range-field.tsx'
 import { PasswordField } from './password-field.tsx'
-import { ThumbnailGrid } from './thumbnail-grid.tsx'
 
-const EMPTY: readonly never[] = []
+interface FileRowProps {
+  readonly fileId: FileId
+  /**
+   * Called before the file is removed with the card's height (px), so the list can hold that space
+   * until the pointer leaves it: the next card's × never slides under the pointer.
+   */
+  readonly onRemoving?: (fileId: FileId, heightPx: number) => void
+}
 
 /** The card of one file in the list. */
-export const FileRow = memo(function FileRow({ fileId }: { readonly fileId: FileId }) {
+export const FileRow = memo(function FileRow({ fileId, onRemoving }: FileRowProps) {
   const file = useAppStore((s) => s.filesById[fileId])
   const job = useAppStore((s) => selectJobForFile(s, fileId))
-  const outputs = useAppStore((s) => s.outputsByFile[fileId] ?? EMPTY)
+  const [isConfirmingRemove, setConfirmingRemove] = useState(false)
+  const cardRef = useRef<HTMLLIElement>(null)
   const isPickerOpen = useAppStore((s) => s.pagePickerOpenById[fileId] === true)
   const setPickerOpen = useAppStore((s) => s.setPagePickerOpen)
   if (file === undefined) return null
@@ -32,14 +40,15 @@ export const FileRow = memo(function FileRow({ fileId }: { readonly fileId: File
   const titleId = `file-${fileId}-title`
   const pickerId = `file-${fileId}-picker`
   const canPick = !locked && file.pageCount > 0
-  const meta = [
-    locked ? 'Protected' : plural(file.pageCount, 'page'),
-    formatBytes(file.sizeBytes),
-    ...(job !== undefined ? [job.engine === 'pdfco' ? 'PDF.co' : 'Local engine'] : []),
-  ]
+  const remove = () => {
+    setConfirmingRemove(false)
+    onRemoving?.(fileId, cardRef.current?.getBoundingClientRect().height ?? 0)
+    void removeFile(fileId)
+  }
+  const meta = fileMeta(file, job)
 
   return (
-    <li className="file-card" aria-labelledby={titleId} data-file-id={fileId} data-stage={job?.stage ?? 'idle'}>
+    <li ref={cardRef} className="file-card" aria-labelledby={titleId} data-file-id={fileId} data-stage={job?.stage ?? 'idle'}>
       <div className="file-head">
         <span className="file-icon">{locked ? <LockIcon size={22} /> : <FileIcon size={22} />}</span>
         <div className="file-title">
@@ -75,12 +84,16 @@ export const FileRow = memo(function FileRow({ fileId }: { readonly fileId: File
           type="button"
           className="icon-button"
           aria-label={`Remove ${file.displayName}`}
-          title="Remove from the list"
-          onClick={() => void removeFile(fileId)}
+          title={isBusy ? 'Stop converting and remove from the list' : 'Remove from the list'}
+          aria-expanded={isBusy ? isConfirmingRemove : undefined}
+          onClick={() => (isBusy ? setConfirmingRemove(!isConfirmingRemove) : remove())}
         >
           <CloseIcon />
         </button>
       </div>
+      {isBusy && isConfirmingRemove && (
+        <RemoveConfirm fileName={file.displayName} onRemove={remove} onKeep={() => setConfirmingRemove(false)} />
+      )}
       {canPick && isPickerOpen && (
         <PagePicker
           id={pickerId}
@@ -92,7 +105,31 @@ export const FileRow = memo(function FileRow({ fileId }: { readonly fileId: File
         />
       )}
       {job !== undefined && <JobStatus job={job} fileName={file.displayName} />}
-      {outputs.length > 0 && <ThumbnailGrid outputs={outputs} fileName={file.displayName} />}
+      <FileImages fileId={fileId} latestJobId={job?.id} fileName={file.displayName} />
     </li>
   )
 })
+
+/** The card's meta line: pages (or "Protected"), size, and the engine of its newest job. */
+function fileMeta(file: FileDescriptor, job: JobDto | undefined): string[] {
+  return [
+    isLocked(file) ? 'Protected' : plural(file.pageCount, 'page'),
+    formatBytes(file.sizeBytes),
+    ...(job !== undefined ? [job.engine === 'pdfco' ? 'PDF.co' : 'Local engine'] : []),
+  ]
+}
+
+/** Asks before removing a file that is converting. */
+function RemoveConfirm({ fileName, onRemove, onKeep }: { readonly fileName: string; readonly onRemove: () => void; readonly onKeep: () => void }) {
+  return (
+    <div className="remove-confirm" role="alertdialog" aria-label={`Remove ${fileName}?`}>
+      <p>{fileName} is converting. Stop and remove it? Pages already saved stay on disk.</p>
+      <button type="button" className="button button-danger" onClick={onRemove} autoFocus>
+        Stop and remove
+      </button>
+      <button type="button" className="button button-quiet" onClick={onKeep}>
+        Keep converting
+      </button>
+    </div>
+  )
+}

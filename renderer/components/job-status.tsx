@@ -1,17 +1,37 @@
 /**
  * The live status of a file's newest job: words, a per-file bar, and the Cancel / Retry buttons.
+ * Times are per attempt (a retry counts from its own start); a failed or cancelled job says which
+ * pages it kept and in which folder.
  */
+import { useShallow } from 'zustand/react/shallow'
 import type { JobDto } from '../../electron/ipc/contract.ts'
 import { assertNever } from '../lib/assert-never.ts'
 import { errorText } from '../lib/error-text.ts'
 import { formatDuration, plural } from '../lib/format.ts'
 import { useNow } from '../lib/use-now.ts'
 import { cancelJob, retryJob } from '../store/actions.ts'
-import { isActiveStage, jobProgress } from '../store/selectors.ts'
+import { selectAttemptStartMs, selectJobFolderName, selectJobProgress } from '../store/progress-selectors.ts'
+import { isActiveStage } from '../store/selectors.ts'
+import { useAppStore } from '../store/store.ts'
 import { RetryIcon } from './icons.tsx'
 
+/** Where a job's pages go and when its current attempt started, for {@link describeJob}. */
+export interface JobContext {
+  /** Epoch ms when the current attempt (first run or latest retry) started. */
+  readonly attemptStartedAtMs: number
+  /** Display name of its output folder, or null when unknown. */
+  readonly folderName: string | null
+}
+
+/** "19 of 117 pages saved in Images", or "No pages saved" when none was written. */
+export function keptText(job: JobDto, folderName: string | null): string {
+  if (job.pagesDone === 0) return 'No pages saved'
+  const where = folderName === null ? '' : ` in ${folderName}`
+  return `${job.pagesDone} of ${plural(job.pagesTotal, 'page')} saved${where}`
+}
+
 /** Short label of a stage, and the detail line under it. */
-export function describeJob(job: JobDto, nowMs: number): { readonly label: string; readonly detail: string } {
+export function describeJob(job: JobDto, nowMs: number, context: JobContext): { readonly label: string; readonly detail: string } {
   const engine = job.engine === 'pdfco' ? 'PDF.co' : 'this computer'
   switch (job.stage) {
     case 'queued':
@@ -31,16 +51,19 @@ export function describeJob(job: JobDto, nowMs: number): { readonly label: strin
         detail: job.engine === 'pdfco' ? 'Saving the page images' : 'Rendering and saving pages',
       }
     case 'done': {
-      const tookMs = (job.finishedAtMs ?? nowMs) - job.startedAtMs
+      const tookMs = (job.finishedAtMs ?? nowMs) - context.attemptStartedAtMs
       return {
         label: 'Done',
         detail: `${plural(job.pagesDone, 'image')} in ${formatDuration(tookMs)} · ${job.engine === 'pdfco' ? 'by PDF.co' : 'on this computer'}`,
       }
     }
     case 'failed':
-      return { label: 'Failed', detail: job.error !== null ? errorText(job.error) : 'The conversion failed.' }
+      return {
+        label: 'Failed',
+        detail: `${job.error !== null ? errorText(job.error) : 'The conversion failed.'} ${keptText(job, context.folderName)}.`,
+      }
     case 'cancelled':
-      return { label: 'Cancelled', detail: 'Stopped before it finished' }
+      return { label: 'Cancelled', detail: `${keptText(job, context.folderName)}.` }
     default:
       return assertNever(job.stage, 'job stage')
   }
@@ -55,11 +78,14 @@ interface JobStatusProps {
 export function JobStatus({ job, fileName }: JobStatusProps) {
   const isActive = isActiveStage(job.stage)
   const now = useNow(job.stage === 'converting')
-  const { label, detail } = describeJob(job, now)
+  const attemptStartedAtMs = useAppStore((s) => selectAttemptStartMs(s, job))
+  const folderName = useAppStore((s) => selectJobFolderName(s, job.id))
+  const progress = useAppStore(useShallow((s) => selectJobProgress(s, job)))
+  const { label, detail } = describeJob(job, now, { attemptStartedAtMs, folderName })
   const canRetry = job.stage === 'failed' || job.stage === 'cancelled'
 
   return (
-    <div className="job-status" data-stage={job.stage}>
+    <div className="job-status" role="group" data-stage={job.stage} tabIndex={-1} aria-label={`${fileName}: ${label}. ${detail}`}>
       <div className="job-status-text">
         <span className={`pill pill-${job.stage}`} role="status">
           {label}
@@ -88,7 +114,12 @@ export function JobStatus({ job, fileName }: JobStatusProps) {
         </details>
       )}
       {isActive && (
-        <progress className="job-progress" max={1} value={jobProgress(job)} aria-label={`Progress of ${fileName}`} />
+        <progress
+          className="job-progress"
+          max={1}
+          value={progress.isMeasurable ? progress.fraction : undefined}
+          aria-label={`Progress of ${fileName}`}
+        />
       )}
     </div>
   )

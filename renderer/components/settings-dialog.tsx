@@ -1,6 +1,6 @@
 /**
  * Settings: the PDF.co API key (stored encrypted by main, shown masked, never sent back),
- * "Check key" (remaining credits), base URL (e.g. the local emulator), concurrency, and the local
+ * "Check key" (remaining credits), concurrency, Advanced (base URL, the PDF.co emulator), and the local
  * engine's render options (resolution, colour, JPG/WebP quality; the first two also sit in the
  * batch bar while the local engine is in use).
  */
@@ -11,11 +11,8 @@ import { useAppStore } from '../store/store.ts'
 import { COLOR_LABEL, DPI_CHOICES } from './batch-bar.tsx'
 import { CloseIcon } from './icons.tsx'
 import { ModalDialog } from './modal-dialog.tsx'
+import { AdvancedSection } from './settings-advanced.tsx'
 
-/** PDF.co's production endpoint (`pdfco-api.md` §1). */
-export const PDFCO_BASE_URL = 'https://api.pdf.co/v1'
-/** Where `npm run emulator -- --port 8787` listens. */
-export const EMULATOR_BASE_URL = 'http://127.0.0.1:8787/v1'
 const MAX_CONCURRENCY = 8
 
 
@@ -37,6 +34,7 @@ export function SettingsDialog() {
         <ApiKeySection />
         <ServiceSection />
         <LocalEngineSection />
+        <AdvancedSection />
         <AboutSection />
       </div>
     </ModalDialog>
@@ -122,58 +120,14 @@ function ApiKeySection() {
 function ServiceSection() {
   const id = useId()
   const settings = useAppStore((s) => s.settings)
-  const [baseUrl, setBaseUrl] = useState(settings?.baseUrl ?? PDFCO_BASE_URL)
   const [concurrency, setConcurrency] = useState(String(settings?.concurrency ?? 2))
   if (settings === null) return null
-  const isUrlValid = /^https?:\/\/\S+$/i.test(baseUrl.trim())
   const concurrencyValue = Number.parseInt(concurrency, 10)
   const isConcurrencyValid = Number.isInteger(concurrencyValue) && concurrencyValue >= 1 && concurrencyValue <= MAX_CONCURRENCY
 
   return (
     <section className="settings-section" aria-labelledby={`${id}-title`}>
       <h3 id={`${id}-title`}>Conversion</h3>
-
-      <form
-        className="field"
-        onSubmit={(e) => {
-          e.preventDefault()
-          if (isUrlValid) void updateSettings({ baseUrl: baseUrl.trim() })
-        }}
-      >
-        <label htmlFor={`${id}-url`} className="field-label">
-          PDF.co base URL
-        </label>
-        <div className="inline-row">
-          <input
-            id={`${id}-url`}
-            className="text-input grow"
-            type="url"
-            spellCheck={false}
-            value={baseUrl}
-            aria-invalid={!isUrlValid}
-            aria-describedby={`${id}-url-hint`}
-            onChange={(e) => setBaseUrl(e.target.value)}
-          />
-          <button type="submit" className="button" disabled={!isUrlValid || baseUrl.trim() === settings.baseUrl}>
-            Save URL
-          </button>
-        </div>
-        <p id={`${id}-url-hint`} className={isUrlValid ? 'field-hint' : 'field-error'}>
-          {isUrlValid ? (
-            <>
-              Now: <code>{settings.baseUrl}</code>{' '}
-              <button type="button" className="link-button" onClick={() => setBaseUrl(EMULATOR_BASE_URL)}>
-                Use local emulator
-              </button>{' '}
-              <button type="button" className="link-button" onClick={() => setBaseUrl(PDFCO_BASE_URL)}>
-                Use PDF.co
-              </button>
-            </>
-          ) : (
-            'Enter an http:// or https:// address, e.g. https://api.pdf.co/v1'
-          )}
-        </p>
-      </form>
 
       <div className="field">
         <label htmlFor={`${id}-concurrency`} className="field-label">

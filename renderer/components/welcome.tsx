@@ -1,10 +1,9 @@
 /**
  * First launch without an API key: the app works offline with the local engine; PDF.co is an
- * optional second engine (how to get a key), and the PDF.co emulator lets people try it without
- * an account.
+ * optional second engine (how to get a key). Developer tools (the PDF.co emulator) live in
+ * Settings → Advanced, not here.
  */
 import { useAppStore } from '../store/store.ts'
-import { EMULATOR_BASE_URL } from './settings-dialog.tsx'
 
 /** The welcome panel (shown while no key is saved and no file is added). */
 export function Welcome() {
@@ -44,17 +43,6 @@ export function Welcome() {
           <button type="button" className="button" onClick={openSettings}>
             Open Settings
           </button>
-        </div>
-        <div>
-          <h3>{hasLocalEngine ? 'Or try PDF.co with its local emulator' : 'Or try the local emulator'}</h3>
-          <ol>
-            <li>
-              In the project folder run <code>npm run emulator -- --port 8787 --key test-key</code>
-            </li>
-            <li>
-              In Settings set the base URL to <code>{EMULATOR_BASE_URL}</code> and the key to <code>test-key</code>.
-            </li>
-          </ol>
         </div>
       </div>
     </section>

@@ -48,7 +48,8 @@ export function errorText(error: ErrorDto): string {
     case 'file/not-found':
       return 'The file is no longer there (moved or deleted).'
     case 'file/not-pdf':
-      return 'Not a PDF: the file’s content is not a PDF document.'
+      // Main reports an empty file with this code and a message ending in "is empty".
+      return /\bis empty\.?$/.test(error.message) ? 'The file is empty (0 bytes).' : 'Not a PDF: the file’s content is not a PDF document.'
     case 'file/unreadable':
       return 'The file could not be read (check its permissions).'
     case 'file/password-required':

@@ -122,10 +122,25 @@ export async function startConversion(): Promise<void> {
       overwrite: state.settings.overwrite,
     })
     if (reportError(result)) return
-    store.getState().startBatch(result.value)
+    const folder = state.settings.outputFolderName ?? state.settings.defaultOutputFolderName
+    store.getState().startBatch(result.value, folder)
+    focusAfterConvert(result.value[0]?.fileId)
   } finally {
     store.getState().setBusy({ starting: false })
   }
+}
+
+/**
+ * Moves keyboard focus to the first running file's status (its row scrolled into view), or to the
+ * overall progress when that row is not shown, once React has rendered the new jobs.
+ */
+function focusAfterConvert(fileId: FileId | undefined): void {
+  window.setTimeout(() => {
+    const row = fileId === undefined ? null : document.querySelector<HTMLElement>(`[data-file-id="${fileId}"] .job-status`)
+    const target = row ?? document.querySelector<HTMLElement>('.batch-progress')
+    target?.focus({ preventScroll: true })
+    target?.scrollIntoView?.({ block: 'nearest' })
+  }, 0)
 }
 
 /** Cancels one job. */

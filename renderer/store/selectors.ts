@@ -25,35 +25,6 @@ export function isActiveStage(stage: JobStage): boolean {
   }
 }
 
-/**
- * A job's progress from 0 to 1, for the bars.
- *
- * Weights: uploading fills 0.05-0.25 by percent, converting sits at 0.3 (PDF.co gives no
- * percentage) or, once the local engine has written pages, fills 0.3-1 by pages; downloading
- * fills 0.35-1 by pages; every finished stage counts as 1.
- */
-export function jobProgress(job: JobDto): number {
-  switch (job.stage) {
-    case 'queued':
-      return 0
-    case 'inspecting':
-      return 0.02
-    case 'uploading':
-      return 0.05 + 0.2 * (Math.min(100, Math.max(0, job.uploadPercent)) / 100)
-    case 'converting':
-      // The local engine writes pages while converting: fill the rest of the bar by pages.
-      return job.pagesTotal > 0 && job.pagesDone > 0 ? 0.3 + 0.7 * Math.min(1, job.pagesDone / job.pagesTotal) : 0.3
-    case 'downloading':
-      return job.pagesTotal > 0 ? 0.35 + 0.65 * Math.min(1, job.pagesDone / job.pagesTotal) : 0.35
-    case 'done':
-    case 'failed':
-    case 'cancelled':
-      return 1
-    default:
-      return assertNever(job.stage, 'job stage')
-  }
-}
-
 /** The file's descriptor, or undefined once removed. */
 export function selectFile(state: AppState, fileId: FileId): FileDescriptor | undefined {
   return state.filesById[fileId]
@@ -103,19 +74,22 @@ export interface SubmitPlan {
   readonly isRepeat: boolean
   /** Locked files that will be left out (shown as a hint). */
   readonly skippedLocked: number
+  /** Files converting now: Convert then adds its files to the running batch. */
+  readonly busy: number
 }
 
 /**
  * Decides whether Convert can run and on which files.
  *
  * Convert sends the files not converted yet (never run, failed or cancelled); once every file is
- * done it runs them all again (e.g. in another format). Files that are working or still locked are
+ * done and nothing is converting it runs them all again (e.g. in another format). While a batch
+ * runs, Convert adds the files not converted yet to it. Files that are working or still locked are
  * left out. An invalid page range on a file it would send blocks the batch (the user's intent is
  * unclear), as does a missing API key. No output folder chosen is fine: main then writes to its
  * default folder.
  */
 export function selectSubmitPlan(state: AppState): SubmitPlan {
-  const blocked = (reason: string): SubmitPlan => ({ canSubmit: false, reason, fileIds: [], isRepeat: false, skippedLocked: 0 })
+  const blocked = (reason: string): SubmitPlan => ({ canSubmit: false, reason, fileIds: [], isRepeat: false, skippedLocked: 0, busy: 0 })
   if (state.settings === null) return blocked('Loading settings…')
   if (state.fileOrder.length === 0) return blocked('Add a PDF first.')
   const pending: FileId[] = []
@@ -132,9 +106,11 @@ export function selectSubmitPlan(state: AppState): SubmitPlan {
     else pending.push(id)
   }
   const isRepeat = pending.length === 0
-  const fileIds = isRepeat ? done : pending
+  // While a batch runs, Convert adds the files not converted yet; converting again waits.
+  const fileIds = isRepeat ? (busy > 0 ? [] : done) : pending
   if (fileIds.length === 0) {
-    if (busy > 0) return blocked(busy === 1 ? 'The file is converting.' : 'Every file is converting.')
+    if (busy > 0 && done.length > 0) return blocked('Converting… To convert the finished files again, wait for this batch to end.')
+    if (busy > 0) return blocked(busy === 1 ? 'Converting… Add more PDFs to queue them.' : `Converting ${busy} files… Add more PDFs to queue them.`)
     return blocked(skippedLocked === 1 ? 'Enter the password of the locked PDF first.' : 'Enter the passwords of the locked PDFs first.')
   }
   for (const id of fileIds) {
@@ -148,7 +124,7 @@ export function selectSubmitPlan(state: AppState): SubmitPlan {
     )
   }
   if (state.busy.starting) return blocked('Starting…')
-  return { canSubmit: true, reason: null, fileIds, isRepeat, skippedLocked }
+  return { canSubmit: true, reason: null, fileIds, isRepeat, skippedLocked, busy }
 }
 
 /**
@@ -161,6 +137,7 @@ export function selectCanSubmit(state: AppState): {
   readonly fileCount: number
   readonly isRepeat: boolean
   readonly skippedLocked: number
+  readonly busy: number
 } {
   const plan = selectSubmitPlan(state)
   return {
@@ -169,40 +146,8 @@ export function selectCanSubmit(state: AppState): {
     fileCount: plan.fileIds.length,
     isRepeat: plan.isRepeat,
     skippedLocked: plan.skippedLocked,
+    busy: plan.busy,
   }
-}
-
-/** Progress of the current batch. */
-export interface OverallProgress {
-  /** 0..1 over the batch's jobs. */
-  readonly ratio: number
-  readonly total: number
-  readonly done: number
-  readonly failed: number
-  readonly cancelled: number
-  /** Jobs still working. */
-  readonly active: number
-}
-
-/** The overall progress bar's numbers, over the jobs of the current batch. */
-export function selectOverallProgress(state: AppState): OverallProgress {
-  let sum = 0
-  let total = 0
-  let done = 0
-  let failed = 0
-  let cancelled = 0
-  let active = 0
-  for (const id of state.batchJobIds) {
-    const job = state.jobsById[id]
-    if (job === undefined) continue
-    total += 1
-    sum += jobProgress(job)
-    if (job.stage === 'done') done += 1
-    else if (job.stage === 'failed') failed += 1
-    else if (job.stage === 'cancelled') cancelled += 1
-    else active += 1
-  }
-  return { ratio: total === 0 ? 0 : sum / total, total, done, failed, cancelled, active }
 }
 
 /** True while any job is working (enables "Cancel all"). */
@@ -215,11 +160,14 @@ export function selectHasOutputs(state: AppState): boolean {
   return Object.values(state.outputsByFile).some((list) => list.length > 0)
 }
 
-/** The preview's image, its neighbours and its position in the file's list. */
+/** The preview's image, its neighbours and its position among the images of its run. */
 export function selectPreview(state: AppState) {
   const p = state.preview
   if (p === null) return null
-  const list = state.outputsByFile[p.fileId] ?? []
+  const all = state.outputsByFile[p.fileId] ?? []
+  const jobId = all.find((o) => o.id === p.outputId)?.jobId
+  // One run's images only: the preview never steps into another run of the same file.
+  const list = all.filter((o) => o.jobId === jobId)
   const index = list.findIndex((o) => o.id === p.outputId)
   if (index === -1) return null
   return {

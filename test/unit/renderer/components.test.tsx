@@ -129,7 +129,7 @@ describe('App', () => {
     expect(field.getAttribute('aria-invalid')).toBe('true')
   })
 
-  it('explains the offline engine, optional keys and the emulator on first launch without a key', () => {
+  it('explains the offline engine and optional keys on first launch without a key; the emulator only in Settings → Advanced', () => {
     store.getState().setSettings(makeSettings({ hasApiKey: false, apiKeyMasked: '', outputFolderName: null }))
     render(<App />)
     expect(screen.getByRole('heading', { name: 'Welcome to PDF to Image' })).toBeTruthy()
@@ -141,6 +141,9 @@ describe('App', () => {
     expect(engine.selectedOptions[0]?.textContent).toBe('Auto · This computer')
     expect(screen.getByRole('combobox', { name: 'Resolution' })).toBeTruthy()
     expect(screen.getByRole('button', { name: /Output folder PDF to Image/ })).toBeTruthy()
+    expect(screen.queryByText(/emulator/i)).toBeNull()
+    fireEvent.click(screen.getByRole('button', { name: 'Settings' }))
+    expect(screen.getByText('Advanced')).toBeTruthy()
     expect(screen.getByText('npm run emulator -- --port 8787 --key test-key')).toBeTruthy()
     expect(screen.getByText('http://127.0.0.1:8787/v1')).toBeTruthy()
   })

@@ -1,13 +1,17 @@
 import { beforeEach, describe, expect, it } from 'vitest'
 import { insertByPage } from '../../../renderer/store/outputs-slice.ts'
 import {
-  jobProgress,
+  selectAttemptStartMs,
+  selectJobProgress,
+  selectOverallProgress,
+  splitRuns,
+} from '../../../renderer/store/progress-selectors.ts'
+import {
   selectCanSubmit,
   selectEffectiveEngine,
   selectJobForFile,
   selectNeedsApiKey,
   selectPickedPages,
-  selectOverallProgress,
   selectPageRangeError,
   selectPreview,
   selectSubmitPlan,
@@ -64,7 +68,7 @@ describe('selectSubmitPlan / selectCanSubmit', () => {
     store.getState().setSettings(makeSettings({ outputFolderName: null }))
     expect(selectCanSubmit(store.getState()).canSubmit).toBe(true)
     store.getState().setSettings(makeSettings())
-    expect(selectCanSubmit(store.getState())).toEqual({ canSubmit: true, reason: null, fileCount: 1, isRepeat: false, skippedLocked: 0 })
+    expect(selectCanSubmit(store.getState())).toEqual({ canSubmit: true, reason: null, fileCount: 1, isRepeat: false, skippedLocked: 0, busy: 0 })
   })
 
   it('skips locked and busy files, and sends the rest', () => {
@@ -92,6 +96,19 @@ describe('selectSubmitPlan / selectCanSubmit', () => {
     expect(selectSubmitPlan(store.getState())).toMatchObject({ fileIds: [done.id, failed.id, fresh.id], isRepeat: true })
   })
 
+  it('while a batch runs, Convert adds the new files only, and never repeats the finished ones', () => {
+    const [busy, done, fresh] = [makeFile(), makeFile(), makeFile()]
+    add(busy, done, fresh)
+    store.getState().upsertJob(makeJob(busy.id, { stage: 'converting' }))
+    store.getState().upsertJob(makeJob(done.id, { stage: 'done' }))
+    expect(selectCanSubmit(store.getState())).toMatchObject({ canSubmit: true, fileCount: 1, isRepeat: false, busy: 1 })
+    store.getState().upsertJob(makeJob(fresh.id, { stage: 'done' }))
+    expect(selectCanSubmit(store.getState())).toMatchObject({
+      canSubmit: false,
+      reason: 'Converting… To convert the finished files again, wait for this batch to end.',
+    })
+  })
+
   it('blocks when only locked files remain', () => {
     add(makeFile({ needsPassword: true, pageCount: 0 }))
     expect(selectCanSubmit(store.getState()).reason).toBe('Enter the password of the locked PDF first.')
@@ -99,7 +116,7 @@ describe('selectSubmitPlan / selectCanSubmit', () => {
 })
 
 describe('jobs', () => {
-  it('jobProgress grows through the stages', () => {
+  it("a job's progress grows through the stages, by pages", () => {
     const f = makeFile()
     const steps = [
       makeJob(f.id, { stage: 'queued' }),
@@ -107,10 +124,26 @@ describe('jobs', () => {
       makeJob(f.id, { stage: 'converting' }),
       makeJob(f.id, { stage: 'downloading', pagesDone: 2, pagesTotal: 4 }),
       makeJob(f.id, { stage: 'done' }),
-    ].map(jobProgress)
+    ].map((j) => selectJobProgress(store.getState(), j).fraction)
     expect(steps).toEqual([...steps].sort((a, b) => a - b))
     expect(steps[0]).toBe(0)
     expect(steps[4]).toBe(1)
+    // The local engine's bar does not start at 30 %: 2 of 117 pages is under 2 %.
+    const local = makeJob(f.id, { engine: 'local', stage: 'converting', pagesDone: 2, pagesTotal: 117 })
+    expect(selectJobProgress(store.getState(), local).fraction).toBeCloseTo(2 / 117)
+  })
+
+  it("a retry's attempt starts when the settled job works again", () => {
+    const f = makeFile()
+    add(f)
+    const first = makeJob(f.id, { stage: 'converting', startedAtMs: 1000, stageStartedAtMs: 1000 })
+    store.getState().startBatch([first])
+    store.getState().upsertJob({ ...first, stage: 'failed', pagesDone: 2, stageStartedAtMs: 15_000, finishedAtMs: 15_000 })
+    expect(selectAttemptStartMs(store.getState(), store.getState().jobsById[first.id]!)).toBe(1000)
+    const retry = { ...first, stage: 'queued' as const, pagesDone: 2, stageStartedAtMs: 20_000, finishedAtMs: null }
+    store.getState().addToBatch(retry)
+    expect(selectAttemptStartMs(store.getState(), retry)).toBe(20_000)
+    expect(store.getState().attemptById[first.id]).toEqual({ startedAtMs: 20_000, pagesAtStart: 2 })
   })
 
   it('an older snapshot never overwrites a newer one (events race invoke answers)', () => {
@@ -136,23 +169,65 @@ describe('jobs', () => {
     expect(selectJobForFile(store.getState(), f.id)?.id).toBe(retry.id)
   })
 
-  it('selectOverallProgress averages the batch and counts outcomes', () => {
+  it('selectOverallProgress weights the batch by pages and counts outcomes apart', () => {
     const [a, b, c] = [makeFile(), makeFile(), makeFile()]
     add(a, b, c)
-    const jobs = [makeJob(a.id, { stage: 'done' }), makeJob(b.id, { stage: 'failed' }), makeJob(c.id, { stage: 'queued' })]
+    const jobs = [
+      makeJob(a.id, { stage: 'done', pagesDone: 4 }),
+      makeJob(b.id, { stage: 'failed' }),
+      makeJob(c.id, { stage: 'queued', pagesTotal: 8 }),
+    ]
     store.getState().startBatch(jobs)
-    expect(selectOverallProgress(store.getState())).toEqual({ ratio: 2 / 3, total: 3, done: 1, failed: 1, cancelled: 0, active: 1 })
+    expect(selectOverallProgress(store.getState(), 0)).toMatchObject({
+      total: 3,
+      done: 1,
+      failed: 1,
+      cancelled: 0,
+      active: 1,
+      pagesDone: 4,
+      pagesTotal: 16,
+      doneRatio: 0.25,
+      failedRatio: 0.25,
+      percent: 25,
+      text: '4 of 16 pages · 1 done, 1 failed',
+    })
+  })
+
+  it('"0 done, 2 failed" is not a full bar', () => {
+    const [a, b] = [makeFile(), makeFile()]
+    add(a, b)
+    store.getState().startBatch([makeJob(a.id, { stage: 'failed' }), makeJob(b.id, { stage: 'failed' })])
+    expect(selectOverallProgress(store.getState(), 0)).toMatchObject({ doneRatio: 0, failedRatio: 1, percent: 0 })
   })
 })
 
 describe('outputs and preview', () => {
-  it('keeps pages sorted and replaces a page written again', () => {
+  it('keeps pages sorted and replaces a page written again by the same job only', () => {
     const f = makeFile()
     const job = makeJob(f.id)
     const [p1, p3, p2, p2b] = [makeOutput(job, 1), makeOutput(job, 3), makeOutput(job, 2), makeOutput(job, 2)]
     const list = [p1, p3, p2, p2b].reduce<ReturnType<typeof insertByPage>>((acc, o) => insertByPage(acc, o), [])
     expect(list.map((o) => o.page)).toEqual([1, 2, 3])
     expect(list[1]?.id).toBe(p2b.id)
+    const other = makeOutput(makeJob(f.id), 2)
+    expect(insertByPage(list, other).map((o) => o.id)).toEqual([p1.id, p2b.id, other.id, p3.id])
+  })
+
+  it('splitRuns keeps the latest run apart from earlier ones, and the preview stays in its run', () => {
+    const f = makeFile({ displayName: 'r.pdf' })
+    add(f)
+    const older = makeJob(f.id, { stage: 'done', startedAtMs: 1 })
+    const newer = makeJob(f.id, { stage: 'done', startedAtMs: 2 })
+    store.getState().upsertJob(older)
+    store.getState().upsertJob(newer)
+    const olds = [1, 2].map((p) => makeOutput(older, p))
+    const news = [1, 2].map((p) => makeOutput(newer, p))
+    ;[...olds, ...news].forEach((o) => store.getState().addOutput(o))
+    const runs = splitRuns(store.getState().outputsByFile[f.id]!, newer.id, [older.id, newer.id])
+    expect(runs.latest).toEqual(news)
+    expect(runs.earlier).toEqual([{ jobId: older.id, outputs: olds }])
+    store.getState().setPreview({ fileId: f.id, outputId: news[0]!.id })
+    expect(selectPreview(store.getState())).toMatchObject({ index: 0, count: 2, previous: null, next: news[1] })
   })
 
   it('selectPreview knows its neighbours', () => {
