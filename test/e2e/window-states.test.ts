@@ -13,7 +13,7 @@ import path from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makePagesPdf } from '../helpers/make-pdf.ts'
-import { chromiumPath, dropFiles, fileCard, openApp, pageErrors, screenshot, waitForStage, type E2eApp } from './support.ts'
+import { chromiumPath, dropFiles, fileCard, openApp, pageErrors, screenshot, waitForStage, type E2eApp } from '../helpers/e2e.ts'
 
 const SMALL = { widthPt: 298, heightPt: 420 }
 const SIZES = [
