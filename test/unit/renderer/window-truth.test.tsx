@@ -9,8 +9,8 @@ import type { JobDto } from '../../../electron/ipc/contract.ts'
 import { App } from '../../../renderer/app.tsx'
 import { installIpcSync } from '../../../renderer/store/ipc-sync.ts'
 import { resetAppStore, useAppStore } from '../../../renderer/store/store.ts'
-import { createFakeApi, type FakeApi } from './fake-api.tsx'
-import { makeFile, makeJob, makeOutput, makeSettings } from './fixtures.tsx'
+import { createFakeApi, type FakeApi } from '../../helpers/renderer/fake-api.tsx'
+import { makeFile, makeJob, makeOutput, makeSettings } from '../../helpers/renderer/fixtures.tsx'
 
 const store = useAppStore
 let fake: FakeApi
