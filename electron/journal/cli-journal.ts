@@ -1,5 +1,5 @@
 /**
- * The CLI's use of the job journal (`--resume`, issue 5 §1).
+ * The CLI's use of the job journal (`--resume`).
  *
  * Every PDF.co run of the CLI records itself in the journal folder ({@link defaultJournalDir}:
  * `$PDF_TO_IMAGE_STATE_DIR/journal` or the per-user state folder, never the output folder, so the

@@ -1,6 +1,6 @@
 /**
  * The job journal: a durable record of every batch of conversions, so that after a crash, a kill
- * or a quit mid-batch the next start can resume it (issue 5 §1; `docs/reliability.md`).
+ * or a quit mid-batch the next start can resume it (`docs/reliability.md`).
  *
  * Layout under the journal folder (CLI: a per-user state folder, see `defaultJournalDir`; app:
  * `<userData>/journal`):
