@@ -3,15 +3,25 @@
  * line per step (a pipe or a log file). Each ends with a summary.
  */
 import type { ConversionEvent } from '../engines/types.ts'
+import type { TerminalInput } from '../files/password-source.ts'
 import type { EngineKind } from '../shared/engine-choice.ts'
+import { escapeForTerminal as esc } from '../shared/terminal-text.ts'
 import { describeEngineChoice, type CliOptions } from './args.ts'
 import type { FileView } from './file-view.ts'
 import { describe, describePages, formatBytes, icon, percent, seconds, truncate, truncateStart } from './format.ts'
+import type { SkippedEntry } from './inputs.ts'
 
-/** Where the CLI writes. */
+/** Where the CLI writes (and, for `--password-prompt`, reads; default process.stdin). */
 export interface CliIo {
   readonly stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number; rows?: number }
   readonly stderr: NodeJS.WritableStream
+  readonly stdin?: TerminalInput
+}
+
+/** Inputs that were looked at and not converted (see `inputs.ts`). */
+export interface NotConverted {
+  readonly skipped: readonly SkippedEntry[]
+  readonly notPdfs: readonly string[]
 }
 
 /** Shows a run: called at start, on each event, at the end, and for the summary. */
@@ -19,7 +29,7 @@ export interface Printer {
   start(): void
   onEvent(view: FileView, id: string, event: ConversionEvent): void
   stop(): void
-  summary(views: readonly FileView[], elapsedMs: number): void
+  summary(views: readonly FileView[], elapsedMs: number, notConverted: NotConverted): void
 }
 
 /** The printer for this run: JSON lines with `--json`, else a redrawn block on a TTY, else lines. */
@@ -36,7 +46,7 @@ function createJsonPrinter(options: CliOptions, out: CliIo['stdout']): Printer {
     onEvent(view, id, event) {
       out.write(`${JSON.stringify({ type: 'event', id, file: view.file.path, event })}\n`)
     },
-    summary(all, elapsedMs) {
+    summary(all, elapsedMs, notConverted) {
       const ok = all.filter((v) => v.state === 'done').length
       out.write(
         `${JSON.stringify({
@@ -46,6 +56,8 @@ function createJsonPrinter(options: CliOptions, out: CliIo['stdout']): Printer {
           failed: all.length - ok,
           elapsedMs,
           files: all.map((v) => ({ file: v.file.path, state: v.state, pagesDone: v.pagesDone, pagesTotal: v.pagesTotal, outputs: v.outputs, error: v.error })),
+          skipped: notConverted.skipped.map((s) => ({ file: s.label, code: s.code, message: s.message })),
+          notPdfs: notConverted.notPdfs,
         })}\n`,
       )
     },
@@ -75,16 +87,16 @@ function createTtyPrinter(options: CliOptions, out: CliIo['stdout'], views: Map<
       draw()
     },
     onEvent() {},
-    summary(all, elapsedMs) {
-      writeSummary(out, all, elapsedMs, options)
+    summary(all, elapsedMs, notConverted) {
+      writeSummary(out, all, elapsedMs, options, notConverted)
     },
   }
 }
 
 /** The status block: one row per file, or the active ones and a count when they do not fit. */
 function statusLines(list: readonly FileView[], cols: number, maxRows: number): string[] {
-  const nameWidth = Math.min(Math.max(...list.map((v) => v.file.label.length)), Math.floor(cols * 0.45))
-  const row = (v: FileView): string => truncate(`${icon(v)} ${truncateStart(v.file.label, nameWidth).padEnd(nameWidth)}  ${describe(v)}`, cols - 1)
+  const nameWidth = Math.min(Math.max(...list.map((v) => esc(v.file.label).length)), Math.floor(cols * 0.45))
+  const row = (v: FileView): string => truncate(`${icon(v)} ${truncateStart(esc(v.file.label), nameWidth).padEnd(nameWidth)}  ${esc(describe(v))}`, cols - 1)
   const lines = list.map(row)
   if (lines.length <= maxRows) return lines
   const active = list.filter((v) => v.state !== 'queued' && v.state !== 'done')
@@ -101,10 +113,10 @@ function createLinePrinter(options: CliOptions, out: CliIo['stdout']): Printer {
     stop() {},
     onEvent(view, _id, event) {
       const line = lineFor(view, event, options.engine)
-      if (line !== null) out.write(`[${view.file.label}] ${line}\n`)
+      if (line !== null) out.write(`[${esc(view.file.label)}] ${esc(line)}\n`)
     },
-    summary(all, elapsedMs) {
-      writeSummary(out, all, elapsedMs, options)
+    summary(all, elapsedMs, notConverted) {
+      writeSummary(out, all, elapsedMs, options, notConverted)
     },
   }
 }
@@ -152,18 +164,24 @@ function lineFor(view: FileView, event: ConversionEvent, engine: EngineKind): st
   }
 }
 
-function writeSummary(out: NodeJS.WritableStream, all: readonly FileView[], elapsedMs: number, options: CliOptions): void {
+/** The summary block: counts, then one line per file and per input not converted (escaped). */
+function writeSummary(out: NodeJS.WritableStream, all: readonly FileView[], elapsedMs: number, options: CliOptions, notConverted: NotConverted): void {
   const ok = all.filter((v) => v.state === 'done').length
   const isCancelled = (v: FileView): boolean => v.state === 'cancelled' || v.error?.code === 'cancelled'
   const cancelled = all.filter(isCancelled).length
   const failed = all.length - ok - cancelled
   const engine = options.engine === 'local' ? 'the local engine' : 'PDF.co'
   const cancelledPart = cancelled > 0 ? `, ${cancelled} cancelled` : ''
-  let s = `\nSummary: ${ok} converted, ${failed} failed${cancelledPart}, in ${seconds(elapsedMs)} with ${engine} → ${options.outDir}\n`
+  const skippedPart = notConverted.skipped.length > 0 ? `, ${notConverted.skipped.length} skipped` : ''
+  let s = `\nSummary: ${ok} converted, ${failed} failed${cancelledPart}${skippedPart}, in ${seconds(elapsedMs)} with ${engine} → ${esc(options.outDir)}\n`
   for (const v of all) {
-    if (v.state === 'done') s += `  ✓ ${v.file.label}: ${v.outputs.length} file${v.outputs.length === 1 ? '' : 's'}\n`
-    else if (isCancelled(v)) s += `  - ${v.file.label}: cancelled (${v.outputs.length} page files kept)\n`
-    else s += `  ✗ ${v.file.label}: ${v.error?.message ?? v.state} [${v.error?.code ?? 'internal'}]\n`
+    const label = esc(v.file.label)
+    if (v.state === 'done') s += `  ✓ ${label}: ${v.outputs.length} file${v.outputs.length === 1 ? '' : 's'}\n`
+    else if (isCancelled(v)) s += `  - ${label}: cancelled (${v.outputs.length} page files kept)\n`
+    else s += `  ✗ ${label}: ${esc(v.error?.message ?? v.state)} [${v.error?.code ?? 'internal'}]\n`
   }
+  for (const skipped of notConverted.skipped) s += `  ✗ ${esc(skipped.message)} [${skipped.code}]\n`
+  const notPdfs = notConverted.notPdfs.length
+  if (notPdfs > 0) s += `  · ${notPdfs === 1 ? '1 file in the folders given is not a PDF' : `${notPdfs} files in the folders given are not PDFs`}\n`
   out.write(s)
 }
