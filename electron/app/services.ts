@@ -119,7 +119,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
 
   const files = await createFileRegistry({ importsDir: path.join(userDataDir, 'imports'), thumbUrlBase, logger: logger.child('files') })
   const outputs = createOutputRegistry(thumbUrlBase)
-  const renderSourcePage = createSourcePageRenderer((id) => files.get(id))
+  const renderSourcePage = createSourcePageRenderer((id) => files.get(id), { engine: () => localEngine })
   const thumbnails = createThumbnailService({
     cacheDir: path.join(userDataDir, 'thumbs'),
     resolveOutput: (id) => outputs.get(id),

@@ -58,7 +58,7 @@ const readers = new Map<number, number>()
 function installBlockReader(runtime: PdfiumRuntime): number {
   if (blockReader !== undefined) return blockReader
   const raw = runtime.raw
-  blockReader = raw.addFunction((param: number, position: number, buffer: number, size: number): number => {
+  const fn = raw.addFunction((param: number, position: number, buffer: number, size: number): number => {
     const fd = readers.get(param)
     if (fd === undefined) return 0
     try {
@@ -73,7 +73,8 @@ function installBlockReader(runtime: PdfiumRuntime): number {
       return 0
     }
   }, 'iiiii')
-  return blockReader
+  blockReader = fn
+  return fn
 }
 
 /** An open document; call {@link PdfiumDocument.close} when done. */
@@ -196,6 +197,12 @@ export class PdfiumDocument {
     } finally {
       raw._free(out)
     }
+  }
+
+  /** The page's /Rotate (1-based page), normalised to 0, 90, 180 or 270. */
+  rotation(page: number): number {
+    const quarter = this.#runtime.module.EPDF_GetPageRotationByIndex(this.#doc, page - 1)
+    return ((((quarter | 0) % 4) + 4) % 4) * 90
   }
 
   /**

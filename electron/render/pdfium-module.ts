@@ -22,7 +22,19 @@ import { init, type WrappedPdfiumModule } from '@embedpdf/pdfium'
 export type Pdfium = WrappedPdfiumModule
 
 /** The raw Emscripten module with the heap views it exports. */
-export type RawPdfium = WrappedPdfiumModule['pdfium'] & { HEAPU8: Uint8Array; HEAP32: Int32Array; HEAPF32: Float32Array }
+export type RawPdfium = WrappedPdfiumModule['pdfium'] & {
+  HEAPU8: Uint8Array
+  HEAP32: Int32Array
+  HEAPF32: Float32Array
+  _malloc(size: number): number
+  _free(ptr: number): void
+}
+
+/** The part of `WebAssembly.Memory` used here (the TS lib of the main world has no WebAssembly types). */
+interface WasmMemory {
+  readonly buffer: ArrayBuffer
+  grow(deltaPages: number): number
+}
 
 /** One PDFium instance with its diagnostics. */
 export interface PdfiumRuntime {
@@ -34,6 +46,8 @@ export interface PdfiumRuntime {
   readonly memoryCapHit: boolean
   /** True once the module aborted: the instance must be dropped. */
   readonly aborted: boolean
+  /** The memory cap in bytes. */
+  readonly maxMemoryBytes: number
   /** Current size of the WASM memory in bytes. */
   heapBytes(): number
 }
@@ -64,10 +78,11 @@ let capHit = false
 
 /** Wraps `WebAssembly.Memory.prototype.grow` once per thread (see the module comment). */
 function installMemoryCap(): void {
-  const proto = WebAssembly.Memory.prototype as WebAssembly.Memory & { __capped?: boolean }
+  const wasm = (globalThis as unknown as { WebAssembly: { Memory: { prototype: WasmMemory & { __capped?: boolean } } } }).WebAssembly
+  const proto = wasm.Memory.prototype
   if (proto.__capped === true) return
   const original = proto.grow
-  proto.grow = function grow(this: WebAssembly.Memory, deltaPages: number): number {
+  proto.grow = function grow(this: WasmMemory, deltaPages: number): number {
     if (this.buffer.byteLength + deltaPages * 65536 > capBytes) {
       capHit = true
       throw new RangeError('PDFium memory cap reached')
@@ -123,6 +138,7 @@ export async function loadPdfium(options: { readonly maxMemoryBytes?: number | u
     get aborted() {
       return aborted
     },
+    maxMemoryBytes: capBytes,
     heapBytes: () => raw.HEAPU8.byteLength,
   }
 }

@@ -48,7 +48,8 @@ import { multiPageFileName, outputFileName } from '../../files/output-names.ts'
 import { TiffFileWriter } from '../../render/tiff.ts'
 import type { EncodeSettings } from './encode.ts'
 import { resolveLocalOptions, type LocalConversionRequest, type LocalRenderOptions, type ResolvedLocalOptions } from './options.ts'
-import { DEFAULT_MAX_PAGE_PIXELS, MAX_CANVAS_SIDE_PX, oversizeWarning, planPage, type PagePlan, type PixelLimits } from './page-plan.ts'
+import { DEFAULT_MAX_PAGE_PIXELS, limitsForFormat, MAX_CANVAS_SIDE_PX, oversizeWarning, planPage, type PagePlan, type PixelLimits } from './page-plan.ts'
+import { checkOfflineEngine } from './startup-check.ts'
 import { PixelBudget } from './pixel-budget.ts'
 import type { WorkerCalls, WorkerCallType } from './protocol.ts'
 import { RenderWorkerPool, resolveRenderWorkerEntry, type WorkerLease } from './worker-pool.ts'
@@ -57,10 +58,12 @@ export type { LocalConversionRequest, LocalRenderOptions } from './options.ts'
 
 /** Options of {@link createLocalEngine}. */
 export interface LocalEngineOptions {
-  /** Render threads. Default min(2, available CPUs). */
+  /** Render threads. Default and maximum: the number of CPUs (a larger value is lowered to it). */
   readonly workers?: number | undefined
-  /** pdf.js assets root (standard_fonts/, cmaps/, wasm/, iccs/); default: env PDFJS_ASSETS_DIR, else pdfjs-dist. */
-  readonly assetsDir?: string | undefined
+  /** WASM memory cap of each worker's PDFium in bytes; a page needing more fails its file. Default 768 MiB. */
+  readonly maxWorkerMemoryBytes?: number | undefined
+  /** Process RSS past which the longest-busy worker is stopped (backstop). Default 2 GiB; 0 = off. */
+  readonly maxProcessRssBytes?: number | undefined
   /** Render options used when a request's `local` does not set them (e.g. the app's settings). */
   readonly defaults?: LocalRenderOptions | undefined
   /** Most pixels of one page; larger pages are rendered at a lower DPI with a warning. Default 40 MP. */
@@ -93,7 +96,7 @@ export interface PageImage {
   readonly data: Buffer
   readonly widthPx: number
   readonly heightPx: number
-  /** pdf.js warnings raised while drawing the page. */
+  /** Plain-words warnings raised while drawing the page. */
   readonly warnings: readonly string[]
 }
 
@@ -103,6 +106,11 @@ export const MAX_PAGE_IMAGE_WIDTH_PX = 4096
 /** The local engine: a {@link ConversionEngine} of kind 'local' that owns worker threads. */
 export interface LocalEngine extends ConversionEngine {
   readonly kind: 'local'
+  /**
+   * A plain-words problem found at creation (PDFium's WASM or the fallback fonts missing), or
+   * undefined when the engine is complete. Without the WASM every conversion fails with it.
+   */
+  readonly problem: string | undefined
   /**
    * Converts one PDF; the request may carry `local` render options ({@link LocalConversionRequest}).
    * See the module comment for events and errors.
@@ -122,6 +130,7 @@ export interface LocalEngine extends ConversionEngine {
 }
 
 const DEFAULT_PAGE_TIMEOUT_MS = 120_000
+const DEFAULT_MAX_PROCESS_RSS_BYTES = 2 * 1024 * 1024 * 1024
 
 /**
  * Creates the local engine (see the module comment). Workers start on first use.
@@ -131,12 +140,16 @@ const DEFAULT_PAGE_TIMEOUT_MS = 120_000
  * Before throwing it emits `stage: failed|cancelled` and `failed`.
  */
 export function createLocalEngine(options: LocalEngineOptions = {}): LocalEngine {
-  const workers = Math.max(1, Math.floor(options.workers ?? Math.min(2, availableParallelism())))
+  const cpus = Math.max(1, availableParallelism())
+  const workers = Math.min(cpus, Math.max(1, Math.floor(options.workers ?? cpus)))
   const pool = new RenderWorkerPool({
     size: workers,
     entry: resolveRenderWorkerEntry(options.workerEntry),
     idleTimeoutMs: options.idleTimeoutMs,
+    maxWorkerMemoryBytes: options.maxWorkerMemoryBytes,
+    maxProcessRssBytes: options.maxProcessRssBytes ?? DEFAULT_MAX_PROCESS_RSS_BYTES,
   })
+  const startup = checkOfflineEngine()
   const limits: PixelLimits = {
     maxPagePixels: Math.max(1, options.maxPagePixels ?? DEFAULT_MAX_PAGE_PIXELS),
     maxSidePx: MAX_CANVAS_SIDE_PX,
@@ -194,11 +207,13 @@ export function createLocalEngine(options: LocalEngineOptions = {}): LocalEngine
       if (signal.aborted) throw new CancelledError()
       stage('inspecting')
       const settings = resolveLocalOptions(request.format, options.defaults, request.local)
+      if (startup.fatal !== undefined) throw new AppError('internal', startup.fatal)
+      if (startup.warning !== undefined) emit({ type: 'warning', message: startup.warning })
       const openPayload: WorkerCalls['open']['request'] = {
         sourcePath: request.sourcePath,
         ...(request.password === undefined || request.password === '' ? {} : { password: request.password }),
-        ...(options.assetsDir === undefined ? {} : { assetsDir: options.assetsDir }),
       }
+      const fileLimits = limitsForFormat(limits, settings.multiPageTiff ? 'tiff' : settings.format)
       // Start the other workers now: their start-up overlaps opening and measuring the PDF.
       pool.prestart(pool.size)
       const firstLease = await acquire('first')
@@ -206,11 +221,11 @@ export function createLocalEngine(options: LocalEngineOptions = {}): LocalEngine
       for (const message of opened.warnings) emit({ type: 'warning', message })
       const pages = resolveRequestPages(request, opened.pageCount)
       const measured = await call(firstLease, 'measure', { pages })
-      const plans = measured.geometries.map((g) => planPage(g, settings.resolution, limits))
+      const plans = measured.geometries.map((g) => planPage(g, settings.resolution, fileLimits))
       emit({ type: 'inspected', pageCount: opened.pageCount, pagesTotal: pages.length })
       for (const message of measured.warnings) emit({ type: 'warning', message })
       for (const plan of plans) {
-        const message = oversizeWarning(plan, limits)
+        const message = oversizeWarning(plan, fileLimits)
         if (message !== undefined) emit({ type: 'warning', page: plan.page, message })
       }
       await mkdir(request.outputDir, { recursive: true }).catch((err: unknown) => {
@@ -282,7 +297,7 @@ export function createLocalEngine(options: LocalEngineOptions = {}): LocalEngine
         } finally {
           budget.release(pixels)
         }
-        for (const message of result.warnings) emit({ type: 'warning', page: plan.page, message })
+        for (const w of result.warnings) emit({ type: 'warning', page: plan.page, message: w.message, ...(w.details === undefined ? {} : { details: w.details }) })
         const name = multiTiff
           ? outputFileName(request.sourcePath, plan.page, opened.pageCount, 'tiff')
           : outputFileName(request.sourcePath, plan.page, opened.pageCount, request.format)
@@ -389,10 +404,10 @@ export function createLocalEngine(options: LocalEngineOptions = {}): LocalEngine
         error: () => new FileError('file/damaged', `Page ${page} was still rendering after ${Math.round(pageTimeoutMs / 1000)} s; stopped`),
       })
     try {
+      if (startup.fatal !== undefined) throw new AppError('internal', startup.fatal)
       const opened = await call('open', {
         sourcePath: request.sourcePath,
         ...(request.password === undefined || request.password === '' ? {} : { password: request.password }),
-        ...(options.assetsDir === undefined ? {} : { assetsDir: options.assetsDir }),
       })
       if (page > opened.pageCount) {
         throw new InputError('input/page-range', `Page ${page} is past the end: this PDF has ${opened.pageCount} page${opened.pageCount === 1 ? '' : 's'}`)
@@ -400,13 +415,13 @@ export function createLocalEngine(options: LocalEngineOptions = {}): LocalEngine
       const { geometries } = await call('measure', { pages: [page] })
       const geometry = geometries[0]
       if (geometry === undefined) throw new AppError('internal', `Page ${page} was not measured`)
-      const plan = planPage(geometry, { kind: 'width', widthPx }, limits)
       const format = request.format ?? 'png'
+      const plan = planPage(geometry, { kind: 'width', widthPx }, limitsForFormat(limits, format))
       const pixels = plan.widthPx * plan.heightPx
       await budget.acquire(pixels, signal)
       try {
         const result = await call('render', { plan, encode: { format, color: 'color', background: 'white', quality: 80, dpi: plan.dpi } })
-        return { data: Buffer.from(result.data.buffer, result.data.byteOffset, result.data.byteLength), widthPx: plan.widthPx, heightPx: plan.heightPx, warnings: result.warnings }
+        return { data: Buffer.from(result.data.buffer, result.data.byteOffset, result.data.byteLength), widthPx: plan.widthPx, heightPx: plan.heightPx, warnings: result.warnings.map((w) => w.message) }
       } finally {
         budget.release(pixels)
       }
@@ -415,7 +430,7 @@ export function createLocalEngine(options: LocalEngineOptions = {}): LocalEngine
     }
   }
 
-  return { kind: 'local', convert, renderPageImage, close: () => pool.close() }
+  return { kind: 'local', problem: startup.fatal ?? startup.warning, convert, renderPageImage, close: () => pool.close() }
 }
 
 /** A page-render deadline and the error to fail with. */
