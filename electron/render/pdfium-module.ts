@@ -52,8 +52,8 @@ export interface PdfiumRuntime {
   heapBytes(): number
 }
 
-/** Default memory cap of one PDFium instance: 768 MiB of WASM memory. */
-export const DEFAULT_PDFIUM_MAX_MEMORY_BYTES = 768 * 1024 * 1024
+/** Default memory cap of one PDFium instance: 512 MiB of WASM memory. */
+export const DEFAULT_PDFIUM_MAX_MEMORY_BYTES = 512 * 1024 * 1024
 
 /**
  * Path of `pdfium.wasm`: env `PDFIUM_WASM_PATH`, else the installed `@embedpdf/pdfium` package

@@ -60,7 +60,7 @@ export type { LocalConversionRequest, LocalRenderOptions } from './options.ts'
 export interface LocalEngineOptions {
   /** Render threads. Default and maximum: the number of CPUs (a larger value is lowered to it). */
   readonly workers?: number | undefined
-  /** WASM memory cap of each worker's PDFium in bytes; a page needing more fails its file. Default 768 MiB. */
+  /** WASM memory cap of each worker's PDFium in bytes; a page needing more fails its file. Default 512 MiB. */
   readonly maxWorkerMemoryBytes?: number | undefined
   /** Process RSS past which the longest-busy worker is stopped (backstop). Default 2 GiB; 0 = off. */
   readonly maxProcessRssBytes?: number | undefined

@@ -42,10 +42,13 @@ async function handle(message: WorkerRequestMessage): Promise<void> {
   } catch (err) {
     reply = { id: message.id, ok: false, error: serializeError(err) }
   }
-  port?.postMessage(reply)
   const current = await session?.catch(() => undefined)
-  // A dead PDFium instance cannot be trusted again: end the thread (the pool replaces it).
-  if (current?.deadReason !== undefined) setImmediate(() => process.exit(1))
+  const dead = current?.deadReason !== undefined
+  // A dead PDFium instance cannot be trusted again: say so before the reply (so the pool never
+  // hands this thread out again), then end the thread (the pool replaces it).
+  if (dead) port?.postMessage({ retire: true })
+  port?.postMessage(reply)
+  if (dead) setImmediate(() => process.exit(1))
 }
 
 function start(): Promise<RenderSession> {

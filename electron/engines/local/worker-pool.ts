@@ -101,6 +101,8 @@ export class RenderWorker {
   readonly #pending = new Map<number, { resolve: (value: unknown) => void; reject: (err: unknown) => void }>()
   #nextId = 1
   #stopped: AppError | undefined
+  /** Set when the thread announced it will exit (its PDFium instance died). */
+  #retiring = false
   #onStopped: (() => void) | undefined
 
   /** When the current call started (ms since epoch), or undefined while idle. */
@@ -114,7 +116,11 @@ export class RenderWorker {
     } else {
       this.#worker = new Worker(entry.url, { workerData: data })
     }
-    this.#worker.on('message', (reply: WorkerReplyMessage) => {
+    this.#worker.on('message', (reply: WorkerReplyMessage | { retire: true }) => {
+      if ('retire' in reply) {
+        this.#retiring = true
+        return
+      }
       const pending = this.#pending.get(reply.id)
       if (pending === undefined) return
       this.#pending.delete(reply.id)
@@ -128,7 +134,7 @@ export class RenderWorker {
 
   /** True once the thread has ended (crash, exit or terminate). */
   get isStopped(): boolean {
-    return this.#stopped !== undefined
+    return this.#stopped !== undefined || this.#retiring
   }
 
   /**
