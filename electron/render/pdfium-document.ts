@@ -43,8 +43,14 @@ export interface PdfiumOpenInfo {
 
 /** One rendered page. */
 export interface RenderedRgba {
-  /** RGBA, straight alpha, `widthPx * heightPx * 4` bytes (a copy out of the WASM memory). */
+  /**
+   * RGBA, straight alpha, `widthPx * heightPx * 4` bytes: a view on the WASM memory, valid until
+   * `release()` and as long as no other PDFium call runs (one could grow and move the memory).
+   * Read it (encode it) first, then release it.
+   */
   readonly rgba: Buffer
+  /** Frees the bitmap's memory. Idempotent. */
+  release(): void
   readonly widthPx: number
   readonly heightPx: number
   /** Plain-words warnings of this page (fonts substituted). */
@@ -221,17 +227,27 @@ export class PdfiumDocument {
       const stride = widthPx * 4
       const buffer = raw._malloc(stride * heightPx)
       if (buffer === 0) throw new FileError('file/damaged', `Page ${page} is too large for the memory of the PDF renderer (${widthPx}x${heightPx} px)`)
+      let freed = false
+      const release = (): void => {
+        if (freed) return
+        freed = true
+        raw._free(buffer)
+      }
       const bitmap = m.FPDFBitmap_CreateEx(widthPx, heightPx, BITMAP_BGRA, buffer, stride)
       try {
         m.FPDFBitmap_FillRect(bitmap, 0, 0, widthPx, heightPx, transparent ? 0 : 0xffffffff)
         m.FPDF_RenderPageBitmap(bitmap, handle, 0, 0, widthPx, heightPx, 0, RENDER_FLAGS)
         m.FPDF_FFLDraw(this.#form, bitmap, handle, 0, 0, widthPx, heightPx, 0, RENDER_FLAGS)
-        const rgba = Buffer.from(raw.HEAPU8.subarray(buffer, buffer + stride * heightPx))
         // After drawing: PDFium loads (and substitutes) fonts as it draws them.
-        return { rgba, widthPx, heightPx, warnings: pageFontWarnings(m, raw, handle, this.#fonts) }
+        const warnings = pageFontWarnings(m, raw, handle, this.#fonts)
+        // No copy: copying 8 MB out of the WASM memory costs more than encoding it.
+        const rgba = Buffer.from(raw.HEAPU8.buffer, buffer, stride * heightPx)
+        return { rgba, release, widthPx, heightPx, warnings }
+      } catch (err) {
+        release()
+        throw err
       } finally {
         m.FPDFBitmap_Destroy(bitmap)
-        raw._free(buffer)
       }
     } finally {
       m.FORM_OnBeforeClosePage(handle, this.#form)

@@ -12,7 +12,7 @@
  * the pool replaces it, so the rest of the batch goes on.
  */
 import { FileError } from '../../errors.ts'
-import { PdfiumDocument, type PdfiumOpenInfo } from '../../render/pdfium-document.ts'
+import { PdfiumDocument, type PdfiumOpenInfo, type RenderedRgba } from '../../render/pdfium-document.ts'
 import { installFontFallback, type FontFallback } from '../../render/pdfium-fonts.ts'
 import { loadPdfium, type PdfiumRuntime } from '../../render/pdfium-module.ts'
 import { encodePixels, type EncodeSettings } from './encode.ts'
@@ -99,20 +99,34 @@ export class RenderSession {
    * @throws FileError 'file/damaged' (page unreadable, memory cap passed); Error from sharp.
    */
   async render(plan: PagePlan, encode: EncodeSettings): Promise<{ data: Buffer; warnings: PageWarning[] }> {
-    const doc = this.#requireOpen()
-    if (doc.pagesSinceOpen >= REOPEN_EVERY_PAGES || (doc.pagesSinceOpen > 0 && this.heapBytes > REOPEN_PAST_HEAP_BYTES)) {
-      this.#guard(plan.page, () => doc.reopen())
-    }
-    const transparent = encode.background === 'transparent'
-    const drawn = this.#guard(plan.page, () => doc.render(plan.page, plan.widthPx, plan.heightPx, transparent))
+    const drawn = this.renderRaw(plan, encode.background === 'transparent')
     const warnings: PageWarning[] = drawn.warnings.map((message) => ({ message }))
     const technical = groupMessages(this.#runtime.takeMessages())
     if (technical.length > 0) {
       warnings.push({ message: `The PDF renderer reported ${technical.length} kind${technical.length === 1 ? '' : 's'} of technical problem drawing this page`, details: technical })
     }
     for (const problem of this.#fonts.takeProblems()) warnings.push({ message: problem })
-    const data = await encodePixels({ data: drawn.rgba, widthPx: plan.widthPx, heightPx: plan.heightPx, premultiplied: false }, encode)
-    return { data, warnings }
+    try {
+      // Nothing else runs on this thread's PDFium until the encoder has read the bitmap.
+      const data = await encodePixels({ data: drawn.rgba, widthPx: plan.widthPx, heightPx: plan.heightPx, premultiplied: false }, encode)
+      return { data, warnings }
+    } finally {
+      drawn.release()
+    }
+  }
+
+  /**
+   * Draws one planned page to RGBA without encoding; the caller must `release()` the result
+   * before the next PDFium call. Reopens the document first when due (see the module comment).
+   *
+   * @throws FileError 'file/damaged' (page unreadable, memory cap passed).
+   */
+  renderRaw(plan: PagePlan, transparent = false): RenderedRgba {
+    const doc = this.#requireOpen()
+    if (doc.pagesSinceOpen >= REOPEN_EVERY_PAGES || (doc.pagesSinceOpen > 0 && this.heapBytes > REOPEN_PAST_HEAP_BYTES)) {
+      this.#guard(plan.page, () => doc.reopen())
+    }
+    return this.#guard(plan.page, () => doc.render(plan.page, plan.widthPx, plan.heightPx, transparent))
   }
 
   /** Closes the open document, if any. */
