@@ -1,6 +1,6 @@
 /**
  * /UserUnit of pages (PDF 32000-2 §14.11.2, table 31: the size of a default user space unit in
- * multiples of 1/72 inch; not inheritable). PDFium ignores it; viewers and pdf.js apply it.
+ * multiples of 1/72 inch; not inheritable). PDFium ignores it; viewers apply it.
  *
  * PDFium's public API has no access to arbitrary page keys, so the page objects are found in the
  * file itself: only when the bytes contain `/UserUnit` at all (rare), each page's object number

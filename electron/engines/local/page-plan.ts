@@ -1,5 +1,5 @@
 /**
- * Pixel size of each page, computed before anything is rendered (issue 4 §1).
+ * Pixel size of each page, computed before anything is rendered.
  *
  * Input is the page's displayed size in points at scale 1, as PDFium measures it: the
  * CropBox (clipped to the MediaBox) after /Rotate (inherited too) and multiplied by /UserUnit

@@ -247,7 +247,7 @@ export class RenderWorkerPool {
   }
 
   /**
-   * Starts idle workers until `count` (at most `size`) are alive, so their start-up (thread, pdf.js
+   * Starts idle workers until `count` (at most `size`) are alive, so their start-up (thread, PDFium
    * modules) overlaps other work; they idle out like any other worker.
    */
   prestart(count: number): void {
