@@ -6,9 +6,14 @@
  * calling thread: a hostile PDF cannot block or crash the main process, and nothing here depends on
  * a native module (the WASM build of PDFium only). One worker is kept for a short while
  * ({@link INSPECT_IDLE_MS}) so that adding many files in a row does not start a thread for each.
+ *
+ * When PDFium's WASM is missing (a broken install), the page count is read from the file's text
+ * instead (`page-count-scan.ts`), so that the PDF.co engine keeps working.
  */
 import { CancelledError } from '../errors.ts'
 import { RenderWorkerPool, resolveRenderWorkerEntry, type WorkerLease } from '../engines/local/worker-pool.ts'
+import { checkOfflineEngine } from '../engines/local/startup-check.ts'
+import { scanPageCount } from './page-count-scan.ts'
 import { checkPdfHeader } from './pdf-header.ts'
 
 export { checkPdfHeader } from './pdf-header.ts'
@@ -60,6 +65,7 @@ export async function inspectPdf(
   throwIfAborted(signal)
   await checkPdfHeader(path)
   throwIfAborted(signal)
+  if (checkOfflineEngine().fatal !== undefined) return { ...(await scanPageCount(path)), pages: [] }
   const lease = await inspectPool().acquire('first', signal)
   let done = false
   const onAbort = (): void => {

@@ -53,8 +53,8 @@ function objectBody(text: string, num: number): string | undefined {
   return text.slice(start.index, end < 0 ? undefined : end)
 }
 
-/** Objects stored in Flate-compressed object streams: object number → its text. */
-function objectStreamObjects(text: string, bytes: Buffer): Map<number, string> {
+/** Objects stored in Flate-compressed object streams (PDF 32000-1 §7.5.7): object number → its text. */
+export function objectStreamObjects(text: string, bytes: Buffer): Map<number, string> {
   const out = new Map<number, string>()
   const marker = /\/Type\s*\/ObjStm/gu
   for (let m = marker.exec(text); m !== null; m = marker.exec(text)) {
