@@ -12,17 +12,21 @@ import type { RenderWorker } from './worker-pool.ts'
 
 /** Sampling period in ms. */
 export const SAMPLE_MS = 100
+/** After stopping a worker, its memory takes a moment to be returned: no second kill before this. */
+export const COOLDOWN_MS = 1_000
 
 /** Starts sampling; returns the function that stops it. The timer never keeps the process alive. */
 export function startMemoryWatchdog(budgetBytes: number, busyWorkers: () => readonly RenderWorker[], rss: () => number = () => process.memoryUsage.rss()): () => void {
+  let quietUntil = 0
   const timer = setInterval(() => {
-    if (rss() <= budgetBytes) return
+    if (Date.now() < quietUntil || rss() <= budgetBytes) return
     let oldest: RenderWorker | undefined
     for (const worker of busyWorkers()) {
       if (worker.busySinceMs === undefined) continue
       if (oldest?.busySinceMs === undefined || worker.busySinceMs < oldest.busySinceMs) oldest = worker
     }
     if (oldest === undefined) return
+    quietUntil = Date.now() + COOLDOWN_MS
     const mb = Math.round(budgetBytes / (1024 * 1024))
     void oldest.terminate(new FileError('file/damaged', `Drawing this page took the app past its memory budget of ${mb} MB; it was stopped`))
   }, SAMPLE_MS)
