@@ -172,6 +172,8 @@ function report(
     '',
     ...ctx.study,
     '',
+    'The engine keeps zlib level 6: level 9 cuts RGB pages by about a fifth but costs several times the encode time. Bytes come down instead from storing colour pages whose pixels are all grey (most text pages) as greyscale PNG, which is lossless and a third of the raw data; pages with colour stay RGB.',
+    '',
     'Reproduce: `npx tsx bench/local-engine.ts --record` (env `BENCH_RUNS`, `BENCH_PDF`, `PDF_CORPUS_DIR`; needs poppler-utils and mupdf-tools).',
   ].join('\n')
 }
