@@ -4,8 +4,11 @@
  *
  * Runs on a render worker thread (the same worker script as the local engine), never on the
  * calling thread: a hostile PDF cannot block or crash the main process, and nothing here depends on
- * a native module (the WASM build of PDFium only). One worker is kept for a short while
- * ({@link INSPECT_IDLE_MS}) so that adding many files in a row does not start a thread for each.
+ * a native module (the WASM build of PDFium only). A local engine lends its worker pool
+ * ({@link lendRenderPool}), so that inspecting a file warms the worker that will draw its page
+ * thumbnails (with the PDF already open); without one, a private one-worker pool is kept for a
+ * short while ({@link INSPECT_IDLE_MS}) so that adding many files in a row does not start a
+ * thread for each.
  *
  * When PDFium's WASM is missing (a broken install), the page count is read from the file's text
  * instead (`page-count-scan.ts`), so that the PDF.co engine keeps working.
@@ -43,8 +46,23 @@ export interface PdfInfo {
 export const INSPECT_IDLE_MS = 10_000
 
 let pool: RenderWorkerPool | undefined
+const lent: RenderWorkerPool[] = []
+
+/**
+ * Lets inspections run on `shared` (a local engine's pool; the most recently lent one wins) until
+ * the returned function is called.
+ */
+export function lendRenderPool(shared: RenderWorkerPool): () => void {
+  lent.push(shared)
+  return () => {
+    const at = lent.lastIndexOf(shared)
+    if (at >= 0) lent.splice(at, 1)
+  }
+}
 
 function inspectPool(): RenderWorkerPool {
+  const shared = lent.at(-1)
+  if (shared !== undefined) return shared
   pool ??= new RenderWorkerPool({ size: 1, entry: resolveRenderWorkerEntry(), idleTimeoutMs: INSPECT_IDLE_MS })
   return pool
 }
@@ -83,9 +101,9 @@ export async function inspectPdf(
     throw err
   } finally {
     signal?.removeEventListener('abort', onAbort)
+    // The worker keeps the PDF open: the page picker's thumbnails of this file come next.
     if (!done) {
       done = true
-      await lease.worker.call('close', {}).catch(() => undefined)
       lease.release()
     }
   }

@@ -38,6 +38,7 @@ import type { LocalConversionRequest, LocalRenderOptions } from './options.ts'
 import { DEFAULT_MAX_PAGE_PIXELS, limitsForFormat, MAX_CANVAS_SIDE_PX, planPage, type PixelLimits } from './page-plan.ts'
 import { PixelBudget } from './pixel-budget.ts'
 import type { WorkerCalls, WorkerCallType } from './protocol.ts'
+import { lendRenderPool } from '../../render/inspect.ts'
 import { checkOfflineEngine } from './startup-check.ts'
 import { RenderWorkerPool, resolveRenderWorkerEntry } from './worker-pool.ts'
 
@@ -137,6 +138,8 @@ export function createLocalEngine(options: LocalEngineOptions = {}): LocalEngine
     maxProcessRssBytes: options.maxProcessRssBytes ?? DEFAULT_MAX_PROCESS_RSS_BYTES,
   })
   const startup = checkOfflineEngine()
+  // Page counts of files being added are read on these workers too (see `render/inspect.ts`).
+  const returnPool = lendRenderPool(pool)
   const limits: PixelLimits = {
     maxPagePixels: Math.max(1, options.maxPagePixels ?? DEFAULT_MAX_PAGE_PIXELS),
     maxSidePx: MAX_CANVAS_SIDE_PX,
@@ -189,5 +192,9 @@ export function createLocalEngine(options: LocalEngineOptions = {}): LocalEngine
     }
   }
 
-  return { kind: 'local', problem: startup.fatal ?? startup.warning, convert, renderPageImage, close: () => pool.close() }
+  const close = async (): Promise<void> => {
+    returnPool()
+    await pool.close()
+  }
+  return { kind: 'local', problem: startup.fatal ?? startup.warning, convert, renderPageImage, close }
 }

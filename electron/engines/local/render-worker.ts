@@ -31,6 +31,9 @@ const maxMemoryBytes = (workerData as { maxMemoryBytes?: number } | null)?.maxMe
 let session: Promise<RenderSession> | undefined
 let chain: Promise<void> = Promise.resolve()
 
+// Load PDFium as soon as the thread starts: a prestarted worker is then ready for its first page.
+start().catch(() => undefined)
+
 port.on('message', (message: WorkerRequestMessage) => {
   chain = chain.then(() => handle(message))
 })
