@@ -2,11 +2,10 @@
  * Encoding of rendered pages with sharp (libvips): PNG, JPG, WebP or TIFF, in colour, greyscale
  * or black-and-white, on white or transparent.
  *
- * Input is the canvas' own pixel memory (@napi-rs/canvas `data()`: RGBA, premultiplied alpha),
- * handed to sharp as `premultiplied` raw pixels: this skips `getImageData`'s un-premultiplying
- * copy (about 48 ms for an A4 page at 150 DPI, measured here).
+ * Input is raw RGBA: PDFium's bitmap read in place from its WebAssembly memory (straight alpha,
+ * `premultiplied: false`), or premultiplied pixels from other sources.
  *
- * Output channels: colour PNG/JPG/TIFF are RGB (RGBA when transparent); greyscale PNG/JPG/TIFF
+ * Output channels: colour PNG/JPG/TIFF are RGB (RGBA when transparent; all-grey pages as grey, below); greyscale PNG/JPG/TIFF
  * are one grey channel (grey + alpha when transparent); black-and-white is thresholded at 50 %
  * grey and written as a 1-bit black/white palette PNG, a 1-bit CCITT G4 TIFF, or an 8-bit grey JPG
  * holding only 0 and 255 before compression. WebP has no grey mode: grey pixels stored as RGB.
