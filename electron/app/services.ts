@@ -71,9 +71,9 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   const { logFile, logger, settings, syncKey } = await openSettings(options)
   const files = await createFileRegistry({ importsDir: path.join(userDataDir, 'imports'), thumbUrlBase, logger: logger.child('files') })
   const outputs = createOutputRegistry(thumbUrlBase)
-  const thumbs = createThumbnails({ userDataDir, thumbUrlBase, files, outputs, logger })
-  const events = createEventHub(logger)
   const engines = createEngineWiring(settings, options)
+  const thumbs = createThumbnails({ userDataDir, thumbUrlBase, files, outputs, logger, localEngine: () => engines.localEngine })
+  const events = createEventHub(logger)
   const journal = await openJournal(userDataDir, logger)
   const jobs = createJobManager({
     ...(journal === undefined ? {} : { journal }),

@@ -61,7 +61,7 @@ export type ConversionEvent =
       readonly pagesDone: number
       readonly pagesTotal: number
     }
-  | { readonly type: 'warning'; readonly page?: number; readonly message: string }
+  | { readonly type: 'warning'; readonly page?: number; readonly message: string; readonly details?: readonly string[] }
   | { readonly type: 'failed'; readonly error: ErrorDto }
 
 /** One file written by a conversion. */

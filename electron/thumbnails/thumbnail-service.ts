@@ -4,7 +4,7 @@
  * Output thumbnails: sharp resizes the written image to a width from THUMB_WIDTHS and encodes
  * PNG; results are kept in an in-memory LRU (by bytes) and on disk under `cacheDir`, keyed by the
  * output id, the width and the source's size + mtime (so an overwritten image gets a fresh one).
- * Source-page thumbnails: rendered by electron/render/'s rasterizer (pdf.js) at the DPI that gives the
+ * Source-page thumbnails: rendered by the local engine's workers (PDFium) at exactly the asked
  * width, memory cache only (file ids live for one session).
  *
  * Work runs newest request first ({@link LifoLimiter}) so the cells in view after a fast scroll

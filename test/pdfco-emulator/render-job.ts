@@ -6,7 +6,7 @@ import { mkdir, open, rename, rm, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { LimitFunction } from 'p-limit'
 import { AppError } from '../../electron/errors.ts'
-import { openPdfDocument, renderPage, TiffFileWriter } from '../../electron/render/rasterize.ts'
+import { openPdfDocument, renderPage, TiffFileWriter } from './rasterize.ts'
 import type { OutputFormat } from '../../electron/shared/formats.ts'
 import { parsePdfCoPages } from './pages.ts'
 
