@@ -48,7 +48,7 @@ Options:
                        PDF.co jobs whose links are still valid are fetched instead of converted
                        again, the upload is reused while PDF.co keeps it (1 h). Without inputs the
                        batch's files and options are used; with inputs, those.
-  --engine NAME        local: render on this computer (pdf.js), offline, no key needed;
+  --engine NAME        local: render on this computer (PDFium), offline, no key needed;
                        pdfco: convert through the PDF.co Web API (needs PDFCO_API_KEY).
                        Default: pdfco when PDFCO_API_KEY is set, else local.
   -h, --help           show this help.
@@ -61,7 +61,7 @@ Local engine only (an error with --engine pdfco; PDF.co renders at its own resol
   --transparent        transparent background instead of white (png and webp only).
   --multi-page-tiff    with --format tiff: one multi-page file per PDF (name.tif, or name-2-4.tif
                        for a page range).
-  --workers N          render threads (default 2, at most the number of CPUs).
+  --workers N          render threads (default and most: the number of CPUs).
 
 Environment:
   PDFCO_API_KEY        your PDF.co API key (needed for --engine pdfco). Never printed.
