@@ -5,9 +5,10 @@
 import type { ConversionEvent } from '../engines/types.ts'
 import type { TerminalInput } from '../files/password-source.ts'
 import type { EngineKind } from '../shared/engine-choice.ts'
+import { describeBatchProgress } from '../shared/progress.ts'
 import { escapeForTerminal as esc } from '../shared/terminal-text.ts'
 import { describeEngineChoice, type CliOptions } from './args.ts'
-import type { FileView } from './file-view.ts'
+import { runProgress, type FileView } from './file-view.ts'
 import { describe, describePages, formatBytes, icon, percent, seconds, truncate, truncateStart } from './format.ts'
 import type { SkippedEntry } from './inputs.ts'
 
@@ -36,7 +37,7 @@ export interface Printer {
 export function createPrinter(options: CliOptions, io: CliIo, views: Map<string, FileView>): Printer {
   if (options.json) return createJsonPrinter(options, io.stdout)
   if (io.stdout.isTTY === true) return createTtyPrinter(options, io.stdout, views)
-  return createLinePrinter(options, io.stdout)
+  return createLinePrinter(options, io.stdout, views)
 }
 
 function createJsonPrinter(options: CliOptions, out: CliIo['stdout']): Printer {
@@ -55,6 +56,7 @@ function createJsonPrinter(options: CliOptions, out: CliIo['stdout']): Printer {
           ok,
           failed: all.length - ok,
           elapsedMs,
+          ...progressFields(all, options.engine),
           files: all.map((v) => ({ file: v.file.path, state: v.state, pagesDone: v.pagesDone, pagesTotal: v.pagesTotal, outputs: v.outputs, error: v.error })),
           skipped: notConverted.skipped.map((s) => ({ file: s.label, code: s.code, message: s.message })),
           notPdfs: notConverted.notPdfs,
@@ -68,7 +70,9 @@ function createTtyPrinter(options: CliOptions, out: CliIo['stdout'], views: Map<
   let drawn = 0
   let timer: NodeJS.Timeout | undefined
   const draw = (): void => {
-    const lines = statusLines([...views.values()], Math.max(40, out.columns || 100), Math.max(3, (out.rows || 30) - 2))
+    const list = [...views.values()]
+    const cols = Math.max(40, out.columns || 100)
+    const lines = [truncate(describeBatchProgress(runProgress(list, options.engine)), cols - 1), ...statusLines(list, cols, Math.max(3, (out.rows || 30) - 3))]
     let s = drawn > 0 ? `\x1b[${drawn}A` : ''
     for (const line of lines) s += `\x1b[2K${line}\n`
     for (let i = lines.length; i < drawn; i++) s += '\x1b[2K\n'
@@ -105,7 +109,7 @@ function statusLines(list: readonly FileView[], cols: number, maxRows: number): 
   return [...active.slice(0, maxRows - 1).map(row), `  … ${done} done, ${queued} queued`]
 }
 
-function createLinePrinter(options: CliOptions, out: CliIo['stdout']): Printer {
+function createLinePrinter(options: CliOptions, out: CliIo['stdout'], views: Map<string, FileView>): Printer {
   return {
     start() {
       out.write(`${describeEngineChoice(options)}\n`)
@@ -114,6 +118,9 @@ function createLinePrinter(options: CliOptions, out: CliIo['stdout']): Printer {
     onEvent(view, _id, event) {
       const line = lineFor(view, event, options.engine)
       if (line !== null) out.write(`[${esc(view.file.label)}] ${esc(line)}\n`)
+      if (event.type === 'stage' && (event.stage === 'done' || event.stage === 'failed' || event.stage === 'cancelled') && views.size > 1) {
+        out.write(`[batch] ${describeBatchProgress(runProgress([...views.values()], options.engine))}\n`)
+      }
     },
     summary(all, elapsedMs, notConverted) {
       writeSummary(out, all, elapsedMs, options, notConverted)
@@ -174,6 +181,7 @@ function writeSummary(out: NodeJS.WritableStream, all: readonly FileView[], elap
   const cancelledPart = cancelled > 0 ? `, ${cancelled} cancelled` : ''
   const skippedPart = notConverted.skipped.length > 0 ? `, ${notConverted.skipped.length} skipped` : ''
   let s = `\nSummary: ${ok} converted, ${failed} failed${cancelledPart}${skippedPart}, in ${seconds(elapsedMs)} with ${engine} → ${esc(options.outDir)}\n`
+  s += `  ${describeBatchProgress(runProgress(all, options.engine))}\n`
   for (const v of all) {
     const label = esc(v.file.label)
     if (v.state === 'done') s += `  ✓ ${label}: ${v.outputs.length} file${v.outputs.length === 1 ? '' : 's'}\n`
@@ -184,4 +192,14 @@ function writeSummary(out: NodeJS.WritableStream, all: readonly FileView[], elap
   const notPdfs = notConverted.notPdfs.length
   if (notPdfs > 0) s += `  · ${notPdfs === 1 ? '1 file in the folders given is not a PDF' : `${notPdfs} files in the folders given are not PDFs`}\n`
   out.write(s)
+}
+
+/** The run's page counts and shares of work, as `--json` reports them (the shared progress rules). */
+function progressFields(all: readonly FileView[], engine: EngineKind): Record<string, unknown> {
+  const p = runProgress(all, engine)
+  return {
+    pagesDone: p.pagesDone,
+    pagesTotal: p.pagesTotal,
+    progress: { done: p.doneRatio, failed: p.failedRatio, cancelled: p.cancelledRatio, percent: p.percent },
+  }
 }
