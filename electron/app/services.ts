@@ -72,6 +72,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   const files = await createFileRegistry({ importsDir: path.join(userDataDir, 'imports'), thumbUrlBase, logger: logger.child('files') })
   const outputs = createOutputRegistry(thumbUrlBase)
   const engines = createEngineWiring(settings, options)
+  if (engines.localEngine.problem !== undefined) logger.warn('local engine', { problem: engines.localEngine.problem })
   const thumbs = createThumbnails({ userDataDir, thumbUrlBase, files, outputs, logger, localEngine: () => engines.localEngine })
   const events = createEventHub(logger)
   const journal = await openJournal(userDataDir, logger)
@@ -91,7 +92,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     settings.get().outputDir ?? path.join(platform.dirs.pictures ?? platform.dirs.home, DEFAULT_OUTPUT_FOLDER_NAME)
 
   const handlers = {
-    ...setupAppHandlers({ platform, logFile }),
+    ...setupAppHandlers({ platform, logFile, localEngineProblem: () => engines.localEngine.problem }),
     ...setupFileHandlers({ platform, files, jobs }),
     ...setupOutputHandlers({ platform, outputs, settings, outputDir }),
     ...setupJobHandlers({ jobs, outputDir }),

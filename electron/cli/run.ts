@@ -71,6 +71,8 @@ async function prepare(argv: readonly string[], env: NodeJS.ProcessEnv, io: CliI
   if (inputs.length === 0 && !options.resume) throw new UsageError('no PDF files to convert')
   options = { ...options, password: await passwordFor(options, env, io) }
   const engine = createEngine(options.engine, options, env)
+  const problem = (engine as { readonly problem?: string | undefined }).problem
+  if (problem !== undefined) io.stderr.write(`warning: ${esc(problem)}\n`)
   let journalRun: CliJournalRun | null = null
   if (options.engine === 'pdfco') {
     journalRun = await openJournalFor(options, inputs, env, cwd, io)

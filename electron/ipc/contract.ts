@@ -195,6 +195,11 @@ export interface AppInfo {
   readonly platform: string
   /** Log file name (not its path); `app:open-log` reveals it. */
   readonly logFileName: string
+  /**
+   * Why the offline engine cannot convert (or converts with less), in plain words: its PDFium
+   * module or its fallback fonts could not be loaded. Null when it is whole. PDF.co still works.
+   */
+  readonly localEngineProblem: string | null
 }
 
 /**

@@ -31,6 +31,8 @@ export async function loadInitialState(): Promise<void> {
   if (settings.ok) store.getState().setSettings(settings.value)
   else reportError(settings)
   if (info.ok) store.getState().setAppInfo(info.value)
+  // Said at start, not when the first file fails: the offline engine cannot work on this computer.
+  if (info.ok && info.value.localEngineProblem !== null) store.getState().pushNotice('error', info.value.localEngineProblem)
 }
 
 async function addWith(call: () => Promise<Result<AddFilesResult>>): Promise<void> {
