@@ -1,5 +1,5 @@
 /**
- * Benchmark of the desktop app's renderer (issue 3, "Performance"): with 1000 page thumbnails at
+ * Benchmark of the desktop app's renderer: with 1000 page thumbnails at
  * most 200 thumbnail elements in the DOM, renderer JS heap ≤ 300 MB, a thumbnail visible ≤ 200 ms
  * after its page file exists, renderer JavaScript ≤ 250 kB gzipped.
  *

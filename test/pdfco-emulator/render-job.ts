@@ -1,6 +1,6 @@
 /**
  * The emulator's conversion work: open the uploaded PDF with the app's render module, pick the
- * pages (0-based `pages`, §2.2) and write one image per page (TIFF: one multi-page file).
+ * pages (0-based `pages`) and write one image per page (TIFF: one multi-page file).
  */
 import { mkdir, open, rename, rm, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
