@@ -79,8 +79,8 @@ export function createElectronPlatform(getWindow: () => BrowserWindow | null): P
       })
       notification.show()
     },
-    setProgressBar(fraction) {
-      liveWindow()?.setProgressBar(normaliseProgress(fraction))
+    setProgressBar(fraction, mode = 'normal') {
+      liveWindow()?.setProgressBar(normaliseProgress(fraction), { mode })
     },
     isWindowFocused: () => liveWindow()?.isFocused() ?? false,
   }

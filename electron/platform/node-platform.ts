@@ -12,7 +12,7 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { FileError } from '../errors.ts'
-import { assertHttpsUrl, normaliseProgress, type Platform, type PlatformDirs, type SecretStorage } from './platform.ts'
+import { assertHttpsUrl, normaliseProgress, type Platform, type ProgressBarMode, type PlatformDirs, type SecretStorage } from './platform.ts'
 
 /** Options of {@link createNodePlatform}. */
 export interface NodePlatformOptions {
@@ -38,6 +38,8 @@ export interface NodePlatformRecord {
   readonly notifications: { readonly title: string; readonly body: string }[]
   /** Every `setProgressBar` value, normalised (-1 or 0..1). */
   readonly progress: number[]
+  /** The mode of each `setProgressBar` call, in step with `progress`. */
+  readonly progressModes: ProgressBarMode[]
 }
 
 /** The Node platform plus its test controls. */
@@ -75,7 +77,7 @@ export function createNodePlatform(options: NodePlatformOptions): NodePlatform {
   const fileQueue: (readonly string[] | null)[] = []
   const folderQueue: (string | null)[] = []
   const shown: string[] = []
-  const recorded: NodePlatformRecord = { openedPaths: [], shownInFolder: [], openedExternal: [], notifications: [], progress: [] }
+  const recorded: NodePlatformRecord = { openedPaths: [], shownInFolder: [], openedExternal: [], notifications: [], progress: [], progressModes: [] }
   let isFocused = options.isWindowFocused ?? true
   let isEncryptionAvailable = options.isEncryptionAvailable ?? true
 
@@ -114,8 +116,9 @@ export function createNodePlatform(options: NodePlatformOptions): NodePlatform {
     showNotification(notification) {
       recorded.notifications.push({ title: notification.title, body: notification.body })
     },
-    setProgressBar(fraction) {
+    setProgressBar(fraction, mode = 'normal') {
       recorded.progress.push(normaliseProgress(fraction))
+      recorded.progressModes.push(mode)
     },
     isWindowFocused: () => isFocused,
     setWindowFocused(value) {

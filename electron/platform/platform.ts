@@ -69,8 +69,11 @@ export interface Platform {
 
   /** Shows a system notification (no-op where unsupported). */
   showNotification(notification: { readonly title: string; readonly body: string }): void
-  /** Taskbar / dock progress of the main window: 0..1, or -1 to remove it (`BrowserWindow.setProgressBar`). */
-  setProgressBar(fraction: number): void
+  /**
+   * Taskbar / dock progress of the main window: 0..1, or -1 to remove it; `mode` (default
+   * 'normal') colours it on Windows: 'error' red, 'paused' yellow (`BrowserWindow.setProgressBar`).
+   */
+  setProgressBar(fraction: number, mode?: ProgressBarMode): void
   /** True when the main window exists and has focus. */
   isWindowFocused(): boolean
 }
@@ -94,6 +97,9 @@ export function assertHttpsUrl(url: string): string {
   }
   return parsed.href
 }
+
+/** Taskbar progress modes the app uses (a subset of Electron's `setProgressBar` options.mode). */
+export type ProgressBarMode = 'normal' | 'error' | 'paused'
 
 /** Clamps a progress fraction for {@link Platform.setProgressBar}: NaN → -1, else -1 or 0..1. */
 export function normaliseProgress(fraction: number): number {

@@ -84,6 +84,11 @@ export async function unlockFile(fileId: FileId, password: string): Promise<void
 /** "Choose…" output folder (main remembers it). */
 export async function pickOutputFolder(): Promise<void> {
   const result = await getPdfApp().pickOutputFolder()
+  // A folder that cannot be written is refused at once; main's message names it and the reason.
+  if (!result.ok && (result.error.code === 'file/write-failed' || result.error.code === 'file/no-space')) {
+    store.getState().pushNotice('error', result.error.message)
+    return
+  }
   if (reportError(result) || result.value === null) return
   const settings = await getPdfApp().getSettings()
   if (settings.ok) store.getState().setSettings(settings.value)
@@ -122,8 +127,7 @@ export async function startConversion(): Promise<void> {
       overwrite: state.settings.overwrite,
     })
     if (reportError(result)) return
-    const folder = state.settings.outputFolderName ?? state.settings.defaultOutputFolderName
-    store.getState().startBatch(result.value, folder)
+    store.getState().startBatch(result.value)
     focusAfterConvert(result.value[0]?.fileId)
   } finally {
     store.getState().setBusy({ starting: false })

@@ -2,7 +2,8 @@
  * The output folder (`output:*`) and written images (`outputs:*`) invoke channels: choosing and
  * opening the folder, opening or revealing one image by id.
  */
-import { mkdir, stat } from 'node:fs/promises'
+import { randomUUID } from 'node:crypto'
+import { mkdir, rm, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { FileError, InputError } from '../../errors.ts'
 import type { ChannelHandlers } from '../../ipc/dispatcher.ts'
@@ -26,6 +27,7 @@ export function setupOutputHandlers(deps: {
       const folder = await platform.showOpenFolderDialog({ title: 'Choose the output folder', defaultPath: outputDir() })
       if (folder === null) return null
       if (!path.isAbsolute(folder)) throw new InputError('input/invalid', 'The output folder must be an absolute path')
+      await assertWritableFolder(folder)
       await settings.setOutputDir(folder)
       return { folderName: path.basename(folder) || folder }
     },
@@ -43,6 +45,27 @@ export function setupOutputHandlers(deps: {
       platform.showItemInFolder(await existingPath(outputs.require(outputId).path, 'The image'))
     },
   }
+}
+
+/**
+ * Proves that images can be written in `folder` now: creates a probe file there (exclusive create)
+ * and removes it, so a refusal is said when the folder is chosen, not when the first page fails.
+ *
+ * @throws FileError 'file/write-failed' naming the folder and the reason (permission, read-only
+ *   disk, not a folder); 'file/no-space' when the disk is full. The probe never stays behind.
+ */
+export async function assertWritableFolder(folder: string): Promise<void> {
+  const name = path.basename(folder) || folder
+  const probe = path.join(folder, `.pdf-to-image-write-check-${randomUUID()}.tmp`)
+  try {
+    await writeFile(probe, '', { flag: 'wx' })
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code
+    if (code === 'ENOSPC') throw new FileError('file/no-space', `The disk of “${name}” is full`, { cause: err })
+    const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EROFS' ? 'the disk is read-only' : code === 'ENOENT' ? 'it does not exist' : code === 'ENOTDIR' ? 'it is not a folder' : (code ?? 'unknown error')
+    throw new FileError('file/write-failed', `Cannot write in the folder “${name}” (${why}): choose another folder`, { cause: err })
+  }
+  await rm(probe, { force: true })
 }
 
 /** @throws FileError 'file/not-found' when the path no longer exists (moved or deleted since). */
