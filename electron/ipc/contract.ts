@@ -237,6 +237,7 @@ export const INVOKE_CONTRACT = {
   'output:open-folder': channel<[], void>(none),
   'outputs:open': channel<[outputId: OutputId], void>(z.tuple([outputId])),
   'outputs:reveal': channel<[outputId: OutputId], void>(z.tuple([outputId])),
+  'outputs:start-drag': channel<[outputId: OutputId], void>(z.tuple([outputId])),
   'jobs:start': channel<[request: StartJobsRequest], readonly JobDto[]>(z.tuple([
     z
       .object({

@@ -4,7 +4,7 @@
  *
  * Must be created after `app` is ready (safeStorage and Notification need it).
  */
-import { app, dialog, Notification, safeStorage, shell, type BrowserWindow } from 'electron'
+import { app, dialog, nativeImage, Notification, safeStorage, shell, type BrowserWindow } from 'electron'
 import { FileError } from '../errors.ts'
 import { assertHttpsUrl, normaliseProgress, type Platform } from './platform.ts'
 
@@ -59,6 +59,9 @@ export function createElectronPlatform(getWindow: () => BrowserWindow | null): P
     },
     showItemInFolder(absolutePath) {
       shell.showItemInFolder(absolutePath)
+    },
+    startFileDrag({ absolutePath, iconPng }) {
+      liveWindow()?.webContents.startDrag({ file: absolutePath, icon: nativeImage.createFromBuffer(Buffer.from(iconPng)) })
     },
     async openExternal(url) {
       await shell.openExternal(assertHttpsUrl(url))

@@ -33,6 +33,8 @@ export interface NodePlatformRecord {
   readonly openedPaths: string[]
   /** Paths passed to `showItemInFolder`. */
   readonly shownInFolder: string[]
+  /** Files dragged out of the window (`startFileDrag`), with the size of their icon in bytes. */
+  readonly dragged: { readonly path: string; readonly iconBytes: number }[]
   /** URLs passed to `openExternal` (https only; others throw). */
   readonly openedExternal: string[]
   readonly notifications: { readonly title: string; readonly body: string }[]
@@ -77,7 +79,7 @@ export function createNodePlatform(options: NodePlatformOptions): NodePlatform {
   const fileQueue: (readonly string[] | null)[] = []
   const folderQueue: (string | null)[] = []
   const shown: string[] = []
-  const recorded: NodePlatformRecord = { openedPaths: [], shownInFolder: [], openedExternal: [], notifications: [], progress: [], progressModes: [] }
+  const recorded: NodePlatformRecord = { openedPaths: [], shownInFolder: [], dragged: [], openedExternal: [], notifications: [], progress: [], progressModes: [] }
   let isFocused = options.isWindowFocused ?? true
   let isEncryptionAvailable = options.isEncryptionAvailable ?? true
 
@@ -109,6 +111,9 @@ export function createNodePlatform(options: NodePlatformOptions): NodePlatform {
     },
     showItemInFolder(absolutePath) {
       recorded.shownInFolder.push(absolutePath)
+    },
+    startFileDrag({ absolutePath, iconPng }) {
+      recorded.dragged.push({ path: absolutePath, iconBytes: iconPng.byteLength })
     },
     async openExternal(url) {
       recorded.openedExternal.push(assertHttpsUrl(url))

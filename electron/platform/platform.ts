@@ -59,6 +59,12 @@ export interface Platform {
   /** Shows a file selected in the OS file manager (`shell.showItemInFolder`). */
   showItemInFolder(absolutePath: string): void
   /**
+   * Starts an OS drag of a file out of the main window, so it can be dropped into other apps
+   * (`webContents.startDrag`); `iconPng` is the PNG shown under the pointer (non-empty).
+   * Call it while the window's own drag gesture is in progress (from its `dragstart`).
+   */
+  startFileDrag(drag: { readonly absolutePath: string; readonly iconPng: Uint8Array }): void
+  /**
    * Opens an https URL in the default browser (`shell.openExternal`).
    *
    * @throws InputError 'input/invalid' for anything but `https:` (see {@link assertHttpsUrl}).

@@ -6,7 +6,7 @@
 import type { JobDto } from '../../electron/ipc/contract.ts'
 import { assertNever } from '../lib/assert-never.ts'
 import { errorText } from '../lib/error-text.ts'
-import { formatDuration, plural } from '../lib/format.ts'
+import { formatDuration, imagesText, plural } from '../lib/format.ts'
 import { useNow } from '../lib/use-now.ts'
 import { cancelJob, retryJob } from '../store/actions.ts'
 import { selectJobProgress } from '../store/progress-selectors.ts'
@@ -52,7 +52,7 @@ export function describeJob(job: JobDto, nowMs: number, context: JobContext): { 
       const tookMs = (job.finishedAtMs ?? nowMs) - context.attemptStartedAtMs
       return {
         label: 'Done',
-        detail: `${plural(job.pagesDone, 'image')} in ${formatDuration(tookMs)} · ${job.engine === 'pdfco' ? 'by PDF.co' : 'on this computer'}`,
+        detail: `${imagesText(job.imagesDone, job.pagesDone)} in ${formatDuration(tookMs)} · ${job.engine === 'pdfco' ? 'by PDF.co' : 'on this computer'}`,
       }
     }
     case 'failed':

@@ -109,6 +109,22 @@ export async function revealOutput(outputId: OutputId): Promise<void> {
   reportError(await getPdfApp().revealOutput(outputId))
 }
 
+/**
+ * Drags one image out of the window into another app: main starts the OS drag of its file
+ * (the renderer names it by id; it never sees the path). Call from a `dragstart` handler.
+ */
+export async function startOutputDrag(outputId: OutputId): Promise<void> {
+  reportError(await getPdfApp().startOutputDrag(outputId))
+}
+
+/** A `dragstart` handler for an image: the OS drag of its file replaces the browser's own. */
+export function dragOutHandler(outputId: OutputId): (e: { preventDefault(): void }) => void {
+  return (e) => {
+    e.preventDefault()
+    void startOutputDrag(outputId)
+  }
+}
+
 /** Shows the log file in its folder (for bug reports). */
 export async function revealLog(): Promise<void> {
   reportError(await getPdfApp().revealLog())
@@ -125,6 +141,7 @@ export async function startConversion(): Promise<void> {
       items: plan.fileIds.map((fileId) => ({ fileId, pageRange: state.pageRangeById[fileId] ?? '' })),
       format: state.settings.format,
       overwrite: state.settings.overwrite,
+      ...(state.settings.format === 'tiff' ? { tiffLayout: state.settings.tiffLayout } : {}),
     })
     if (reportError(result)) return
     store.getState().startBatch(result.value)

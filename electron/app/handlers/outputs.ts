@@ -1,10 +1,11 @@
 /**
  * The output folder (`output:*`) and written images (`outputs:*`) invoke channels: choosing and
- * opening the folder, opening or revealing one image by id.
+ * opening the folder, opening, revealing or dragging out one image by id (never a path).
  */
 import { randomUUID } from 'node:crypto'
 import { mkdir, rm, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
+import sharp from 'sharp'
 import { FileError, InputError } from '../../errors.ts'
 import type { ChannelHandlers } from '../../ipc/dispatcher.ts'
 import type { Platform } from '../../platform/platform.ts'
@@ -12,7 +13,7 @@ import type { OutputRegistry } from '../../registry/output-registry.ts'
 import type { SettingsStore } from '../../settings/settings-store.ts'
 
 /** Channels owned by this module. */
-export type OutputsChannel = 'output:pick-folder' | 'output:open-folder' | 'outputs:open' | 'outputs:reveal'
+export type OutputsChannel = 'output:pick-folder' | 'output:open-folder' | 'outputs:open' | 'outputs:reveal' | 'outputs:start-drag'
 
 /** Handlers of {@link OutputsChannel}; `outputDir()` is the folder conversions write to now (absolute). */
 export function setupOutputHandlers(deps: {
@@ -44,6 +45,10 @@ export function setupOutputHandlers(deps: {
     'outputs:reveal': async (outputId) => {
       platform.showItemInFolder(await existingPath(outputs.require(outputId).path, 'The image'))
     },
+    'outputs:start-drag': async (outputId) => {
+      const file = await existingPath(outputs.require(outputId).path, 'The image')
+      platform.startFileDrag({ absolutePath: file, iconPng: await dragIcon(file) })
+    },
   }
 }
 
@@ -73,4 +78,16 @@ async function existingPath(absolutePath: string, what: string): Promise<string>
   const info = await stat(absolutePath).catch(() => null)
   if (info === null) throw new FileError('file/not-found', `${what} ${path.basename(absolutePath)} no longer exists`)
   return absolutePath
+}
+
+/** Long side, in px, of the picture under the pointer while an image is dragged out. */
+export const DRAG_ICON_PX = 64
+
+/** A small PNG of the image's first page for the drag; a plain grey tile when it cannot be read. */
+async function dragIcon(file: string): Promise<Uint8Array> {
+  try {
+    return await sharp(file, { page: 0 }).resize(DRAG_ICON_PX, DRAG_ICON_PX, { fit: 'inside' }).png().toBuffer()
+  } catch {
+    return sharp({ create: { width: DRAG_ICON_PX, height: DRAG_ICON_PX, channels: 3, background: '#9aa0a6' } }).png().toBuffer()
+  }
 }

@@ -152,6 +152,53 @@ export function createPublisher(input: PublisherInput): Publisher {
   })
   for (const page of isOneFile ? [pages[0] ?? 1] : pages) if (session.keptFiles.has(page)) sequencer.add(page, '')
 
+  const { fetchTo, fetchSplit } = createFetchers({ input, temps, downloaded, sequencer, finalNameFor, isOneFile })
+
+  return {
+    files,
+    temps,
+    downloaded,
+    async download(jobPages, links) {
+      if (!announced) {
+        announced = true
+        run.stage('downloading')
+      }
+      if (format === 'tiff') {
+        const link = links[0] ?? ''
+        await limit(() => (isOneFile ? fetchTo(jobPages[0] ?? 1, link, jobPages) : fetchSplit(jobPages, link)))
+        return
+      }
+      const results = await Promise.allSettled(jobPages.map((page, i) => limit(() => fetchTo(page, links[i] ?? '', jobPages))))
+      const rejected = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
+      if (rejected !== undefined) throw rejected.reason
+    },
+    settled: () => sequencer.settled(),
+    get isComplete() {
+      return sequencer.isComplete
+    },
+    removeTemps: async () => {
+      await Promise.all([...temps].map((t) => removeQuietly(t)))
+    },
+  }
+}
+
+/** What {@link createFetchers} shares with its publisher. */
+interface FetchContext {
+  readonly input: PublisherInput
+  readonly temps: Set<string>
+  readonly downloaded: Set<number>
+  readonly sequencer: PageSequencer<WrittenFile>
+  readonly finalNameFor: (page: number) => string
+  readonly isOneFile: boolean
+}
+
+/** The publisher's downloads: one link per page (or one multi-page file), or one TIFF split per page. */
+function createFetchers(ctx: FetchContext): {
+  fetchTo(page: number, link: string, jobPages: readonly number[]): Promise<void>
+  fetchSplit(jobPages: readonly number[], link: string): Promise<void>
+} {
+  const { input, temps, downloaded, sequencer, finalNameFor, isOneFile } = ctx
+  const { run, format } = input
   /** Downloads one link to a temp file named after `finalName`; returns the temp path. */
   const fetchTemp = async (finalName: string, link: string, errorPage: number | undefined): Promise<string> => {
     const temp = path.join(input.outputDir, tempFileName(finalName))
@@ -190,30 +237,5 @@ export function createPublisher(input: PublisherInput): Publisher {
     }
   }
 
-  return {
-    files,
-    temps,
-    downloaded,
-    async download(jobPages, links) {
-      if (!announced) {
-        announced = true
-        run.stage('downloading')
-      }
-      if (format === 'tiff') {
-        const link = links[0] ?? ''
-        await limit(() => (isOneFile ? fetchTo(jobPages[0] ?? 1, link, jobPages) : fetchSplit(jobPages, link)))
-        return
-      }
-      const results = await Promise.allSettled(jobPages.map((page, i) => limit(() => fetchTo(page, links[i] ?? '', jobPages))))
-      const rejected = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
-      if (rejected !== undefined) throw rejected.reason
-    },
-    settled: () => sequencer.settled(),
-    get isComplete() {
-      return sequencer.isComplete
-    },
-    removeTemps: async () => {
-      await Promise.all([...temps].map((t) => removeQuietly(t)))
-    },
-  }
+  return { fetchTo, fetchSplit }
 }

@@ -86,7 +86,7 @@ describe('a file row', () => {
     // Main reports the retry's own start; the row reads it from the job, not from what it saw.
     const retry = { ...first, stage: 'queued' as const, stageStartedAtMs: 14_000, attemptStartedAtMs: 14_000, finishedAtMs: null }
     act(() => store.getState().addToBatch(retry))
-    update({ ...retry, stage: 'done', pagesDone: 4, stageStartedAtMs: 15_200, finishedAtMs: 15_200 })
+    update({ ...retry, stage: 'done', pagesDone: 4, imagesDone: 4, stageStartedAtMs: 15_200, finishedAtMs: 15_200 })
     expect(screen.getByText('4 images in 0:01 · by PDF.co')).toBeTruthy()
   })
 
