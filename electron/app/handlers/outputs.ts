@@ -53,24 +53,42 @@ export function setupOutputHandlers(deps: {
 }
 
 /**
- * Proves that images can be written in `folder` now: creates a probe file there (exclusive create)
- * and removes it, so a refusal is said when the folder is chosen, not when the first page fails.
+ * Proves that images can be written in `folder` now: creates it when missing (as a conversion
+ * would), then creates a probe file there (exclusive create) and removes it, so a refusal is said
+ * when the folder is chosen, not when the first page fails.
  *
- * @throws FileError 'file/write-failed' naming the folder and the reason (permission, read-only
- *   disk, not a folder); 'file/no-space' when the disk is full. The probe never stays behind.
+ * @throws FileError 'file/write-failed' naming the folder (its name only) and the reason
+ *   (permission, read-only disk, not a folder); 'file/no-space' when the disk is full. The probe
+ *   never stays behind.
  */
 export async function assertWritableFolder(folder: string): Promise<void> {
   const name = path.basename(folder) || folder
   const probe = path.join(folder, `.pdf-to-image-write-check-${randomUUID()}.tmp`)
   try {
+    await mkdir(folder, { recursive: true })
     await writeFile(probe, '', { flag: 'wx' })
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code
-    if (code === 'ENOSPC') throw new FileError('file/no-space', `The disk of “${name}” is full`, { cause: err })
-    const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EROFS' ? 'the disk is read-only' : code === 'ENOENT' ? 'it does not exist' : code === 'ENOTDIR' ? 'it is not a folder' : (code ?? 'unknown error')
-    throw new FileError('file/write-failed', `Cannot write in the folder “${name}” (${why}): choose another folder`, { cause: err })
+    if (code === 'ENOSPC' || code === 'EDQUOT') throw new FileError('file/no-space', `The disk of the folder “${name}” is full`, { cause: err })
+    throw new FileError('file/write-failed', `Cannot write in the folder “${name}” (${probeFailure(code)}): choose another folder`, { cause: err })
   }
   await rm(probe, { force: true })
+}
+
+/** Why a folder refused the probe, in a few words. */
+function probeFailure(code: string | undefined): string {
+  switch (code) {
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied'
+    case 'EROFS':
+      return 'the disk is read-only'
+    case 'EEXIST':
+    case 'ENOTDIR':
+      return 'it is not a folder'
+    default:
+      return code ?? 'unknown error'
+  }
 }
 
 /** @throws FileError 'file/not-found' when the path no longer exists (moved or deleted since). */
