@@ -96,7 +96,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     ...setupFileHandlers({ platform, files, jobs }),
     ...setupOutputHandlers({ platform, outputs, settings, outputDir }),
     ...setupJobHandlers({ jobs, outputDir }),
-    ...setupSettingsHandlers({ platform, settings, jobs, logger, onKeyChanged: syncKey }),
+    ...setupSettingsHandlers({ platform, settings, jobs, logger, onKeyChanged: syncKey, outputDir }),
   } satisfies InvokeHandlers
   let disposed = false
 

@@ -33,6 +33,11 @@ export interface ConversionRequest {
   readonly overwrite?: boolean
   /** The batch's output-name registry (`files/output-batch.ts`): no two images of it share a name. */
   readonly outputBatch?: OutputBatch
+  /**
+   * TIFF only, PDF.co engine: true (the default) keeps PDF.co's one multi-page file; false splits
+   * it into one file per page. (The local engine reads its own `local.multiPageTiff`.)
+   */
+  readonly multiPageTiff?: boolean
 }
 
 export type ConversionStage =

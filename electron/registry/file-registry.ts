@@ -195,7 +195,7 @@ async function checkSourceFile(inputPath: string, maxBytes: number): Promise<{ r
   })
   // stat, never open, decides: opening a FIFO would block until a writer appears.
   if (!info.isFile()) throw new FileError('file/unreadable', `${path.basename(inputPath)} is ${specialKind(info)}, not a PDF file`)
-  if (info.size === 0) throw new FileError('file/not-pdf', `${path.basename(inputPath)} is empty`)
+  if (info.size === 0) throw new FileError('file/empty', `${path.basename(inputPath)} is empty (0 bytes)`)
   if (info.size > maxBytes) {
     throw new FileError('file/unreadable', `${path.basename(inputPath)} is larger than ${Math.round(maxBytes / 1024 ** 2)} MB`)
   }

@@ -8,6 +8,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual'
 import { memo, useEffect, useLayoutEffect, useRef, useState } from 'react'
 import type { OutputPageDto } from '../../electron/ipc/contract.ts'
+import { dragOutHandler } from '../store/actions.ts'
 import { useAppStore } from '../store/store.ts'
 
 /** Layout constants in CSS pixels (must match `.thumb-*` in styles.css). */
@@ -110,13 +111,15 @@ const Thumbnail = memo(function Thumbnail({ output, fileName, position, setSize,
   useEffect(() => {
     if (!isScrolling) setShouldLoad(true)
   }, [isScrolling])
-  const alt = `Page ${output.page} of ${fileName}`
+  const alt = output.pageCount > 1 ? `${output.pageCount} pages of ${fileName} in one image, from page ${output.page}` : `Page ${output.page} of ${fileName}`
   return (
     <div role="listitem" className="thumb-cell" aria-posinset={position} aria-setsize={setSize}>
       <button
         type="button"
         className="thumb"
         title={output.displayName}
+        draggable
+        onDragStart={dragOutHandler(output.id)}
         onClick={() => setPreview({ fileId: output.fileId, outputId: output.id })}
       >
         <span className="thumb-frame">
@@ -135,7 +138,7 @@ const Thumbnail = memo(function Thumbnail({ output, fileName, position, setSize,
           )}
         </span>
         <span className="thumb-caption" aria-hidden="true">
-          {output.page}
+          {output.pageCount > 1 ? `${output.page} · ${output.pageCount} pages` : output.page}
         </span>
       </button>
     </div>

@@ -206,6 +206,7 @@ describe('preload bundle', () => {
       openOutputFolder: true,
       openOutput: true,
       revealOutput: true,
+      startOutputDrag: true,
       startJobs: true,
       cancelJob: true,
       cancelAllJobs: true,

@@ -116,9 +116,12 @@ function applyEvent(
       return 'upload'
     }
     case 'page-written': {
-      const output = deps.outputs.add({ jobId: d.id, fileId: d.fileId, page: event.page, path: event.path, sizeBytes: event.sizeBytes })
+      const pagesDone = job.doneBefore + event.pagesDone
+      // The pages this file added: 1, or all of a multi-page TIFF's pages at once.
+      const pageCount = Math.max(1, pagesDone - d.pagesDone)
+      const output = deps.outputs.add({ jobId: d.id, fileId: d.fileId, page: event.page, path: event.path, sizeBytes: event.sizeBytes, pageCount })
       job.writtenPages.add(event.page)
-      job.dto = { ...d, pagesDone: job.doneBefore + event.pagesDone, pagesTotal: job.doneBefore + event.pagesTotal }
+      job.dto = { ...d, pagesDone, pagesTotal: job.doneBefore + event.pagesTotal, imagesDone: d.imagesDone + 1 }
       deps.emit('outputs:added', deps.outputs.toDto(output))
       return 'publish'
     }
