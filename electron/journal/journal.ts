@@ -25,7 +25,7 @@ import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import type { ErrorDto } from '../shared/error-codes.ts'
-import type { OutputFormat } from '../shared/formats.ts'
+import type { OutputFormat, TiffLayout } from '../shared/formats.ts'
 import { BatchRunningError, batchSchema, fileRecordSchema, type BatchFilter } from './journal-schemas.ts'
 
 export { BatchRunningError, type BatchFilter }
@@ -64,6 +64,8 @@ export interface BatchRecord {
   readonly outputDir: string
   readonly format: OutputFormat
   readonly overwrite: boolean
+  /** How TIFF pages were written; undefined in batches that did not say (one file per page). */
+  readonly tiffLayout?: TiffLayout | undefined
   readonly engine: 'pdfco' | 'local'
   readonly files: readonly BatchFileEntry[]
 }
@@ -94,6 +96,7 @@ export interface NewBatch {
   readonly outputDir: string
   readonly format: OutputFormat
   readonly overwrite: boolean
+  readonly tiffLayout?: TiffLayout | undefined
   readonly engine?: 'pdfco' | 'local'
   readonly files: readonly BatchFileEntry[]
 }
@@ -272,6 +275,7 @@ async function createBatch(ctx: StoreContext, batch: NewBatch): Promise<BatchJou
     outputDir: path.resolve(batch.outputDir),
     format: batch.format,
     overwrite: batch.overwrite,
+    ...(batch.tiffLayout === undefined ? {} : { tiffLayout: batch.tiffLayout }),
     engine: batch.engine ?? 'pdfco',
     files: [...batch.files],
   }
