@@ -13,6 +13,9 @@ import type { BatchProgress } from './batch-progress.ts'
 import type { Job } from './job.ts'
 import type { JournalLinks } from './journal-links.ts'
 
+/** Stores an engine-made thumbnail of a registered output (ThumbnailService.primeOutput). */
+export type PrimeThumbnail = (outputId: string, widthPx: number, png: Uint8Array) => void
+
 /** Shortest gap between two upload-progress updates of one job, in ms (≤ 10/s). */
 export const UPLOAD_UPDATE_INTERVAL_MS = 100
 
@@ -33,6 +36,8 @@ export function createJobEvents(deps: {
   readonly batch: BatchProgress
   readonly journal: JournalLinks
   readonly logger: Logger | undefined
+  /** Hands an engine-made page thumbnail to the thumbnail service (before `outputs:added` goes out). */
+  readonly primeThumbnail?: PrimeThumbnail | undefined
 }): JobEvents {
   const publish = (job: Job): void => {
     if (job.uploadTimer !== undefined) {
@@ -89,7 +94,11 @@ export function createJobEvents(deps: {
 function applyEvent(
   job: Job,
   event: ConversionEvent,
-  deps: { readonly outputs: OutputRegistry; readonly emit: <C extends keyof EventChannels>(channel: C, payload: EventChannels[C]) => void },
+  deps: {
+    readonly outputs: OutputRegistry
+    readonly emit: <C extends keyof EventChannels>(channel: C, payload: EventChannels[C]) => void
+    readonly primeThumbnail?: PrimeThumbnail | undefined
+  },
 ): 'publish' | 'upload' | 'none' {
   const d = job.dto
   switch (event.type) {
@@ -119,6 +128,7 @@ function applyEvent(
       const output = deps.outputs.add({ jobId: d.id, fileId: d.fileId, page: event.page, path: event.path, sizeBytes: event.sizeBytes })
       job.writtenPages.add(event.page)
       job.dto = { ...d, pagesDone: job.doneBefore + event.pagesDone, pagesTotal: job.doneBefore + event.pagesTotal }
+      if (event.thumbnail !== undefined) deps.primeThumbnail?.(output.id, event.thumbnail.widthPx, event.thumbnail.png)
       deps.emit('outputs:added', deps.outputs.toDto(output))
       return 'publish'
     }

@@ -93,9 +93,13 @@ export function isActive(job: Job): boolean {
   return job.dto.stage !== 'done' && job.dto.stage !== 'failed' && job.dto.stage !== 'cancelled'
 }
 
-/** The engine request of a job's run over `pages`. */
-export function requestFor(job: Job, pages: readonly number[]): LocalConversionRequest {
+/**
+ * The engine request of a job's run over `pages`; `thumbnailWidthPx` (px) asks the engine for a
+ * thumbnail with each written page.
+ */
+export function requestFor(job: Job, pages: readonly number[], thumbnailWidthPx?: number): LocalConversionRequest {
   return {
+    ...(thumbnailWidthPx === undefined ? {} : { thumbnailWidthPx }),
     sourcePath: job.sourcePath,
     outputDir: job.outputDir,
     format: job.format,

@@ -15,7 +15,7 @@ import type { PdfCoClient } from '../../pdfco/client.ts'
 import type { OutputFormat } from '../../shared/formats.ts'
 import { PageSequencer } from '../page-sequencer.ts'
 import type { RunContext } from '../run-context.ts'
-import type { WrittenFile } from '../types.ts'
+import type { PageThumbnail, WrittenFile } from '../types.ts'
 import type { ResumeSession } from './resume-plan.ts'
 
 /**
@@ -85,6 +85,8 @@ export interface PublisherInput {
   readonly maxImageBytes: number
   /** Called once when a commit fails (the engine aborts the run). */
   readonly onFailure: (err: unknown) => void
+  /** When set, each page-written event carries a thumbnail this wide (px), made from the download. */
+  readonly thumbnailWidthPx?: number | undefined
 }
 
 /** Downloads and publishes the pages of one conversion. */
@@ -103,6 +105,31 @@ export interface Publisher {
   removeTemps(): Promise<void>
 }
 
+/**
+ * Thumbnails of downloaded pages until their page is announced. Each is made right after its
+ * download, while earlier pages are still awaited; a page whose thumbnail fails is announced
+ * without one. sharp is loaded only when thumbnails are asked for (not by the CLI).
+ */
+function createThumbnailStash(widthPx: number | undefined): {
+  make(page: number, imagePath: string): Promise<void>
+  take(page: number): PageThumbnail | undefined
+} {
+  const ready = new Map<number, PageThumbnail>()
+  return {
+    async make(page, imagePath) {
+      if (widthPx === undefined) return
+      await import('../../thumbnails/from-bitmap.ts')
+        .then(({ thumbnailFromImageFile }) => thumbnailFromImageFile(imagePath, widthPx))
+        .then((t) => ready.set(page, t), () => undefined)
+    },
+    take(page) {
+      const t = ready.get(page)
+      ready.delete(page)
+      return t
+    },
+  }
+}
+
 /** Creates the publisher; kept pages are handed to the sequencer at once. */
 export function createPublisher(input: PublisherInput): Publisher {
   const { run, format, pages, session } = input
@@ -113,6 +140,7 @@ export function createPublisher(input: PublisherInput): Publisher {
   const limit = pLimit(input.downloadConcurrency)
   let pagesDone = 0
   let announced = false
+  const thumbnails = createThumbnailStash(input.thumbnailWidthPx)
   const finalNameFor = (page: number): string =>
     isTiff ? multiPageFileName(input.sourcePath, pages, input.pageCount, format) : outputFileName(input.sourcePath, page, input.pageCount, format)
 
@@ -126,11 +154,8 @@ export function createPublisher(input: PublisherInput): Publisher {
     const { size } = await stat(tempPath)
     // Recorded before the rename: a crash right after it still finds this page (see progress.ts).
     await session.recordCommitting(page, name, tempPath, size)
-    const finalPath = await commitTempFile(tempPath, input.outputDir, name, {
-      overwrite: input.overwrite,
-      outputBatch: input.outputBatch,
-      sourcePath: input.sourcePath,
-    })
+    const { overwrite, outputBatch, sourcePath } = input
+    const finalPath = await commitTempFile(tempPath, input.outputDir, name, { overwrite, outputBatch, sourcePath })
     temps.delete(tempPath)
     void session.recordWritten(page, path.basename(finalPath))
     return isTiff ? { page, path: finalPath, sizeBytes: size, pageCount: pages.length } : { page, path: finalPath, sizeBytes: size }
@@ -141,7 +166,9 @@ export function createPublisher(input: PublisherInput): Publisher {
     onCommitted: (file) => {
       files.push(file)
       pagesDone += file.pageCount ?? 1
-      run.emit({ type: 'page-written', page: file.page, path: file.path, sizeBytes: file.sizeBytes, pagesDone, pagesTotal: pages.length })
+      const thumbnail = thumbnails.take(file.page)
+      const { page, path: filePath, sizeBytes } = file
+      run.emit({ type: 'page-written', page, path: filePath, sizeBytes, pagesDone, pagesTotal: pages.length, ...(thumbnail && { thumbnail }) })
     },
     onFailure: input.onFailure,
   })
@@ -158,6 +185,7 @@ export function createPublisher(input: PublisherInput): Publisher {
       throw withPage(err, isTiff ? undefined : page)
     }
     for (const p of isTiff ? jobPages : [page]) downloaded.add(p)
+    await thumbnails.make(page, temp)
     sequencer.add(page, temp)
   }
 
