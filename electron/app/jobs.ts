@@ -36,7 +36,7 @@ import type { FileRegistry } from '../registry/file-registry.ts'
 import type { OutputRegistry } from '../registry/output-registry.ts'
 import { describePageRangeIssues, parsePageRange } from '../shared/page-range.ts'
 import { createBatchProgress, type BatchProgress } from './jobs/batch-progress.ts'
-import { createJobEvents, type JobEvents, type PrimeThumbnail } from './jobs/job-events.ts'
+import { createJobEvents, type JobEvents, type OutputThumbnailSink } from './jobs/job-events.ts'
 import { buildJob, isActive, requestFor, type Job } from './jobs/job.ts'
 import { createJournalLinks, type JournalLinks } from './jobs/journal-links.ts'
 import { findResumable, resumeBatch } from './jobs/resume.ts'
@@ -87,13 +87,8 @@ export interface JobManagerDeps {
   readonly now?: () => number
   /** Durable record of PDF.co batches for resume after a crash or quit (optional). */
   readonly journal?: JournalStore
-  /**
-   * Receives the thumbnails engines make of written pages (ThumbnailService.primeOutput); when
-   * given, requests ask engines for thumbnails `thumbnailWidthPx` wide.
-   */
-  readonly primeThumbnail?: PrimeThumbnail
-  /** Width (one of THUMB_WIDTHS) of the thumbnails asked of engines; used with `primeThumbnail`. */
-  readonly thumbnailWidthPx?: number
+  /** Takes the grid thumbnails of written pages; when given, engines are asked for them (its `widthPx`). */
+  readonly thumbnails?: OutputThumbnailSink
 }
 
 /**
@@ -115,7 +110,7 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
   })
   const journals = createJournalLinks({ journal: deps.journal, logger: deps.logger, isQuitting: () => disposing, allJobs: () => jobs.values() })
   const batch = createBatchProgress({ jobs, platform: deps.platform, emit: deps.emit, logger: deps.logger })
-  const events = createJobEvents({ jobs, outputs: deps.outputs, emit: deps.emit, now, batch, journal: journals, logger: deps.logger, primeThumbnail: deps.primeThumbnail })
+  const events = createJobEvents({ jobs, outputs: deps.outputs, emit: deps.emit, now, batch, journal: journals, logger: deps.logger, thumbnails: deps.thumbnails })
   queue.on('event', events.onEvent)
   queue.on('settled', events.onSettled)
 
@@ -268,5 +263,5 @@ export function missingKeyError(): PdfCoError {
 
 /** The thumbnail width asked of engines: only when someone takes the thumbnails. */
 function thumbWidth(deps: JobManagerDeps): number | undefined {
-  return deps.primeThumbnail === undefined ? undefined : deps.thumbnailWidthPx
+  return deps.thumbnails?.widthPx
 }

@@ -87,8 +87,11 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     concurrency: settings.get().concurrency,
     emit: events.emit,
     logger: logger.child('jobs'),
-    primeThumbnail: (outputId, widthPx, png) => void thumbs.service.primeOutput(outputId, widthPx, png),
-    thumbnailWidthPx: GRID_THUMB_WIDTH,
+    thumbnails: {
+      widthPx: GRID_THUMB_WIDTH,
+      prime: (outputId, widthPx, png) => void thumbs.service.primeOutput(outputId, widthPx, png),
+      warm: (outputId) => thumbs.service.warmOutput(outputId, GRID_THUMB_WIDTH),
+    },
   })
   const outputDir = (): string =>
     settings.get().outputDir ?? path.join(platform.dirs.pictures ?? platform.dirs.home, DEFAULT_OUTPUT_FOLDER_NAME)

@@ -89,6 +89,11 @@ export interface ThumbnailService {
    * @param widthPx the width the PNG answers, in px; a width outside THUMB_WIDTHS primes nothing.
    */
   primeOutput(outputId: string, widthPx: number, png: Uint8Array): Promise<void>
+  /**
+   * Starts making an output's thumbnail now, as a request would (decoding the file), so a request
+   * arriving later joins or hits it. For outputs whose engine handed no thumbnail over. Never throws.
+   */
+  warmOutput(outputId: string, widthPx: ThumbWidth): void
   /** Stats for tests and benchmarks: cache hits, images made, primed thumbnails, and queued requests dropped on abort. */
   readonly stats: { memoryHits: number; diskHits: number; rendered: number; primed: number; dropped: number }
 }
@@ -112,33 +117,20 @@ export function createThumbnailService(options: ThumbnailServiceOptions): Thumbn
   const renderLimit = new LifoLimiter(1)
   const stats = { memoryHits: 0, diskHits: 0, rendered: 0, primed: 0, dropped: 0 }
   const disk = createDiskCache(options.cacheDir, options.logger)
-  /** Primings still reading the file's stats, by output id. */
-  const priming = new Map<string, Promise<void>>()
+  const priming = createPriming(memory, stats, options.resolveOutput)
 
   const shared = createSharedTasks(memory, stats)
 
-  return {
+  const service: ThumbnailService = {
     stats,
-    primeOutput(outputId, widthPx, png) {
-      const output = options.resolveOutput(outputId)
-      if (output === undefined || !isThumbWidth(widthPx) || png.byteLength === 0) return Promise.resolve()
-      const buf = Buffer.from(png.buffer, png.byteOffset, png.byteLength)
-      const done = outputKey(outputId, widthPx, output.path)
-        .then((key) => {
-          if (key === null) return
-          memory.set(key, buf)
-          stats.primed++
-        })
-        .finally(() => {
-          if (priming.get(outputId) === done) priming.delete(outputId)
-        })
-      priming.set(outputId, done)
-      return done
+    primeOutput: priming.prime,
+    warmOutput(outputId, widthPx) {
+      service.outputThumbnail(outputId, widthPx).catch(() => undefined)
     },
     async outputThumbnail(outputId, widthPx, signal) {
       const output = options.resolveOutput(outputId)
       if (output === undefined) throw new ThumbnailNotFoundError('unknown output')
-      await priming.get(outputId)
+      await priming.wait(outputId)
       const key = await outputKey(outputId, widthPx, output.path)
       if (key === null) throw new ThumbnailNotFoundError('output image is gone')
       const signature = key.slice(key.lastIndexOf('/') + 1)
@@ -185,6 +177,7 @@ export function createThumbnailService(options: ThumbnailServiceOptions): Thumbn
       )
     },
   }
+  return service
 }
 
 /** The thumbnail disk cache: files in `cacheDir` (made lazily), written atomically; failures only logged. */
@@ -204,6 +197,37 @@ function createDiskCache(cacheDir: string, logger: Logger | undefined) {
           logger?.warn('cannot write thumbnail cache', { error: err })
         })
     },
+  }
+}
+
+/**
+ * Engine-made thumbnails stored under the key a request computes; `wait(id)` resolves once the
+ * id's priming (reading the file's stats) is over.
+ */
+function createPriming(
+  memory: LRUCache<string, Buffer>,
+  stats: { primed: number },
+  resolveOutput: ThumbnailServiceOptions['resolveOutput'],
+): { prime: ThumbnailService['primeOutput']; wait(outputId: string): Promise<void> | undefined } {
+  const pending = new Map<string, Promise<void>>()
+  return {
+    prime(outputId, widthPx, png) {
+      const output = resolveOutput(outputId)
+      if (output === undefined || !isThumbWidth(widthPx) || png.byteLength === 0) return Promise.resolve()
+      const buf = Buffer.from(png.buffer, png.byteOffset, png.byteLength)
+      const done = outputKey(outputId, widthPx, output.path)
+        .then((key) => {
+          if (key === null) return
+          memory.set(key, buf)
+          stats.primed++
+        })
+        .finally(() => {
+          if (pending.get(outputId) === done) pending.delete(outputId)
+        })
+      pending.set(outputId, done)
+      return done
+    },
+    wait: (outputId) => pending.get(outputId),
   }
 }
 

@@ -13,8 +13,22 @@ import type { BatchProgress } from './batch-progress.ts'
 import type { Job } from './job.ts'
 import type { JournalLinks } from './journal-links.ts'
 
-/** Stores an engine-made thumbnail of a registered output (ThumbnailService.primeOutput). */
-export type PrimeThumbnail = (outputId: string, widthPx: number, png: Uint8Array) => void
+/**
+ * Where the grid thumbnails of written pages go (the thumbnail service): the engine-made one is
+ * primed; without one, the first {@link WARM_FIRST_PAGES} pages of a run are made at once from
+ * the file (the rows in view when a conversion starts), the rest when the grid asks.
+ */
+export interface OutputThumbnailSink {
+  /** Width (px, one of THUMB_WIDTHS) asked of engines: the grid's. */
+  readonly widthPx: number
+  /** Stores an engine-made thumbnail (ThumbnailService.primeOutput). */
+  prime(outputId: string, widthPx: number, png: Uint8Array): void
+  /** Starts making the output's grid thumbnail from its file now (ThumbnailService.warmOutput). */
+  warm(outputId: string): void
+}
+
+/** Pages per run whose grid thumbnail is made at once when the engine handed none over. */
+export const WARM_FIRST_PAGES = 48
 
 /** Shortest gap between two upload-progress updates of one job, in ms (≤ 10/s). */
 export const UPLOAD_UPDATE_INTERVAL_MS = 100
@@ -36,8 +50,8 @@ export function createJobEvents(deps: {
   readonly batch: BatchProgress
   readonly journal: JournalLinks
   readonly logger: Logger | undefined
-  /** Hands an engine-made page thumbnail to the thumbnail service (before `outputs:added` goes out). */
-  readonly primeThumbnail?: PrimeThumbnail | undefined
+  /** Takes the written pages' thumbnails (before `outputs:added` goes out). */
+  readonly thumbnails?: OutputThumbnailSink | undefined
 }): JobEvents {
   const publish = (job: Job): void => {
     if (job.uploadTimer !== undefined) {
@@ -97,7 +111,7 @@ function applyEvent(
   deps: {
     readonly outputs: OutputRegistry
     readonly emit: <C extends keyof EventChannels>(channel: C, payload: EventChannels[C]) => void
-    readonly primeThumbnail?: PrimeThumbnail | undefined
+    readonly thumbnails?: OutputThumbnailSink | undefined
   },
 ): 'publish' | 'upload' | 'none' {
   const d = job.dto
@@ -128,7 +142,8 @@ function applyEvent(
       const output = deps.outputs.add({ jobId: d.id, fileId: d.fileId, page: event.page, path: event.path, sizeBytes: event.sizeBytes })
       job.writtenPages.add(event.page)
       job.dto = { ...d, pagesDone: job.doneBefore + event.pagesDone, pagesTotal: job.doneBefore + event.pagesTotal }
-      if (event.thumbnail !== undefined) deps.primeThumbnail?.(output.id, event.thumbnail.widthPx, event.thumbnail.png)
+      if (event.thumbnail !== undefined) deps.thumbnails?.prime(output.id, event.thumbnail.widthPx, event.thumbnail.png)
+      else if (job.writtenPages.size <= WARM_FIRST_PAGES) deps.thumbnails?.warm(output.id)
       deps.emit('outputs:added', deps.outputs.toDto(output))
       return 'publish'
     }

@@ -1,8 +1,9 @@
 /**
  * Thumbnails handed over by the engines: the PNG made from a raw RGBA bitmap, the service's
  * priming (the next request is a memory hit that never decodes the file; a request arriving
- * while priming waits for it; an overwritten file is decoded afresh), and the job manager's
- * hand-off (primed before `outputs:added` leaves, width asked of the engine).
+ * while priming waits for it; an overwritten file is decoded afresh), warming, and the job
+ * manager's hand-off (primed before `outputs:added` leaves, width asked of the engine, the first
+ * pages without an engine-made thumbnail warmed).
  */
 import { randomUUID } from 'node:crypto'
 import { mkdtemp, rm, stat, utimes, writeFile } from 'node:fs/promises'
@@ -11,6 +12,7 @@ import path from 'node:path'
 import sharp from 'sharp'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createJobManager } from '../../../../electron/app/jobs.ts'
+import { WARM_FIRST_PAGES } from '../../../../electron/app/jobs/job-events.ts'
 import type { ConversionEngine, ConversionRequest } from '../../../../electron/engines/types.ts'
 import type { EventChannels } from '../../../../electron/ipc/contract.ts'
 import { createNodePlatform } from '../../../../electron/platform/node-platform.ts'
@@ -120,6 +122,15 @@ describe('ThumbnailService.primeOutput', () => {
     expect(service.stats.rendered).toBe(1)
   })
 
+  it('warmOutput makes the thumbnail at once; the later request hits it', async () => {
+    service.warmOutput(outputId, 160)
+    for (let i = 0; i < 300 && service.stats.rendered === 0; i++) await new Promise((r) => setTimeout(r, 10))
+    expect(service.stats.rendered).toBe(1)
+    expect((await sharp(await service.outputThumbnail(outputId, 160)).metadata()).width).toBe(160)
+    expect(service.stats.rendered).toBe(1) // joined or hit the warm task: decoded once
+    service.warmOutput(randomUUID(), 160) // unknown: nothing happens, nothing thrown
+  })
+
   it('primes nothing, and throws nothing, for an unknown id, a width outside THUMB_WIDTHS, or a vanished file', async () => {
     const png = (await thumbnailFromImageFile(imagePath, 160)).png
     await service.primeOutput(randomUUID(), 160, png)
@@ -132,7 +143,7 @@ describe('ThumbnailService.primeOutput', () => {
 })
 
 describe('job manager hand-off', () => {
-  it('asks engines for grid-width thumbnails and primes each before its outputs:added leaves', async () => {
+  it('asks engines for grid-width thumbnails, primes each before its outputs:added leaves, warms the first pages without one', async () => {
     const files = await createFileRegistry({ importsDir: path.join(dir, 'imports') })
     const pdf = await writePdf(path.join(dir, 'one.pdf'), 1)
     const fileId = (await files.registerPaths([pdf])).added[0]!.id
@@ -143,7 +154,10 @@ describe('job manager hand-off', () => {
       kind: 'pdfco',
       async convert(request, options) {
         requests.push(request)
-        options?.onEvent?.({ type: 'page-written', page: 1, path: imagePath, sizeBytes: 1, pagesDone: 1, pagesTotal: 1, thumbnail })
+        options?.onEvent?.({ type: 'page-written', page: 1, path: imagePath, sizeBytes: 1, pagesDone: 1, pagesTotal: 60, thumbnail })
+        for (let page = 2; page <= 60; page++) {
+          options?.onEvent?.({ type: 'page-written', page, path: imagePath, sizeBytes: 1, pagesDone: page, pagesTotal: 60 })
+        }
         return { engine: 'pdfco', sourcePath: request.sourcePath, pageCount: 1, files: [], elapsedMs: 1 }
       },
     }
@@ -157,15 +171,24 @@ describe('job manager hand-off', () => {
       emit: <C extends keyof EventChannels>(channel: C, payload: EventChannels[C]) => {
         if (channel === 'outputs:added') log.push(`added ${(payload as EventChannels['outputs:added']).id}`)
       },
-      primeThumbnail: (id, widthPx, png) => log.push(`primed ${id} ${widthPx} ${png.length}`),
-      thumbnailWidthPx: GRID_THUMB_WIDTH,
+      thumbnails: {
+        widthPx: GRID_THUMB_WIDTH,
+        prime: (id, widthPx, png) => log.push(`primed ${id} ${widthPx} ${png.length}`),
+        warm: (id) => log.push(`warmed ${id}`),
+      },
     })
     try {
       await manager.start({ items: [{ fileId, pageRange: '' }], format: 'png', overwrite: 'keep-both' }, path.join(dir, 'out'))
-      for (let i = 0; i < 200 && log.length < 2; i++) await new Promise((r) => setTimeout(r, 10))
+      for (let i = 0; i < 200 && log.filter((l) => l.startsWith('added')).length < 60; i++) await new Promise((r) => setTimeout(r, 10))
       const id = log[1]?.split(' ')[1] ?? 'none'
-      expect(log).toEqual([`primed ${id} 160 3`, `added ${id}`])
+      expect(log.slice(0, 2)).toEqual([`primed ${id} 160 3`, `added ${id}`])
       expect(requests[0]?.thumbnailWidthPx).toBe(160)
+      // Pages without an engine-made thumbnail: the first WARM_FIRST_PAGES of the run are warmed, each before its event.
+      const warmed = log.filter((l) => l.startsWith('warmed')).map((l) => l.split(' ')[1])
+      expect(warmed).toHaveLength(WARM_FIRST_PAGES - 1)
+      const added = log.filter((l) => l.startsWith('added')).map((l) => l.split(' ')[1])
+      expect(warmed).toEqual(added.slice(1, WARM_FIRST_PAGES))
+      expect(log.indexOf(`warmed ${warmed[0]}`)).toBeLessThan(log.indexOf(`added ${warmed[0]}`))
     } finally {
       await manager.dispose()
       await files.dispose()
