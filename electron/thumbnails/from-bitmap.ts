@@ -15,13 +15,15 @@ import type { PageThumbnail } from '../engines/types.ts'
 /** Largest input the thumbnail makers accept, in pixels (sharp's default, 16383 × 16383). */
 const MAX_INPUT_PIXELS = 268_402_689
 
-/** A raw bitmap: 4 bytes per pixel, R G B A, rows top to bottom without padding. */
+/** A raw bitmap: 4 bytes per pixel, R G B A, rows top to bottom without padding (stride = width × 4). */
 export interface RgbaBitmap {
   readonly data: Uint8Array
   /** Pixels. */
   readonly width: number
   /** Pixels. */
   readonly height: number
+  /** True when the colour channels are premultiplied by alpha (canvas memory); default false. */
+  readonly premultiplied?: boolean
 }
 
 /** PNG settings shared with the thumbnail service. */
@@ -36,14 +38,14 @@ export const THUMB_PNG_OPTIONS = { compressionLevel: 6 } as const
  * @throws RangeError when `data` is not `width × height × 4` bytes or a size is not a positive integer.
  */
 export async function thumbnailFromRgba(bitmap: RgbaBitmap, widthPx: number): Promise<PageThumbnail> {
-  const { data, width, height } = bitmap
+  const { data, width, height, premultiplied = false } = bitmap
   for (const [name, value] of [['width', width], ['height', height], ['widthPx', widthPx]] as const) {
     if (!Number.isInteger(value) || value < 1) throw new RangeError(`thumbnail: ${name} must be a positive integer, got ${value}`)
   }
   if (data.byteLength !== width * height * 4) {
     throw new RangeError(`thumbnail: expected ${width * height * 4} bytes of RGBA for ${width}×${height}, got ${data.byteLength}`)
   }
-  const png = await sharp(data, { raw: { width, height, channels: 4 }, limitInputPixels: MAX_INPUT_PIXELS })
+  const png = await sharp(data, { raw: { width, height, channels: 4, premultiplied }, limitInputPixels: MAX_INPUT_PIXELS })
     .resize({ width: widthPx, withoutEnlargement: true })
     .png(THUMB_PNG_OPTIONS)
     .toBuffer()
