@@ -36,7 +36,7 @@ import type { FileRegistry } from '../registry/file-registry.ts'
 import type { OutputRegistry } from '../registry/output-registry.ts'
 import { describePageRangeIssues, parsePageRange } from '../shared/page-range.ts'
 import { createBatchProgress, type BatchProgress } from './jobs/batch-progress.ts'
-import { createJobEvents, type JobEvents } from './jobs/job-events.ts'
+import { createJobEvents, type JobEvents, type OutputThumbnailSink } from './jobs/job-events.ts'
 import { buildJob, isActive, isMultiPageTiff, requestFor, type Job } from './jobs/job.ts'
 import { createJournalLinks, type JournalLinks } from './jobs/journal-links.ts'
 import { findResumable, resumeBatch } from './jobs/resume.ts'
@@ -87,6 +87,8 @@ export interface JobManagerDeps {
   readonly now?: () => number
   /** Durable record of PDF.co batches for resume after a crash or quit (optional). */
   readonly journal?: JournalStore
+  /** Takes the grid thumbnails of written pages; when given, engines are asked for them (its `widthPx`). */
+  readonly thumbnails?: OutputThumbnailSink
 }
 
 /**
@@ -108,14 +110,14 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
   })
   const journals = createJournalLinks({ journal: deps.journal, logger: deps.logger, isQuitting: () => disposing, allJobs: () => jobs.values() })
   const batch = createBatchProgress({ jobs, platform: deps.platform, emit: deps.emit, logger: deps.logger, now })
-  const events = createJobEvents({ jobs, outputs: deps.outputs, emit: deps.emit, now, batch, journal: journals, logger: deps.logger })
+  const events = createJobEvents({ jobs, outputs: deps.outputs, emit: deps.emit, now, batch, journal: journals, logger: deps.logger, thumbnails: deps.thumbnails })
   queue.on('event', events.onEvent)
   queue.on('settled', events.onSettled)
 
   /** Announces and queues jobs just created (start and resume). */
   const enqueueAll = (created: readonly Job[]): void => {
     for (const job of created) deps.emit('jobs:updated', job.dto)
-    for (const job of created) queue.enqueue(job.dto.id, requestFor(job, job.pages))
+    for (const job of created) queue.enqueue(job.dto.id, requestFor(job, job.pages, thumbWidth(deps)))
     batch.update()
   }
   const state: ManagerState = { deps, now, jobs, queue, journals, batch, events, enqueueAll }
@@ -242,7 +244,7 @@ function retryJob(st: ManagerState, jobId: string): JobDto {
     error: null,
     warnings: [],
   }
-  queue.retry(job.dto.id, requestFor(job, pages))
+  queue.retry(job.dto.id, requestFor(job, pages, thumbWidth(deps)))
   events.publish(job)
   return job.dto
 }
@@ -272,4 +274,9 @@ export function missingKeyError(): PdfCoError {
     'pdfco/unauthorized',
     'No PDF.co API key is set. Enter your key in Settings (get one at https://app.pdf.co), choose the local engine (offline, no key needed), or try the PDF.co emulator: run `npm run emulator`, set the base URL it prints and its test key.',
   )
+}
+
+/** The thumbnail width asked of engines: only when someone takes the thumbnails. */
+function thumbWidth(deps: JobManagerDeps): number | undefined {
+  return deps.thumbnails?.widthPx
 }

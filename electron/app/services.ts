@@ -16,6 +16,7 @@ import type { LogFile, Logger } from '../log/logger.ts'
 import type { Platform } from '../platform/platform.ts'
 import { createFileRegistry } from '../registry/file-registry.ts'
 import { createOutputRegistry } from '../registry/output-registry.ts'
+import { GRID_THUMB_WIDTH } from '../shared/limits.ts'
 import type { ThumbnailService } from '../thumbnails/thumbnail-service.ts'
 import { createEngineWiring, type EngineWiringOptions } from './engine-wiring.ts'
 import { setupAppHandlers } from './handlers/app.ts'
@@ -87,6 +88,11 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     concurrency: settings.get().concurrency,
     emit: events.emit,
     logger: logger.child('jobs'),
+    thumbnails: {
+      widthPx: GRID_THUMB_WIDTH,
+      prime: (outputId, widthPx, png) => void thumbs.service.primeOutput(outputId, widthPx, png),
+      warm: (outputId) => thumbs.service.warmOutput(outputId, GRID_THUMB_WIDTH),
+    },
   })
   const outputDir = (): string =>
     settings.get().outputDir ?? path.join(platform.dirs.pictures ?? platform.dirs.home, DEFAULT_OUTPUT_FOLDER_NAME)

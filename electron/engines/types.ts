@@ -38,6 +38,23 @@ export interface ConversionRequest {
    * it into one file per page. (The local engine reads its own `local.multiPageTiff`.)
    */
   readonly multiPageTiff?: boolean
+  /**
+   * When set, each `page-written` event carries a PNG thumbnail this many pixels wide (a width
+   * from THUMB_WIDTHS), made from the image the engine already holds; the desktop app sets it so
+   * the grid's first request is a memory hit. The CLI leaves it unset (no extra work).
+   */
+  readonly thumbnailWidthPx?: number
+}
+
+/** A small PNG of a written page, made by the engine from the image it already holds. */
+export interface PageThumbnail {
+  /**
+   * The thumbnail width it answers, in pixels (the request's `thumbnailWidthPx`); the image itself
+   * is narrower when the page is (never enlarged).
+   */
+  readonly widthPx: number
+  /** PNG bytes. */
+  readonly png: Uint8Array
 }
 
 export type ConversionStage =
@@ -65,6 +82,8 @@ export type ConversionEvent =
       readonly sizeBytes: number
       readonly pagesDone: number
       readonly pagesTotal: number
+      /** The page's thumbnail when the request asked for one (`thumbnailWidthPx`) and it could be made. */
+      readonly thumbnail?: PageThumbnail
     }
   | { readonly type: 'warning'; readonly page?: number; readonly message: string; readonly details?: readonly string[] }
   | { readonly type: 'failed'; readonly error: ErrorDto }

@@ -9,6 +9,7 @@ import { useVirtualizer } from '@tanstack/react-virtual'
 import { memo, useEffect, useLayoutEffect, useRef, useState } from 'react'
 import type { OutputPageDto } from '../../electron/ipc/contract.ts'
 import { dragOutHandler } from '../store/actions.ts'
+import { GRID_THUMB_WIDTH } from '../../electron/shared/limits.ts'
 import { useAppStore } from '../store/store.ts'
 
 /** Layout constants in CSS pixels (must match `.thumb-*` in styles.css). */
@@ -19,7 +20,7 @@ const MAX_VIEW_HEIGHT_PX = 460
 const FALLBACK_WIDTH_PX = 800
 
 /** Width (px) requested from the thumbnail protocol for grid cells. */
-export const GRID_THUMB_WIDTH = 160
+export { GRID_THUMB_WIDTH }
 
 interface ThumbnailGridProps {
   readonly outputs: readonly OutputPageDto[]

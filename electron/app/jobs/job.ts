@@ -112,12 +112,14 @@ export function isMultiPageTiff(job: Pick<Job, 'format' | 'tiffLayout'>): boolea
 /**
  * The engine request of a job's run over `pages`. TIFF carries the layout to both engines: PDF.co
  * through `multiPageTiff`, the local engine through its `local.multiPageTiff` option.
+ * `thumbnailWidthPx` (px) asks the engine for a thumbnail with each written page.
  */
-export function requestFor(job: Job, pages: readonly number[]): LocalConversionRequest {
+export function requestFor(job: Job, pages: readonly number[], thumbnailWidthPx?: number): LocalConversionRequest {
   const tiff = job.format === 'tiff' ? { multiPageTiff: isMultiPageTiff(job) } : {}
   const local = job.local === undefined && job.dto.engine !== 'local' ? undefined : { ...job.local, ...tiff }
   return {
     ...tiff,
+    ...(thumbnailWidthPx === undefined ? {} : { thumbnailWidthPx }),
     sourcePath: job.sourcePath,
     outputDir: job.outputDir,
     format: job.format,

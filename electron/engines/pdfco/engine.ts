@@ -143,6 +143,7 @@ async function convert(s: EngineSettings, request: ConversionRequest, convertOpt
       downloadConcurrency: s.downloadConcurrency,
       maxImageBytes: prepared.maxImageBytes,
       onFailure: failAll,
+      thumbnailWidthPx: request.thumbnailWidthPx,
     })
     const ctx = chunkContext(s, run, request, prepared, publisher, credits.add)
     if (prepared.units.some((u) => u.reuse === undefined)) await ctx.upload.url()

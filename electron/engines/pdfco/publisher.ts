@@ -16,7 +16,7 @@ import type { PdfCoClient } from '../../pdfco/client.ts'
 import type { OutputFormat } from '../../shared/formats.ts'
 import { PageSequencer } from '../page-sequencer.ts'
 import type { RunContext } from '../run-context.ts'
-import type { WrittenFile } from '../types.ts'
+import type { PageThumbnail, WrittenFile } from '../types.ts'
 import type { ResumeSession } from './resume-plan.ts'
 import { splitTiffPages } from './tiff-split.ts'
 
@@ -89,6 +89,8 @@ export interface PublisherInput {
   readonly maxImageBytes: number
   /** Called once when a commit fails (the engine aborts the run). */
   readonly onFailure: (err: unknown) => void
+  /** When set, each page-written event carries a thumbnail this wide (px), made from the download. */
+  readonly thumbnailWidthPx?: number | undefined
 }
 
 /** Downloads and publishes the pages of one conversion. */
@@ -107,6 +109,31 @@ export interface Publisher {
   removeTemps(): Promise<void>
 }
 
+/**
+ * Thumbnails of downloaded pages until their page is announced. Each is made right after its
+ * download, while earlier pages are still awaited; a page whose thumbnail fails is announced
+ * without one. sharp is loaded only when thumbnails are asked for (not by the CLI).
+ */
+function createThumbnailStash(widthPx: number | undefined): {
+  make(page: number, imagePath: string): Promise<void>
+  take(page: number): PageThumbnail | undefined
+} {
+  const ready = new Map<number, PageThumbnail>()
+  return {
+    async make(page, imagePath) {
+      if (widthPx === undefined) return
+      await import('../../thumbnails/from-bitmap.ts')
+        .then(({ thumbnailFromImageFile }) => thumbnailFromImageFile(imagePath, widthPx))
+        .then((t) => ready.set(page, t), () => undefined)
+    },
+    take(page) {
+      const t = ready.get(page)
+      ready.delete(page)
+      return t
+    },
+  }
+}
+
 /** Creates the publisher; kept pages are handed to the sequencer at once. */
 export function createPublisher(input: PublisherInput): Publisher {
   const { run, format, pages, session } = input
@@ -118,6 +145,7 @@ export function createPublisher(input: PublisherInput): Publisher {
   const limit = pLimit(input.downloadConcurrency)
   let pagesDone = 0
   let announced = false
+  const thumbnails = createThumbnailStash(input.thumbnailWidthPx)
   const finalNameFor = (page: number): string =>
     isOneFile ? multiPageFileName(input.sourcePath, pages, input.pageCount, format) : outputFileName(input.sourcePath, page, input.pageCount, format)
 
@@ -131,11 +159,8 @@ export function createPublisher(input: PublisherInput): Publisher {
     const { size } = await stat(tempPath)
     // Recorded before the rename: a crash right after it still finds this page (see progress.ts).
     await session.recordCommitting(page, name, tempPath, size)
-    const finalPath = await commitTempFile(tempPath, input.outputDir, name, {
-      overwrite: input.overwrite,
-      outputBatch: input.outputBatch,
-      sourcePath: input.sourcePath,
-    })
+    const { overwrite, outputBatch, sourcePath } = input
+    const finalPath = await commitTempFile(tempPath, input.outputDir, name, { overwrite, outputBatch, sourcePath })
     temps.delete(tempPath)
     void session.recordWritten(page, path.basename(finalPath))
     return isOneFile ? { page, path: finalPath, sizeBytes: size, pageCount: pages.length } : { page, path: finalPath, sizeBytes: size }
@@ -146,13 +171,15 @@ export function createPublisher(input: PublisherInput): Publisher {
     onCommitted: (file) => {
       files.push(file)
       pagesDone += file.pageCount ?? 1
-      run.emit({ type: 'page-written', page: file.page, path: file.path, sizeBytes: file.sizeBytes, pagesDone, pagesTotal: pages.length })
+      const thumbnail = thumbnails.take(file.page)
+      const { page, path: filePath, sizeBytes } = file
+      run.emit({ type: 'page-written', page, path: filePath, sizeBytes, pagesDone, pagesTotal: pages.length, ...(thumbnail && { thumbnail }) })
     },
     onFailure: input.onFailure,
   })
   for (const page of isOneFile ? [pages[0] ?? 1] : pages) if (session.keptFiles.has(page)) sequencer.add(page, '')
 
-  const { fetchTo, fetchSplit } = createFetchers({ input, temps, downloaded, sequencer, finalNameFor, isOneFile })
+  const { fetchTo, fetchSplit } = createFetchers({ input, temps, downloaded, sequencer, finalNameFor, isOneFile, thumbnails })
 
   return {
     files,
@@ -190,6 +217,8 @@ interface FetchContext {
   readonly sequencer: PageSequencer<WrittenFile>
   readonly finalNameFor: (page: number) => string
   readonly isOneFile: boolean
+  /** Makes each page's thumbnail right after its download (when thumbnails are asked for). */
+  readonly thumbnails: { make(page: number, imagePath: string): Promise<void> }
 }
 
 /** The publisher's downloads: one link per page (or one multi-page file), or one TIFF split per page. */
@@ -197,7 +226,7 @@ function createFetchers(ctx: FetchContext): {
   fetchTo(page: number, link: string, jobPages: readonly number[]): Promise<void>
   fetchSplit(jobPages: readonly number[], link: string): Promise<void>
 } {
-  const { input, temps, downloaded, sequencer, finalNameFor, isOneFile } = ctx
+  const { input, temps, downloaded, sequencer, finalNameFor, isOneFile, thumbnails } = ctx
   const { run, format } = input
   /** Downloads one link to a temp file named after `finalName`; returns the temp path. */
   const fetchTemp = async (finalName: string, link: string, errorPage: number | undefined): Promise<string> => {
@@ -215,6 +244,7 @@ function createFetchers(ctx: FetchContext): {
   const fetchTo = async (page: number, link: string, jobPages: readonly number[]): Promise<void> => {
     const temp = await fetchTemp(finalNameFor(page), link, isOneFile ? undefined : page)
     for (const p of isOneFile ? jobPages : [page]) downloaded.add(p)
+    await thumbnails.make(page, temp)
     sequencer.add(page, temp)
   }
   /** One job's multi-page TIFF, cut into a temp file per page, each handed to the sequencer. */
@@ -233,6 +263,7 @@ function createFetchers(ctx: FetchContext): {
     }
     for (const t of targets) {
       downloaded.add(t.page)
+      await thumbnails.make(t.page, t.tempPath)
       sequencer.add(t.page, t.tempPath)
     }
   }
