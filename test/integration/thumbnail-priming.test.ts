@@ -78,3 +78,27 @@ describe('primed thumbnails (PDF.co engine)', () => {
     expect((await readdir(cacheDir)).filter((n) => n.endsWith('.png'))).toHaveLength(1)
   })
 })
+
+describe('primed thumbnails (local engine)', () => {
+  it('each rendered page carries its thumbnail from the bitmap the worker drew: no decode for the grid', async () => {
+    const pdf = await makePagesPdf(fx.dir, 'local-primed.pdf', 3)
+    const file = (await fx.value<AddFilesResult>('files:register-dropped', [pdf])).added[0]!
+    const thumbs = fx.services.thumbnails
+    const primedBefore = thumbs.stats.primed
+    const from = fx.events.length
+    const [job] = await fx.value<JobDto[]>('jobs:start', { items: [{ fileId: file.id, pageRange: '' }], format: 'jpg', overwrite: 'keep-both', engine: 'local' })
+    const isDone = (e: { channel: keyof EventChannels; payload: unknown }) =>
+      e.channel === 'jobs:updated' && (e.payload as JobDto).id === job!.id && (e.payload as JobDto).stage === 'done'
+    await waitFor(() => fx.events.slice(from).find(isDone), 'the local job to finish')
+    const outputs = fx.events.slice(from).filter((e) => e.channel === 'outputs:added').map((e) => e.payload as OutputPageDto)
+    expect(outputs.map((o) => o.page)).toEqual([1, 2, 3])
+    await waitFor(() => (thumbs.stats.primed === primedBefore + 3 ? true : undefined), 'three primed thumbnails', 5000)
+    const rendered = thumbs.stats.rendered
+    for (const o of outputs) {
+      const res = await fx.services.handleThumbnailRequest(new Request(`${o.thumbUrl}?w=${GRID_THUMB_WIDTH}`))
+      expect(res.status).toBe(200)
+      expect((await sharp(Buffer.from(await res.arrayBuffer())).metadata()).width).toBe(GRID_THUMB_WIDTH)
+    }
+    expect(thumbs.stats.rendered).toBe(rendered)
+  })
+})

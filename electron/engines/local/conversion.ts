@@ -11,7 +11,7 @@ import { multiPageFileName, outputFileName } from '../../files/output-names.ts'
 import { TiffFileWriter } from '../../render/tiff.ts'
 import { PageSequencer } from '../page-sequencer.ts'
 import { resolveRequestPages } from '../request-pages.ts'
-import type { ConversionEvent, ConversionOutcome, ConversionStage, ConvertOptions, WrittenFile } from '../types.ts'
+import type { ConversionEvent, ConversionOutcome, ConversionStage, ConvertOptions, PageThumbnail, WrittenFile } from '../types.ts'
 import type { EncodeSettings } from './encode.ts'
 import { resolveLocalOptions, type LocalConversionRequest, type LocalRenderOptions, type ResolvedLocalOptions } from './options.ts'
 import { limitsForFormat, oversizeWarning, planPage, type PagePlan, type PixelLimits } from './page-plan.ts'
@@ -63,6 +63,8 @@ export class LocalConversion {
   readonly #temps = new Set<string>()
   readonly #leases = new Set<WorkerLease>()
   readonly #files: WrittenFile[] = []
+  /** Thumbnails of rendered pages (when the request asks for them) until their page is announced. */
+  readonly #thumbnails = new Map<number, Uint8Array>()
   #tiffHandle: FileHandle | undefined
   #firstFailure: unknown
   #pagesDone = 0
@@ -221,7 +223,8 @@ export class LocalConversion {
         if (typeof value === 'number') return
         this.#files.push(value)
         this.#pagesDone++
-        this.#emit({ type: 'page-written', page: value.page, path: value.path, sizeBytes: value.sizeBytes, pagesDone: this.#pagesDone, pagesTotal: inspected.pages.length })
+        const thumbnail = this.#takeThumbnail(value.page)
+        this.#emit({ type: 'page-written', page: value.page, path: value.path, sizeBytes: value.sizeBytes, pagesDone: this.#pagesDone, pagesTotal: inspected.pages.length, ...(thumbnail && { thumbnail }) })
       },
       onFailure: (err) => this.#failAll(err),
     })
@@ -271,7 +274,8 @@ export class LocalConversion {
     await budget.acquire(pixels, this.#signal)
     let result: WorkerCalls['render']['reply']
     try {
-      result = await this.#call(lease, 'render', { plan, encode: encodeSettings(settings, plan.dpi) }, {
+      const thumbnailWidthPx = this.#request.thumbnailWidthPx
+      result = await this.#call(lease, 'render', { plan, encode: encodeSettings(settings, plan.dpi), thumbnailWidthPx }, {
         ms: pageTimeoutMs,
         error: () => new FileError('file/damaged', `Page ${plan.page} was still rendering after ${Math.round(pageTimeoutMs / 1000)} s; stopped`),
       })
@@ -287,6 +291,7 @@ export class LocalConversion {
     await writeFile(temp, result.data, { flag: 'wx' }).catch((err: unknown) => {
       throw writeError(err, temp)
     })
+    if (result.thumbnail !== undefined) this.#thumbnails.set(plan.page, result.thumbnail)
     lane.sequencer.add(plan.page, temp)
   }
 
@@ -302,7 +307,17 @@ export class LocalConversion {
     const first = pages[0] ?? 1
     this.#files.push({ page: first, path: finalPath, sizeBytes: size, pageCount: pages.length })
     this.#pagesDone = pages.length
-    this.#emit({ type: 'page-written', page: first, path: finalPath, sizeBytes: size, pagesDone: this.#pagesDone, pagesTotal: pages.length })
+    const thumbnail = this.#takeThumbnail(first)
+    this.#thumbnails.clear()
+    this.#emit({ type: 'page-written', page: first, path: finalPath, sizeBytes: size, pagesDone: this.#pagesDone, pagesTotal: pages.length, ...(thumbnail && { thumbnail }) })
+  }
+
+  /** The page's thumbnail for its `page-written` event, if one was made (the grid's width). */
+  #takeThumbnail(page: number): PageThumbnail | undefined {
+    const png = this.#thumbnails.get(page)
+    const widthPx = this.#request.thumbnailWidthPx
+    this.#thumbnails.delete(page)
+    return png === undefined || widthPx === undefined ? undefined : { widthPx, png }
   }
 
   /** Cleans up after a failure or cancel; emits the final events; returns the error to throw. */

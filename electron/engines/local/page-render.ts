@@ -15,6 +15,7 @@ import { FileError } from '../../errors.ts'
 import { PdfiumDocument, type PdfiumOpenInfo, type RenderedRgba } from '../../render/pdfium-document.ts'
 import { installFontFallback, type FontFallback } from '../../render/pdfium-fonts.ts'
 import { loadPdfium, type PdfiumRuntime } from '../../render/pdfium-module.ts'
+import { thumbnailFromRgba } from '../../thumbnails/from-bitmap.ts'
 import { encodePixels, type EncodeSettings } from './encode.ts'
 import type { PageGeometry, PagePlan } from './page-plan.ts'
 
@@ -98,7 +99,7 @@ export class RenderSession {
    *
    * @throws FileError 'file/damaged' (page unreadable, memory cap passed); Error from sharp.
    */
-  async render(plan: PagePlan, encode: EncodeSettings): Promise<{ data: Buffer; warnings: PageWarning[] }> {
+  async render(plan: PagePlan, encode: EncodeSettings, thumbnailWidthPx?: number): Promise<{ data: Buffer; warnings: PageWarning[]; thumbnail?: Uint8Array }> {
     const drawn = this.renderRaw(plan, encode.background === 'transparent')
     const warnings: PageWarning[] = drawn.warnings.map((message) => ({ message }))
     const technical = groupMessages(this.#runtime.takeMessages())
@@ -108,8 +109,13 @@ export class RenderSession {
     for (const problem of this.#fonts.takeProblems()) warnings.push({ message: problem })
     try {
       // Nothing else runs on this thread's PDFium until the encoder has read the bitmap.
-      const data = await encodePixels({ data: drawn.rgba, widthPx: plan.widthPx, heightPx: plan.heightPx, premultiplied: false }, encode)
-      return { data, warnings }
+      // The grid's thumbnail comes from the same bitmap: the written file is never decoded for it.
+      const bitmap = { data: drawn.rgba, width: plan.widthPx, height: plan.heightPx }
+      const [data, thumbnail] = await Promise.all([
+        encodePixels({ data: drawn.rgba, widthPx: plan.widthPx, heightPx: plan.heightPx, premultiplied: false }, encode),
+        thumbnailWidthPx === undefined ? undefined : thumbnailFromRgba(bitmap, thumbnailWidthPx).then((t) => t.png, () => undefined),
+      ])
+      return thumbnail === undefined ? { data, warnings } : { data, warnings, thumbnail }
     } finally {
       drawn.release()
     }

@@ -29,10 +29,13 @@ export interface WorkerCalls {
     readonly request: { readonly maxPages?: number | undefined }
     readonly reply: { readonly pages: readonly InspectedPage[] }
   }
-  /** Renders and encodes one page; `heapBytes` is the worker's WASM memory afterwards. */
+  /**
+   * Renders and encodes one page; `heapBytes` is the worker's WASM memory afterwards. With
+   * `thumbnailWidthPx`, also a PNG thumbnail that wide made from the same bitmap (absent if it failed).
+   */
   render: {
-    readonly request: { readonly plan: PagePlan; readonly encode: EncodeSettings }
-    readonly reply: { readonly data: Uint8Array; readonly warnings: readonly PageWarning[]; readonly heapBytes: number }
+    readonly request: { readonly plan: PagePlan; readonly encode: EncodeSettings; readonly thumbnailWidthPx?: number | undefined }
+    readonly reply: { readonly data: Uint8Array; readonly warnings: readonly PageWarning[]; readonly heapBytes: number; readonly thumbnail?: Uint8Array | undefined }
   }
   /** Closes the open PDF, if any. */
   close: {

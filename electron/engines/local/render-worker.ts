@@ -80,8 +80,8 @@ async function run(message: WorkerRequestMessage): Promise<unknown> {
     case 'inspect':
       return { pages: s.inspect(message.payload.maxPages ?? Number.MAX_SAFE_INTEGER) } satisfies WorkerCalls['inspect']['reply']
     case 'render': {
-      const { data, warnings } = await s.render(message.payload.plan, message.payload.encode)
-      return { data, warnings, heapBytes: s.heapBytes } satisfies WorkerCalls['render']['reply']
+      const { data, warnings, thumbnail } = await s.render(message.payload.plan, message.payload.encode, message.payload.thumbnailWidthPx)
+      return { data, warnings, heapBytes: s.heapBytes, ...(thumbnail && { thumbnail }) } satisfies WorkerCalls['render']['reply']
     }
     case 'close':
       s.close()
