@@ -37,7 +37,7 @@ import type { OutputRegistry } from '../registry/output-registry.ts'
 import { describePageRangeIssues, parsePageRange } from '../shared/page-range.ts'
 import { createBatchProgress, type BatchProgress } from './jobs/batch-progress.ts'
 import { createJobEvents, type JobEvents, type OutputThumbnailSink } from './jobs/job-events.ts'
-import { buildJob, isActive, isMultiPageTiff, requestFor, type Job } from './jobs/job.ts'
+import { buildJob, isActive, isMultiPageTiff, joinBatch, requestFor, type Job } from './jobs/job.ts'
 import { createJournalLinks, type JournalLinks } from './jobs/journal-links.ts'
 import { findResumable, resumeBatch } from './jobs/resume.ts'
 
@@ -202,7 +202,7 @@ async function startJobs(st: ManagerState, request: StartJobsRequest, outputDir:
       nowMs: now(),
     })
     jobs.set(job.dto.id, job)
-    b.jobIds.add(job.dto.id)
+    joinBatch(job)
     return job
   })
   journals.attach(await journals.open(created, outputDir, (j) => deps.files.get(j.dto.fileId)?.needsPassword === true), created)
@@ -224,7 +224,7 @@ function retryJob(st: ManagerState, jobId: string): JobDto {
   job.doneBefore = job.pages.length - pages.length
   const b = batch.current()
   job.batch = b
-  b.jobIds.add(job.dto.id)
+  joinBatch(job)
   // Its journal batch is still open (other files running): the retry is recorded there again
   // and reuses what its earlier run recorded; the journal stays until this run settles too.
   journals.reopen(job)

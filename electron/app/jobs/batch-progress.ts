@@ -8,7 +8,7 @@ import type { EventChannels, JobId } from '../../ipc/contract.ts'
 import type { Logger } from '../../log/logger.ts'
 import type { Platform } from '../../platform/platform.ts'
 import { batchProgress, taskbarProgress } from '../../shared/progress.ts'
-import { isActive, type Batch, type Job } from './job.ts'
+import { isActive, newBatch, type Batch, type Job } from './job.ts'
 
 /** See the module comment. */
 export interface BatchProgress {
@@ -35,7 +35,7 @@ export function createBatchProgress(deps: {
   const members = (b: Batch): Job[] => [...b.jobIds].map((id) => deps.jobs.get(id)).filter((j): j is Job => j !== undefined)
   return {
     current() {
-      batch ??= { jobIds: new Set() }
+      batch ??= newBatch()
       return batch
     },
     dropIfEmpty() {

@@ -9,10 +9,24 @@ import type { LocalConversionRequest, LocalRenderOptions } from '../../engines/l
 import type { EngineKind, FileId, JobDto, JobId, StartJobsRequest } from '../../ipc/contract.ts'
 import type { TiffLayout } from '../../shared/formats.ts'
 import type { BatchJournal } from '../../journal/journal.ts'
+import { OutputBatch } from '../../files/output-batch.ts'
 
 /** The jobs running together (see `batch-progress.ts`). */
 export interface Batch {
   readonly jobIds: Set<JobId>
+  /** The batch's output names: two files of one batch never write to the same name. */
+  readonly outputNames: OutputBatch
+}
+
+/** A new, empty batch. */
+export function newBatch(): Batch {
+  return { jobIds: new Set(), outputNames: new OutputBatch() }
+}
+
+/** Adds a job to its batch; its source is registered for names in the order jobs join. */
+export function joinBatch(job: Job): void {
+  job.batch.jobIds.add(job.dto.id)
+  job.batch.outputNames.register(job.sourcePath)
 }
 
 /** A job and its main-process state. */
@@ -125,6 +139,7 @@ export function requestFor(job: Job, pages: readonly number[], thumbnailWidthPx?
     format: job.format,
     pages,
     overwrite: job.overwrite,
+    outputBatch: job.batch.outputNames,
     ...(job.password === undefined ? {} : { password: job.password }),
     ...(local === undefined ? {} : { local }),
   }

@@ -15,7 +15,7 @@ import { sweepStaleTemps } from '../../journal/resume.ts'
 import type { Logger } from '../../log/logger.ts'
 import type { FileRegistry } from '../../registry/file-registry.ts'
 import type { BatchProgress } from './batch-progress.ts'
-import { buildJob, type Job } from './job.ts'
+import { buildJob, joinBatch, type Job } from './job.ts'
 
 /** The newest batch the journal holds from a crash or quit mid-batch, or null. */
 export async function findResumable(journal: JournalStore | undefined): Promise<ResumableBatchDto | null> {
@@ -71,7 +71,7 @@ export async function resumeBatch(deps: ResumeDeps, batchId: string): Promise<Re
     const job = await jobOfEntry(deps, journal, entry, added, skipped)
     if (job === undefined) continue
     deps.jobs.set(job.dto.id, job)
-    job.batch.jobIds.add(job.dto.id)
+    joinBatch(job)
     created.push(job)
   }
   if (created.length === 0) {
