@@ -8,8 +8,9 @@ import type { OutputBatch } from '../files/output-batch.ts'
 import type { ConversionCheckpoint } from '../journal/progress.ts'
 import type { ErrorDto } from '../shared/error-codes.ts'
 import type { OutputFormat } from '../shared/formats.ts'
+import type { EngineKind } from '../shared/engine-choice.ts'
 
-export type EngineKind = 'pdfco' | 'local'
+export type { EngineKind } from '../shared/engine-choice.ts'
 
 /** What to convert and where to put it. */
 export interface ConversionRequest {

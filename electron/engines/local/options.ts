@@ -12,17 +12,17 @@ import { z } from 'zod'
 import { InputError } from '../../errors.ts'
 import type { ConversionRequest } from '../types.ts'
 import type { OutputFormat } from '../../shared/formats.ts'
+import { LOCAL_DPI_MAX as MAX_DPI, LOCAL_DPI_MIN as MIN_DPI, LOCAL_DPI_DEFAULT as DEFAULT_LOCAL_DPI, SCALE_TO_PX_MAX as MAX_SCALE_TO_PX, SCALE_TO_PX_MIN as MIN_SCALE_TO_PX, QUALITY_DEFAULT as DEFAULT_LOCAL_QUALITY } from '../../shared/limits.ts'
 
-/** Smallest and largest DPI accepted. */
-export const MIN_DPI = 72
-export const MAX_DPI = 600
-/** Default resolution, as pdftoppm's common use and the PDF.co engine's output. */
-export const DEFAULT_LOCAL_DPI = 150
-/** Accepted range of `scaleToPx` (long side of the image, pixels). */
-export const MIN_SCALE_TO_PX = 16
-export const MAX_SCALE_TO_PX = 16_384
-/** Default JPG/WebP quality (1-100). */
-export const DEFAULT_LOCAL_QUALITY = 90
+// The limits are declared once in shared/limits.ts (main, the CLI and the renderer read the same).
+export {
+  LOCAL_DPI_MIN as MIN_DPI,
+  LOCAL_DPI_MAX as MAX_DPI,
+  LOCAL_DPI_DEFAULT as DEFAULT_LOCAL_DPI,
+  SCALE_TO_PX_MIN as MIN_SCALE_TO_PX,
+  SCALE_TO_PX_MAX as MAX_SCALE_TO_PX,
+  QUALITY_DEFAULT as DEFAULT_LOCAL_QUALITY,
+} from '../../shared/limits.ts'
 
 /** Colour mode: full colour, 8-bit greyscale, or black-and-white (1 bit where the format allows). */
 export type ColorMode = 'color' | 'gray' | 'bw'
