@@ -10,12 +10,12 @@
  * single bad field falls back to its default and the rest is kept.
  */
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
-import { randomBytes } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import path from 'node:path'
 import { z } from 'zod'
 import { InputError } from '../errors.ts'
 import type { OverwritePolicy, SettingsDto, SettingsPatch } from '../ipc/contract.ts'
-import { ENGINE_KINDS, type EngineChoice } from '../shared/engine-choice.ts'
+import { ENGINE_KINDS, type EngineChoice, type KeyStatus } from '../shared/engine-choice.ts'
 import { CONCURRENCY_DEFAULT, CONCURRENCY_MAX, CONCURRENCY_MIN, LOCAL_DPI_DEFAULT, LOCAL_DPI_MAX, LOCAL_DPI_MIN, QUALITY_DEFAULT, QUALITY_MAX, QUALITY_MIN } from '../shared/limits.ts'
 import { DEFAULT_PDFCO_BASE_URL } from '../shared/pdfco.ts'
 import { OUTPUT_FORMATS, type OutputFormat } from '../shared/formats.ts'
@@ -43,6 +43,11 @@ const persistedSchema = z.object({
   localDpi: z.number().int().min(LOCAL_DPI_MIN).max(LOCAL_DPI_MAX).catch(DEFAULT_LOCAL_DPI),
   localQuality: z.number().int().min(QUALITY_MIN).max(QUALITY_MAX).catch(DEFAULT_LOCAL_QUALITY),
   localColor: z.enum(['color', 'gray', 'bw']).catch('color'),
+  /** The last key that passed the credit-balance check: its fingerprint (never the key). */
+  apiKeyVerified: z
+    .object({ fingerprint: z.string(), checkedAtMs: z.number(), remainingCredits: z.number().nullable() })
+    .nullable()
+    .catch(null),
 })
 
 /** The settings file's shape. */
@@ -60,7 +65,13 @@ const DEFAULTS: PersistedSettings = {
   localDpi: DEFAULT_LOCAL_DPI,
   localQuality: DEFAULT_LOCAL_QUALITY,
   localColor: 'color',
+  apiKeyVerified: null,
 }
+
+/** The outcome of checking the API key against PDF.co's credit balance. */
+export type KeyCheckOutcome =
+  | { readonly status: 'verified'; readonly remainingCredits: number }
+  | { readonly status: 'refused' | 'unreachable'; readonly message: string }
 
 /** Settings in memory (the key decrypted, never sent out). */
 export interface SettingsStore {
@@ -81,6 +92,13 @@ export interface SettingsStore {
   clearApiKey(): Promise<void>
   /** Remembers the output folder (absolute path). */
   setOutputDir(absolutePath: string): Promise<void>
+  /**
+   * Where the key stands at the effective base URL: 'verified' only when the saved fingerprint
+   * (SHA-256 of base URL and key) matches the current key; see {@link KeyStatus}.
+   */
+  keyStatus(): KeyStatus
+  /** Records a check of the current key: a pass is persisted (fingerprint), a failure kept for the session. */
+  recordKeyCheck(outcome: KeyCheckOutcome): Promise<void>
 }
 
 /** Facts of the SettingsDto that the settings file does not hold. */
@@ -103,6 +121,8 @@ export async function openSettingsStore(options: {
   const env = options.env ?? process.env
   const filePath = path.join(dir, 'settings.json')
   let { state, apiKey } = await loadSettings(filePath, secrets, logger)
+  /** The last failed check this session, for the key it was made with. */
+  let failed: { fingerprint: string; status: 'refused' | 'unreachable'; message: string } | null = null
 
   const write = createSerialWriter(dir, filePath, logger)
   const persist = (): Promise<void> => write(JSON.stringify(state, null, 2) + '\n')
@@ -112,16 +132,43 @@ export async function openSettingsStore(options: {
     return value === undefined || value.trim() === '' ? null : value.trim().replace(/\/+$/u, '')
   }
 
+  const effectiveBaseUrl = (): string => state.baseUrl ?? envBaseUrl() ?? DEFAULT_PDFCO_BASE_URL
+  const currentFingerprint = (): string | null => (apiKey === null ? null : keyFingerprint(effectiveBaseUrl(), apiKey))
+  const keyStatus = (): KeyStatus => {
+    const fp = currentFingerprint()
+    if (fp === null) return 'none'
+    if (state.apiKeyVerified?.fingerprint === fp) return 'verified'
+    if (failed?.fingerprint === fp) return failed.status
+    return 'unchecked'
+  }
+
   return {
     filePath,
     getApiKey: () => apiKey,
+    keyStatus,
+    async recordKeyCheck(outcome) {
+      const fp = currentFingerprint()
+      if (fp === null) return
+      if (outcome.status === 'verified') {
+        failed = null
+        state = { ...state, apiKeyVerified: { fingerprint: fp, checkedAtMs: Date.now(), remainingCredits: outcome.remainingCredits } }
+      } else {
+        failed = { fingerprint: fp, status: outcome.status, message: outcome.message }
+        if (state.apiKeyVerified?.fingerprint === fp) state = { ...state, apiKeyVerified: null }
+      }
+      await persist()
+    },
     get: () => {
       const { apiKeyEncrypted: _omit, ...rest } = state
       return rest
     },
-    effectiveBaseUrl: () => state.baseUrl ?? envBaseUrl() ?? DEFAULT_PDFCO_BASE_URL,
+    effectiveBaseUrl,
     toDto(context) {
+      const status = keyStatus()
       return {
+        apiKeyStatus: status,
+        apiKeyProblem: failed !== null && failed.fingerprint === currentFingerprint() ? failed.message : null,
+        remainingCredits: status === 'verified' ? (state.apiKeyVerified?.remainingCredits ?? null) : null,
         hasApiKey: apiKey !== null,
         apiKeyMasked: maskApiKey(apiKey),
         canEncryptKey: secrets.isEncryptionAvailable(),
@@ -156,7 +203,8 @@ export async function openSettingsStore(options: {
     },
     async clearApiKey() {
       apiKey = null
-      state = { ...state, apiKeyEncrypted: null }
+      failed = null
+      state = { ...state, apiKeyEncrypted: null, apiKeyVerified: null }
       await persist()
     },
     async setOutputDir(absolutePath) {
@@ -164,6 +212,14 @@ export async function openSettingsStore(options: {
       await persist()
     },
   }
+}
+
+/**
+ * The fingerprint a verified key is remembered by: hex SHA-256 of `baseUrl`, a newline and the
+ * key (so a key checked against the emulator does not count for PDF.co). Not reversible.
+ */
+export function keyFingerprint(baseUrl: string, apiKey: string): string {
+  return createHash('sha256').update(`${baseUrl}\n${apiKey}`).digest('hex')
 }
 
 /**

@@ -5,11 +5,12 @@
  */
 import { useShallow } from 'zustand/react/shallow'
 import type { JobDto } from '../../electron/ipc/contract.ts'
+import { describeCreditsUsed, summariseCredits } from '../../electron/shared/credits.ts'
 import { assertNever } from '../lib/assert-never.ts'
 import { errorText } from '../lib/error-text.ts'
 import { formatDuration, plural } from '../lib/format.ts'
 import { useNow } from '../lib/use-now.ts'
-import { cancelJob, retryJob } from '../store/actions.ts'
+import { cancelJob, convertLocally, retryJob } from '../store/actions.ts'
 import { selectAttemptStartMs, selectJobFolderName, selectJobProgress } from '../store/progress-selectors.ts'
 import { isActiveStage } from '../store/selectors.ts'
 import { useAppStore } from '../store/store.ts'
@@ -83,6 +84,7 @@ export function JobStatus({ job, fileName }: JobStatusProps) {
   const progress = useAppStore(useShallow((s) => selectJobProgress(s, job)))
   const { label, detail } = describeJob(job, now, { attemptStartedAtMs, folderName })
   const canRetry = job.stage === 'failed' || job.stage === 'cancelled'
+  const hasLocalEngine = useAppStore((s) => s.settings?.hasLocalEngine !== false)
 
   return (
     <div className="job-status" role="group" data-stage={job.stage} tabIndex={-1} aria-label={`${fileName}: ${label}. ${detail}`}>
@@ -91,6 +93,9 @@ export function JobStatus({ job, fileName }: JobStatusProps) {
           {label}
         </span>
         <span className="job-detail">{detail}</span>
+        {job.engine === 'pdfco' && typeof job.creditsUsed === 'number' && (
+          <span className="job-credits">{jobCreditsText(job)}</span>
+        )}
       </div>
       <div className="job-actions">
         {isActive && (
@@ -101,6 +106,11 @@ export function JobStatus({ job, fileName }: JobStatusProps) {
         {canRetry && (
           <button type="button" className="button" onClick={() => void retryJob(job.id)} aria-label={`Retry ${fileName}`}>
             <RetryIcon size={16} /> Retry
+          </button>
+        )}
+        {job.stage === 'failed' && job.engine === 'pdfco' && hasLocalEngine && (
+          <button type="button" className="button" onClick={() => void convertLocally(job.id)} aria-label={`Convert ${fileName} on this computer instead`}>
+            Convert on this computer instead
           </button>
         )}
       </div>
@@ -123,4 +133,10 @@ export function JobStatus({ job, fileName }: JobStatusProps) {
       )}
     </div>
   )
+}
+
+/** "92 credits · 99,908 left" for a settled PDF.co job (credits PDF.co reported for this file). */
+export function jobCreditsText(job: JobDto): string {
+  const used = summariseCredits([job])
+  return used === null ? '' : describeCreditsUsed(used)
 }
