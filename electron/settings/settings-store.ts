@@ -121,8 +121,6 @@ export async function openSettingsStore(options: {
   const env = options.env ?? process.env
   const filePath = path.join(dir, 'settings.json')
   let { state, apiKey } = await loadSettings(filePath, secrets, logger)
-  /** The last failed check this session, for the key it was made with. */
-  let failed: { fingerprint: string; status: 'refused' | 'unreachable'; message: string } | null = null
 
   const write = createSerialWriter(dir, filePath, logger)
   const persist = (): Promise<void> => write(JSON.stringify(state, null, 2) + '\n')
@@ -133,30 +131,20 @@ export async function openSettingsStore(options: {
   }
 
   const effectiveBaseUrl = (): string => state.baseUrl ?? envBaseUrl() ?? DEFAULT_PDFCO_BASE_URL
-  const currentFingerprint = (): string | null => (apiKey === null ? null : keyFingerprint(effectiveBaseUrl(), apiKey))
-  const keyStatus = (): KeyStatus => {
-    const fp = currentFingerprint()
-    if (fp === null) return 'none'
-    if (state.apiKeyVerified?.fingerprint === fp) return 'verified'
-    if (failed?.fingerprint === fp) return failed.status
-    return 'unchecked'
-  }
+  const checks = createKeyChecks({
+    fingerprint: () => (apiKey === null ? null : keyFingerprint(effectiveBaseUrl(), apiKey)),
+    verified: () => state.apiKeyVerified,
+    setVerified: (v) => {
+      state = { ...state, apiKeyVerified: v }
+    },
+  })
 
   return {
     filePath,
     getApiKey: () => apiKey,
-    keyStatus,
+    keyStatus: checks.status,
     async recordKeyCheck(outcome) {
-      const fp = currentFingerprint()
-      if (fp === null) return
-      if (outcome.status === 'verified') {
-        failed = null
-        state = { ...state, apiKeyVerified: { fingerprint: fp, checkedAtMs: Date.now(), remainingCredits: outcome.remainingCredits } }
-      } else {
-        failed = { fingerprint: fp, status: outcome.status, message: outcome.message }
-        if (state.apiKeyVerified?.fingerprint === fp) state = { ...state, apiKeyVerified: null }
-      }
-      await persist()
+      if (checks.record(outcome)) await persist()
     },
     get: () => {
       const { apiKeyEncrypted: _omit, ...rest } = state
@@ -164,15 +152,10 @@ export async function openSettingsStore(options: {
     },
     effectiveBaseUrl,
     toDto(context) {
-      const status = keyStatus()
+      const status = checks.status()
       return {
-        apiKeyStatus: status,
-        apiKeyProblem: failed !== null && failed.fingerprint === currentFingerprint() ? failed.message : null,
-        remainingCredits: status === 'verified' ? (state.apiKeyVerified?.remainingCredits ?? null) : null,
-        hasApiKey: apiKey !== null,
-        apiKeyMasked: maskApiKey(apiKey),
-        canEncryptKey: secrets.isEncryptionAvailable(),
-        baseUrl: state.baseUrl ?? envBaseUrl() ?? DEFAULT_PDFCO_BASE_URL,
+        ...keyDto(apiKey, status, checks.problem(), state, secrets),
+        baseUrl: effectiveBaseUrl(),
         concurrency: state.concurrency,
         format: state.format,
         overwrite: state.overwrite,
@@ -203,13 +186,58 @@ export async function openSettingsStore(options: {
     },
     async clearApiKey() {
       apiKey = null
-      failed = null
       state = { ...state, apiKeyEncrypted: null, apiKeyVerified: null }
       await persist()
     },
     async setOutputDir(absolutePath) {
       state = { ...state, outputDir: absolutePath }
       await persist()
+    },
+  }
+}
+
+/** The key's part of the SettingsDto (never the key itself). */
+function keyDto(apiKey: string | null, status: KeyStatus, problem: string | null, state: PersistedSettings, secrets: SecretStorage) {
+  return {
+    apiKeyStatus: status,
+    apiKeyProblem: problem,
+    remainingCredits: status === 'verified' ? (state.apiKeyVerified?.remainingCredits ?? null) : null,
+    hasApiKey: apiKey !== null,
+    apiKeyMasked: maskApiKey(apiKey),
+    canEncryptKey: secrets.isEncryptionAvailable(),
+  }
+}
+
+/**
+ * The key's standing: a passed check is kept in the settings (fingerprint), a failed one for the
+ * session only, each for the key and base URL it was made with.
+ */
+function createKeyChecks(deps: {
+  readonly fingerprint: () => string | null
+  readonly verified: () => PersistedSettings['apiKeyVerified']
+  readonly setVerified: (v: PersistedSettings['apiKeyVerified']) => void
+}): { status(): KeyStatus; problem(): string | null; record(outcome: KeyCheckOutcome): boolean } {
+  let failed: { fingerprint: string; status: 'refused' | 'unreachable'; message: string } | null = null
+  return {
+    status() {
+      const fp = deps.fingerprint()
+      if (fp === null) return 'none'
+      if (deps.verified()?.fingerprint === fp) return 'verified'
+      if (failed?.fingerprint === fp) return failed.status
+      return 'unchecked'
+    },
+    problem: () => (failed !== null && failed.fingerprint === deps.fingerprint() ? failed.message : null),
+    record(outcome) {
+      const fp = deps.fingerprint()
+      if (fp === null) return false
+      if (outcome.status === 'verified') {
+        failed = null
+        deps.setVerified({ fingerprint: fp, checkedAtMs: Date.now(), remainingCredits: outcome.remainingCredits })
+      } else {
+        failed = { fingerprint: fp, status: outcome.status, message: outcome.message }
+        if (deps.verified()?.fingerprint === fp) deps.setVerified(null)
+      }
+      return true
     },
   }
 }

@@ -106,6 +106,31 @@ export interface FileCredits {
   readonly remainingCredits?: number | null | undefined
   /** Balance before this file's first charge. */
   readonly balanceBeforeCredits?: number | null | undefined
+  /** Output format and pages converted, to add the page charge when the answers left it out. */
+  readonly format?: OutputFormat | undefined
+  readonly pagesDone?: number | undefined
+}
+
+/**
+ * One file's credits: the credits PDF.co reported for it, plus its page charge at the listed rate
+ * ({@link CREDITS_PER_PAGE}) when the reported figure is below it (PDF.co's answers may leave the
+ * page charge out; the emulator does). Per-file figures are an attribution; the batch total from
+ * the balance ({@link summariseCredits}) is the measured one. Null when nothing was reported.
+ */
+export function fileCreditsUsed(f: FileCredits): number | null {
+  const reported = f.creditsUsed ?? null
+  if (reported === null) return null
+  const pageCharge = f.format === undefined || f.pagesDone === undefined ? 0 : f.pagesDone * CREDITS_PER_PAGE[f.format]
+  return reported >= pageCharge ? reported : reported + pageCharge
+}
+
+/** "About 41 credits · 961 left" for one file (see {@link fileCreditsUsed}), or null. */
+export function describeFileCredits(f: FileCredits): string | null {
+  const used = fileCreditsUsed(f)
+  if (used === null) return null
+  const left = f.remainingCredits ?? null
+  const text = `About ${used.toLocaleString('en-US')} ${used === 1 ? 'credit' : 'credits'}`
+  return left === null ? text : `${text} · ${left.toLocaleString('en-US')} left`
 }
 
 /** What a batch did cost. */
@@ -114,7 +139,7 @@ export interface CreditSummary {
   readonly reported: number
   /** Drop of the balance over the batch (first balance before − lowest balance after), when known. */
   readonly byBalance: number | null
-  /** The best figure: the balance drop when known, else the reported sum. */
+  /** The best figure: the balance drop when known, else the per-file figures summed ({@link fileCreditsUsed}). */
   readonly total: number
   /** Lowest balance reported (the latest), or null. */
   readonly remainingCredits: number | null
@@ -129,6 +154,7 @@ export interface CreditSummary {
  */
 export function summariseCredits(files: readonly FileCredits[]): CreditSummary | null {
   let reported = 0
+  let attributed = 0
   let count = 0
   let before: number | null = null
   let after: number | null = null
@@ -139,12 +165,13 @@ export function summariseCredits(files: readonly FileCredits[]): CreditSummary |
     if (used === null && rem === null) continue
     count += 1
     reported += used ?? 0
+    attributed += fileCreditsUsed(f) ?? 0
     if (bef !== null) before = before === null ? bef : Math.max(before, bef)
     if (rem !== null) after = after === null ? rem : Math.min(after, rem)
   }
   if (count === 0) return null
   const byBalance = before !== null && after !== null ? Math.max(0, before - after) : null
-  return { reported, byBalance, total: byBalance === null ? reported : Math.max(byBalance, reported), remainingCredits: after, files: count }
+  return { reported, byBalance, total: byBalance ?? attributed, remainingCredits: after, files: count }
 }
 
 /** "Used 342 credits · 99,658 left" (or without the balance when unknown). */

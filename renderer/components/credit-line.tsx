@@ -1,6 +1,7 @@
 /**
  * The credits line of the batch bar: why 'Auto' stays on this computer (a saved key not checked,
- * refused or unreachable), else the estimate before a PDF.co batch, else what the batch did cost.
+ * refused or unreachable); else what the current or last PDF.co batch did cost, and the estimate of
+ * what Convert would send to PDF.co now.
  */
 import { describeCreditsUsed, describeEstimate } from '../../electron/shared/credits.ts'
 import { selectBatchCredits, selectCreditEstimate } from '../store/credit-selectors.ts'
@@ -18,12 +19,19 @@ export function CreditLine() {
     const c = selectBatchCredits(s)
     return c === null ? null : `This batch on PDF.co: ${describeCreditsUsed(c)}`
   })
-  const text = note ?? estimate ?? used
-  if (text === null) return null
-  const kind = note !== null ? 'engine-note' : estimate !== null ? 'estimate' : 'used'
+  if (note === null && estimate === null && used === null) return null
+  if (note !== null) {
+    return (
+      <p className="credit-line" data-kind="engine-note" role="status">
+        {note}
+      </p>
+    )
+  }
   return (
-    <p className="credit-line" data-kind={kind} role="status">
-      {text}
+    <p className="credit-line" data-kind={used !== null ? 'used' : 'estimate'} role="status">
+      {used !== null && <span className="credits-used">{used}</span>}
+      {used !== null && estimate !== null && ' · '}
+      {estimate !== null && <span className="credits-estimate">{estimate}</span>}
     </p>
   )
 }

@@ -5,7 +5,7 @@
  */
 import { useShallow } from 'zustand/react/shallow'
 import type { JobDto } from '../../electron/ipc/contract.ts'
-import { describeCreditsUsed, summariseCredits } from '../../electron/shared/credits.ts'
+import { describeFileCredits } from '../../electron/shared/credits.ts'
 import { assertNever } from '../lib/assert-never.ts'
 import { errorText } from '../lib/error-text.ts'
 import { formatDuration, plural } from '../lib/format.ts'
@@ -135,8 +135,7 @@ export function JobStatus({ job, fileName }: JobStatusProps) {
   )
 }
 
-/** "92 credits · 99,908 left" for a settled PDF.co job (credits PDF.co reported for this file). */
+/** "About 92 credits · 99,908 left" for a settled PDF.co job (electron/shared/credits.ts). */
 export function jobCreditsText(job: JobDto): string {
-  const used = summariseCredits([job])
-  return used === null ? '' : describeCreditsUsed(used)
+  return describeFileCredits(job) ?? ''
 }

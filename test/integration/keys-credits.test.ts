@@ -9,7 +9,7 @@ import { readFile, readdir } from 'node:fs/promises'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AddFilesResult, EventChannels, JobDto, SettingsDto } from '../../electron/ipc/contract.ts'
-import { CREDITS_PER_JOB_CHECK, CREDITS_PER_PAGE, CREDITS_PER_UPLOAD, estimateCredits, summariseCredits } from '../../electron/shared/credits.ts'
+import { CREDITS_PER_JOB_CHECK, CREDITS_PER_PAGE, CREDITS_PER_UPLOAD, estimateCredits, fileCreditsUsed, summariseCredits } from '../../electron/shared/credits.ts'
 import { keyFingerprint } from '../../electron/settings/settings-store.ts'
 import { makePagesPdf } from '../helpers/make-pdf.ts'
 import { createTestServices, startServicesOnEmulator, type ServicesOnEmulator } from '../helpers/services-on-emulator.ts'
@@ -130,6 +130,9 @@ describe('credits', () => {
     expect(summary.remainingCredits).toBe(startBalance - charged)
     // The answers' own `credits` fields leave out the page charge: a lower bound.
     expect(summary.reported).toBe(uploads * CREDITS_PER_UPLOAD + checks * CREDITS_PER_JOB_CHECK)
+
+    // Per file: the reported credits plus the page charge the answers left out; they add up to the charge.
+    expect(done.map((j) => fileCreditsUsed(j)!).reduce((x, y) => x + y, 0)).toBe(charged)
 
     const estimate = estimateCredits([{ pages: 3 }, { pages: 12 }], 'jpg')
     expect(estimate.pageCredits + estimate.uploadCredits).toBe(15 * 12 + 2 * 7)
