@@ -31,7 +31,7 @@ export function CreditLine() {
     <p className="credit-line" data-kind={used !== null ? 'used' : 'estimate'} role="status">
       {used !== null && <span className="credits-used">{used}</span>}
       {used !== null && estimate !== null && ' · '}
-      {estimate !== null && <span className="credits-estimate">{estimate}</span>}
+      {estimate !== null && <span className="credits-estimate">{used !== null ? `Next: ${estimate.replace(/^About/u, 'about')}` : estimate}</span>}
     </p>
   )
 }

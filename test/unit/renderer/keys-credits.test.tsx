@@ -86,7 +86,7 @@ describe('credits in the batch bar', () => {
     // The balance fell from 1000 to 930: 70 credits (pages included), 930 left.
     await waitFor(() => expect(document.querySelector('.credits-used')?.textContent).toBe('This batch on PDF.co: Used 70 credits · 930 left'))
     // Convert again would send both files once more: its estimate stays beside the cost.
-    expect(document.querySelector('.credits-estimate')?.textContent).toMatch(/^About 90 credits on PDF\.co/)
+    expect(document.querySelector('.credits-estimate')?.textContent).toMatch(/^Next: about 90 credits on PDF\.co/)
     const rowCredits = [...document.querySelectorAll('.job-credits')].map((e) => e.textContent)
     // Per file: the 11 credits reported (upload + checks) plus 2 pages × 15 (PNG) left out of the answers.
     expect(rowCredits).toEqual(['About 41 credits · 961 left', 'About 41 credits · 930 left'])
