@@ -26,7 +26,7 @@ export async function checkSavedKey(settings: SettingsStore, logger: Logger, tim
     const balance = await client.getCreditBalance({ signal: AbortSignal.timeout(timeoutMs) })
     outcome = { status: 'verified', remainingCredits: balance.remainingCredits }
   } catch (err) {
-    outcome = describeCheckFailure(err)
+    outcome = { ...describeCheckFailure(err), error: err }
   }
   logger.info('API key checked', outcome.status === 'verified' ? { status: outcome.status, remainingCredits: outcome.remainingCredits } : { status: outcome.status })
   await settings.recordKeyCheck(outcome)

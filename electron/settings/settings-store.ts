@@ -71,7 +71,7 @@ const DEFAULTS: PersistedSettings = {
 /** The outcome of checking the API key against PDF.co's credit balance. */
 export type KeyCheckOutcome =
   | { readonly status: 'verified'; readonly remainingCredits: number }
-  | { readonly status: 'refused' | 'unreachable'; readonly message: string }
+  | { readonly status: 'refused' | 'unreachable'; readonly message: string; readonly error?: unknown }
 
 /** Settings in memory (the key decrypted, never sent out). */
 export interface SettingsStore {

@@ -2,7 +2,7 @@
  * The `settings:*` invoke channels: read and update settings, set, clear and check the PDF.co API
  * key. The key itself never leaves main: answers carry `hasApiKey` and a masked form.
  */
-import { PdfCoError } from '../../errors.ts'
+import { AppError, PdfCoError } from '../../errors.ts'
 import type { ChannelHandlers } from '../../ipc/dispatcher.ts'
 import type { Logger } from '../../log/logger.ts'
 import type { Platform } from '../../platform/platform.ts'
@@ -60,6 +60,8 @@ export function setupSettingsHandlers(deps: {
       const outcome = await checkSavedKey(settings, logger)
       if (outcome === null) throw missingKeyError()
       if (outcome.status !== 'verified') {
+        // PDF.co's own (redacted) error goes back as is; the settings carry the product wording.
+        if (outcome.error instanceof AppError) throw outcome.error
         throw new PdfCoError(outcome.status === 'refused' ? 'pdfco/unauthorized' : 'pdfco/network', outcome.message)
       }
       return { remainingCredits: outcome.remainingCredits }
