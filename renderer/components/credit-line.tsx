@@ -5,16 +5,24 @@
  */
 import { describeCreditsUsed, describeEstimate } from '../../electron/shared/credits.ts'
 import { selectBatchCredits, selectCreditEstimate } from '../store/credit-selectors.ts'
-import { selectEngineNote } from '../store/selectors.ts'
+import { useRef } from 'react'
+import { selectEngineNote, selectHasActiveJobs } from '../store/selectors.ts'
 import { useAppStore } from '../store/store.ts'
 
-/** One line (or nothing) about the engine and PDF.co credits. */
+/**
+ * One line (or nothing) about the engine and PDF.co credits. While a batch runs, the estimate it
+ * started with stays (Convert cannot start another), so the bar does not move under the pointer.
+ */
 export function CreditLine() {
   const note = useAppStore(selectEngineNote)
-  const estimate = useAppStore((s) => {
+  const isRunning = useAppStore((s) => s.busy.starting || selectHasActiveJobs(s))
+  const current = useAppStore((s) => {
     const e = selectCreditEstimate(s)
     return e === null ? null : describeEstimate(e)
   })
+  const lastEstimate = useRef<string | null>(null)
+  if (current !== null || !isRunning) lastEstimate.current = current
+  const estimate = current ?? (isRunning ? lastEstimate.current : null)
   const used = useAppStore((s) => {
     const c = selectBatchCredits(s)
     return c === null ? null : `This batch on PDF.co: ${describeCreditsUsed(c)}`
