@@ -30,13 +30,13 @@ export function CreditLine() {
   if (note === null && estimate === null && used === null) return null
   if (note !== null) {
     return (
-      <p className="credit-line" data-kind="engine-note" role="status">
+      <p className="credit-line" data-kind="engine-note" role="status" title={note}>
         {note}
       </p>
     )
   }
   return (
-    <p className="credit-line" data-kind={used !== null ? 'used' : 'estimate'} role="status">
+    <p className="credit-line" data-kind={used !== null ? 'used' : 'estimate'} role="status" title={[used, estimate].filter((t) => t !== null).join(' · ')}>
       {used !== null && <span className="credits-used">{used}</span>}
       {used !== null && estimate !== null && ' · '}
       {estimate !== null && <span className="credits-estimate">{used !== null ? `Next: ${estimate.replace(/^About/u, 'about')}` : estimate}</span>}
