@@ -1,5 +1,5 @@
 /**
- * Benchmark 3 (issue 2 §8): a 200-page document with the emulator modelling cloud processing time
+ * Benchmark 3 (PDF.co path): a 200-page document with the emulator modelling cloud processing time
  * per page: time to the first page on disk and total time, chunked (the CLI's defaults: 10 pages
  * per job, 3 jobs at once) vs one job (`--chunk-size 200`).
  * Targets: chunked first page ≤ 1/5 and chunked total ≤ 1/2 of the one-job time.

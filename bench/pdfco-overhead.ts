@@ -1,5 +1,5 @@
 /**
- * Benchmark 1 (issue 2 §8): client overhead of a 50-page async conversion through the emulator.
+ * Benchmark 1 (PDF.co path): client overhead of a 50-page async conversion through the emulator.
  *
  *   overhead = CLI wall time ÷ (emulator job time + raw download time)     target ≤ 1.10
  *

@@ -1,5 +1,5 @@
 /**
- * Benchmark 2 (issue 2 §8): peak RSS of the CLI uploading a generated 1 GiB PDF to the emulator.
+ * Benchmark 2 (PDF.co path): peak RSS of the CLI uploading a generated 1 GiB PDF to the emulator.
  * Target ≤ 150 MB.
  *
  * - The PDF (`helpers/big-pdf.ts`): a valid one-page PDF whose bulk is one unreferenced stream of

@@ -1,5 +1,5 @@
 /**
- * Benchmark of the desktop app's renderer (issue 3, "Performance"): with 1000 page thumbnails at
+ * Benchmark of the desktop app's renderer: with 1000 page thumbnails at
  * most 200 thumbnail elements in the DOM, renderer JS heap ≤ 300 MB, a thumbnail visible ≤ 200 ms
  * after its page file exists, renderer JavaScript ≤ 250 kB gzipped.
  *
@@ -20,7 +20,7 @@
  *    gzipped with node:zlib (level 9, as servers do; level 6 shown too).
  *
  * `npx tsx bench/ui-thumbnails.ts [--record]` (`--record` rewrites the block in RESULTS.md).
- * Env: BENCH_PAGES (1000), BENCH_LATENCY_PAGES (40).
+ * Env: BENCH_PAGES (1000), BENCH_LATENCY_PAGES (40), BENCH_LATENCY_ONLY=1 (part 1 only, nothing recorded).
  */
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import os from 'node:os'
@@ -117,6 +117,8 @@ interface LatencyResult {
   readonly p95Ms: number
   readonly maxMs: number
   readonly mountMedianMs: number
+  /** `<img>` mounted → loaded (the thumbnail request, its decode and paint). */
+  readonly loadMedianMs: number
   readonly conversionMs: number
 }
 
@@ -128,6 +130,7 @@ async function measureLatency(app: E2eApp, dir: string, engine: 'local' | 'pdfco
   await page.evaluate(() => (globalThis as unknown as { __harness: { ready: Promise<void> } }).__harness.ready)
   await page.evaluate(PAGE_PROBE)
   const eventMs = new Map<number, number>()
+  const statsBefore = { ...harness.services.thumbnails.stats }
   const off = harness.services.onEvent((channel, payload) => {
     if (channel !== 'outputs:added') return
     eventMs.set((payload as { page: number }).page, nowMs())
@@ -153,12 +156,19 @@ async function measureLatency(app: E2eApp, dir: string, engine: 'local' | 'pdfco
     p95Ms: percentile(ms, 95),
     maxMs: Math.max(...ms),
     mountMedianMs: median(lat.map((l) => l.mountMs)),
+    loadMedianMs: median(lat.map((l) => l.ms - l.mountMs)),
     conversionMs,
   }
+  const st = harness.services.thumbnails.stats
+  const delta = (k: keyof typeof st) => st[k] - statsBefore[k]
+  console.log(
+    `thumbnail service (${engine}): primed ${delta('primed')}, memory hits ${delta('memoryHits')}, disk hits ${delta('diskHits')}, ` +
+      `decoded ${delta('rendered')}, dropped ${delta('dropped')}; load avg ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`,
+  )
   console.log(`latency ${engine} per page (ms): ${lat.map((l) => `${l.page}:${l.ms.toFixed(0)}`).join(' ')}`)
   console.log(
     `latency ${engine}: ${r.count} in-view thumbnails of ${LATENCY_PAGES} (conversion ${(conversionMs / 1000).toFixed(1)} s): ` +
-      `event→loaded median ${r.medianMs.toFixed(0)} ms, p95 ${r.p95Ms.toFixed(0)} ms, max ${r.maxMs.toFixed(0)} ms; event→<img> mounted median ${r.mountMedianMs.toFixed(0)} ms`,
+      `event→loaded median ${r.medianMs.toFixed(0)} ms, p95 ${r.p95Ms.toFixed(0)} ms, max ${r.maxMs.toFixed(0)} ms; event→<img> mounted median ${r.mountMedianMs.toFixed(0)} ms, mounted→loaded median ${r.loadMedianMs.toFixed(0)} ms`,
   )
   return r
 }
@@ -188,6 +198,7 @@ async function main(): Promise<void> {
     // 1. Latency: outputs:added (main side) → thumbnail loaded in the page, per engine.
     const local = await measureLatency(app, dir, 'local')
     const pdfco = await measureLatency(app, dir, 'pdfco')
+    if (process.env['BENCH_LATENCY_ONLY'] === '1') return
 
     // 2. DOM count while scrolling through PAGES thumbnails.
     const bigName = 'thousand.pdf'

@@ -4,31 +4,21 @@
  * electron/cli/main.ts), rebuilding the bundle first (`vite build --mode cli`, about a second) when
  * it is missing or older than any file under electron/ (the CLI's modules in electron/cli/ included).
  *
- * Why not tsx: loading pdf.js through a TypeScript loader costs seconds and ~350 MB of memory per
+ * Why not tsx: loading the engines through a TypeScript loader costs seconds and ~350 MB of memory per
  * run (bench/RESULTS.md, "PDF.co path"); the bundle starts in about 0.5 s and uploads a 1 GiB PDF
  * within 150 MB. The build's own output goes to stderr so `--json` stdout stays clean.
  */
 import { spawnSync } from 'node:child_process'
-import { existsSync, readdirSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
+import { isBuildFresh } from './build-freshness.mjs'
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)))
 const bundle = path.join(root, 'dist-cli', 'cli.js')
 
-/** Newest modification time (ms) of the files below `dir`. */
-function newestMtimeMs(dir) {
-  let newest = 0
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name)
-    newest = Math.max(newest, entry.isDirectory() ? newestMtimeMs(full) : statSync(full).mtimeMs)
-  }
-  return newest
-}
-
-const sources = [path.join(root, 'electron'), path.join(root, 'package.json'), path.join(root, 'vite.config.ts')]
-const newestSource = Math.max(...sources.map((p) => (statSync(p).isDirectory() ? newestMtimeMs(p) : statSync(p).mtimeMs)))
-if (!existsSync(bundle) || statSync(bundle).mtimeMs < newestSource) {
+/** What `vite build --mode cli` writes, and what it is built from. */
+const CLI_BUILD = { outputs: ['dist-cli/cli.js'], sources: ['electron', 'package.json', 'vite.config.ts'] }
+if (!isBuildFresh(root, CLI_BUILD.outputs, CLI_BUILD.sources)) {
   const vite = path.join(root, 'node_modules', 'vite', 'bin', 'vite.js')
   const built = spawnSync(process.execPath, [vite, 'build', '--mode', 'cli'], { cwd: root, stdio: ['ignore', 2, 2] })
   if (built.status !== 0) {

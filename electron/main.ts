@@ -39,11 +39,6 @@ protocol.registerSchemesAsPrivileged([
   { scheme: THUMB_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
 ])
 
-// Packaged: pdf.js reads its fonts, CMaps and WASM decoders from the unpacked copy (electron-builder.yml asarUnpack).
-if (app.isPackaged && (process.env['PDFJS_ASSETS_DIR'] ?? '') === '') {
-  process.env['PDFJS_ASSETS_DIR'] = path.join(process.resourcesPath, 'app.asar.unpacked', 'node_modules', 'pdfjs-dist')
-}
-
 let mainWindow: BrowserWindow | null = null
 let services: AppServicesInternals | null = null
 let platform: Platform | null = null

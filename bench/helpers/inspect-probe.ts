@@ -2,11 +2,10 @@
  * `node --import tsx bench/helpers/inspect-probe.ts <pdf>`: runs the engine's local inspect
  * (`inspectPdf(path, { maxPages: 0 })`, as the PDF.co engine calls it) in a fresh process and
  * prints one JSON line: page count, ms, bytes this process read from files (/proc/self/io `rchar`,
- * which includes Node's and pdf.js' own module files) and peak RSS (VmHWM, KiB) before and after.
+ * which includes Node's own module files and the PDFium worker's reads) and peak RSS (VmHWM, KiB) before and after.
  */
 import { readFile } from 'node:fs/promises'
-import { inspectPdf } from '../../electron/render/inspect.ts'
-import { loadPdfjs } from '../../electron/render/pdfjs.ts'
+import { closeInspector, inspectPdf } from '../../electron/render/inspect.ts'
 
 async function procField(file: string, re: RegExp): Promise<number> {
   const m = re.exec(await readFile(file, 'utf8'))
@@ -15,8 +14,6 @@ async function procField(file: string, re: RegExp): Promise<number> {
 
 const file = process.argv[2]
 if (file === undefined) throw new Error('usage: inspect-probe.ts <pdf>')
-await loadPdfjs()
-// Prime pdf.js' fake worker with a tiny document so that its module load is not counted below.
 const readBefore = await procField('/proc/self/io', /rchar:\s+(\d+)/)
 const hwmBefore = await procField('/proc/self/status', /VmHWM:\s+(\d+) kB/)
 const t0 = performance.now()
@@ -25,3 +22,4 @@ const ms = performance.now() - t0
 const readAfter = await procField('/proc/self/io', /rchar:\s+(\d+)/)
 const hwmAfter = await procField('/proc/self/status', /VmHWM:\s+(\d+) kB/)
 process.stdout.write(`${JSON.stringify({ pageCount: info.pageCount, ms, readBytes: readAfter - readBefore, hwmBeforeKb: hwmBefore, hwmAfterKb: hwmAfter })}\n`)
+await closeInspector()

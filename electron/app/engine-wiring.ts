@@ -3,7 +3,7 @@
  * and one local engine for the app's life (it owns the render worker threads, started on first use
  * and ended when idle; render options travel with each job from the settings).
  */
-import { createLocalEngine, type LocalEngineOptions } from '../engines/local/local-engine.ts'
+import { createLocalEngine, type LocalEngine, type LocalEngineOptions } from '../engines/local/local-engine.ts'
 import type { LocalRenderOptions } from '../engines/local/options.ts'
 import { createPdfCoEngine, type PdfCoEngineOptions } from '../engines/pdfco/engine.ts'
 import type { ConversionEngine } from '../engines/types.ts'
@@ -29,6 +29,8 @@ export interface EngineWiring {
   engineDecision(): EngineDecision
   /** The local engine's render options from the settings, read once per job. */
   localOptions(): LocalRenderOptions
+  /** The one local engine: its workers also count pages and draw the page picker's thumbnails. */
+  readonly localEngine: LocalEngine
   close(): Promise<void>
 }
 
@@ -36,6 +38,7 @@ export interface EngineWiring {
 export function createEngineWiring(settings: SettingsStore, options: EngineWiringOptions): EngineWiring {
   const localEngine = createLocalEngine({ ...options.localEngineOptions })
   return {
+    localEngine,
     createEngine(kind) {
       switch (kind) {
         case 'pdfco': {

@@ -7,7 +7,7 @@
  * Decisions:
  * - Everything in a `jobs:start` request is checked before anything is queued (file known, unlocked,
  *   page range valid against its page count, engine available), so the user fixes the input once.
- * - A retry keeps the job id and converts only the pages not written yet (TIFF: all, it is one file).
+ * - A retry keeps the job id and converts only the pages not written yet (a multi-page TIFF: all, it is one file).
  *   While its batch's journal is open (other files still running) the retry reuses the upload and
  *   PDF.co jobs its earlier run recorded; once that batch has ended it starts afresh.
  * - Upload progress is throttled to ≤ 10 updates per second per job; stage changes go out at once.
@@ -36,8 +36,8 @@ import type { FileRegistry } from '../registry/file-registry.ts'
 import type { OutputRegistry } from '../registry/output-registry.ts'
 import { describePageRangeIssues, parsePageRange } from '../shared/page-range.ts'
 import { createBatchProgress, type BatchProgress } from './jobs/batch-progress.ts'
-import { createJobEvents, type JobEvents } from './jobs/job-events.ts'
-import { buildJob, isActive, requestFor, type Job } from './jobs/job.ts'
+import { createJobEvents, type JobEvents, type OutputThumbnailSink } from './jobs/job-events.ts'
+import { buildJob, isActive, isMultiPageTiff, requestFor, type Job } from './jobs/job.ts'
 import { createJournalLinks, type JournalLinks } from './jobs/journal-links.ts'
 import { findResumable, resumeBatch } from './jobs/resume.ts'
 
@@ -87,6 +87,8 @@ export interface JobManagerDeps {
   readonly now?: () => number
   /** Durable record of PDF.co batches for resume after a crash or quit (optional). */
   readonly journal?: JournalStore
+  /** Takes the grid thumbnails of written pages; when given, engines are asked for them (its `widthPx`). */
+  readonly thumbnails?: OutputThumbnailSink
 }
 
 /**
@@ -107,15 +109,15 @@ export function createJobManager(deps: JobManagerDeps): JobManager {
     checkpointFor: (id) => jobs.get(id as JobId)?.journal?.checkpoint(id),
   })
   const journals = createJournalLinks({ journal: deps.journal, logger: deps.logger, isQuitting: () => disposing, allJobs: () => jobs.values() })
-  const batch = createBatchProgress({ jobs, platform: deps.platform, emit: deps.emit, logger: deps.logger })
-  const events = createJobEvents({ jobs, outputs: deps.outputs, emit: deps.emit, now, batch, journal: journals, logger: deps.logger })
+  const batch = createBatchProgress({ jobs, platform: deps.platform, emit: deps.emit, logger: deps.logger, now })
+  const events = createJobEvents({ jobs, outputs: deps.outputs, emit: deps.emit, now, batch, journal: journals, logger: deps.logger, thumbnails: deps.thumbnails })
   queue.on('event', events.onEvent)
   queue.on('settled', events.onSettled)
 
   /** Announces and queues jobs just created (start and resume). */
   const enqueueAll = (created: readonly Job[]): void => {
     for (const job of created) deps.emit('jobs:updated', job.dto)
-    for (const job of created) queue.enqueue(job.dto.id, requestFor(job, job.pages))
+    for (const job of created) queue.enqueue(job.dto.id, requestFor(job, job.pages, thumbWidth(deps)))
     batch.update()
   }
   const state: ManagerState = { deps, now, jobs, queue, journals, batch, events, enqueueAll }
@@ -189,6 +191,7 @@ async function startJobs(st: ManagerState, request: StartJobsRequest, outputDir:
       fileId: file.id,
       engine: kind,
       format: request.format,
+      tiffLayout: request.tiffLayout ?? 'page-files',
       overwrite: request.overwrite === 'overwrite',
       outputDir,
       password: file.password,
@@ -226,8 +229,22 @@ function retryJob(st: ManagerState, jobId: string): JobDto {
   // and reuses what its earlier run recorded; the journal stays until this run settles too.
   journals.reopen(job)
   const t = now()
-  job.dto = { ...job.dto, stage: 'queued', uploadPercent: 0, pagesDone: job.doneBefore, pagesTotal: job.pages.length, stageStartedAtMs: t, finishedAtMs: null, error: null, warnings: [] }
-  queue.retry(job.dto.id, requestFor(job, pages))
+  job.dto = {
+    ...job.dto,
+    stage: 'queued',
+    uploadPercent: 0,
+    pagesDone: job.doneBefore,
+    pagesTotal: job.pages.length,
+    // One image per kept page (a multi-page TIFF is converted again whole: nothing kept).
+    imagesDone: job.doneBefore,
+    stageStartedAtMs: t,
+    attemptStartedAtMs: t,
+    pagesAtAttemptStart: job.doneBefore,
+    finishedAtMs: null,
+    error: null,
+    warnings: [],
+  }
+  queue.retry(job.dto.id, requestFor(job, pages, thumbWidth(deps)))
   events.publish(job)
   return job.dto
 }
@@ -245,9 +262,9 @@ function planStart(files: FileRegistry, request: StartJobsRequest): { file: Retu
   })
 }
 
-/** The pages a retry converts: those not written yet (TIFF: all, it is one file); all when none is left. */
+/** The pages a retry converts: those not written yet (a multi-page TIFF: all, it is one file); all when none is left. */
 function pagesToRetry(job: Job): readonly number[] {
-  const remaining = job.format === 'tiff' ? job.pages : job.pages.filter((p) => !job.writtenPages.has(p))
+  const remaining = isMultiPageTiff(job) ? job.pages : job.pages.filter((p) => !job.writtenPages.has(p))
   return remaining.length > 0 ? remaining : job.pages
 }
 
@@ -257,4 +274,9 @@ export function missingKeyError(): PdfCoError {
     'pdfco/unauthorized',
     'No PDF.co API key is set. Add your key in Settings → API key (get one at app.pdf.co), or choose "This computer" to convert offline without a key.',
   )
+}
+
+/** The thumbnail width asked of engines: only when someone takes the thumbnails. */
+function thumbWidth(deps: JobManagerDeps): number | undefined {
+  return deps.thumbnails?.widthPx
 }

@@ -16,6 +16,7 @@ import type { LogFile, Logger } from '../log/logger.ts'
 import type { Platform } from '../platform/platform.ts'
 import { createFileRegistry } from '../registry/file-registry.ts'
 import { createOutputRegistry } from '../registry/output-registry.ts'
+import { GRID_THUMB_WIDTH } from '../shared/limits.ts'
 import type { ThumbnailService } from '../thumbnails/thumbnail-service.ts'
 import { createEngineWiring, type EngineWiringOptions } from './engine-wiring.ts'
 import { setupAppHandlers } from './handlers/app.ts'
@@ -71,9 +72,10 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   const { logFile, logger, settings, syncKey } = await openSettings(options)
   const files = await createFileRegistry({ importsDir: path.join(userDataDir, 'imports'), thumbUrlBase, logger: logger.child('files') })
   const outputs = createOutputRegistry(thumbUrlBase)
-  const thumbs = createThumbnails({ userDataDir, thumbUrlBase, files, outputs, logger })
-  const events = createEventHub(logger)
   const engines = createEngineWiring(settings, options)
+  if (engines.localEngine.problem !== undefined) logger.warn('local engine', { problem: engines.localEngine.problem })
+  const thumbs = createThumbnails({ userDataDir, thumbUrlBase, files, outputs, logger, localEngine: () => engines.localEngine })
+  const events = createEventHub(logger)
   const journal = await openJournal(userDataDir, logger)
   const jobs = createJobManager({
     ...(journal === undefined ? {} : { journal }),
@@ -86,16 +88,21 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     concurrency: settings.get().concurrency,
     emit: events.emit,
     logger: logger.child('jobs'),
+    thumbnails: {
+      widthPx: GRID_THUMB_WIDTH,
+      prime: (outputId, widthPx, png) => void thumbs.service.primeOutput(outputId, widthPx, png),
+      warm: (outputId) => thumbs.service.warmOutput(outputId, GRID_THUMB_WIDTH),
+    },
   })
   const outputDir = (): string =>
     settings.get().outputDir ?? path.join(platform.dirs.pictures ?? platform.dirs.home, DEFAULT_OUTPUT_FOLDER_NAME)
 
   const handlers = {
-    ...setupAppHandlers({ platform, logFile }),
+    ...setupAppHandlers({ platform, logFile, localEngineProblem: () => engines.localEngine.problem }),
     ...setupFileHandlers({ platform, files, jobs }),
     ...setupOutputHandlers({ platform, outputs, settings, outputDir }),
     ...setupJobHandlers({ jobs, outputDir }),
-    ...setupSettingsHandlers({ platform, settings, jobs, logger, onKeyChanged: syncKey }),
+    ...setupSettingsHandlers({ platform, settings, jobs, logger, onKeyChanged: syncKey, outputDir }),
   } satisfies InvokeHandlers
   let disposed = false
 

@@ -3,6 +3,7 @@
  * protocol (`pdf-thumb://`, or the harness's HTTP base).
  */
 import path from 'node:path'
+import type { LocalEngine } from '../engines/local/local-engine.ts'
 import type { Logger } from '../log/logger.ts'
 import type { FileRegistry } from '../registry/file-registry.ts'
 import type { OutputRegistry } from '../registry/output-registry.ts'
@@ -25,9 +26,11 @@ export function createThumbnails(deps: {
   readonly files: FileRegistry
   readonly outputs: OutputRegistry
   readonly logger: Logger
+  /** The engine whose render workers draw source pages (PDFium, never on main's thread). */
+  readonly localEngine: () => Pick<LocalEngine, 'renderPageImage'>
 }): AppThumbnails {
   const { files, outputs, logger } = deps
-  const renderSourcePage = createSourcePageRenderer((id) => files.get(id))
+  const renderSourcePage = createSourcePageRenderer((id) => files.get(id), { engine: deps.localEngine })
   const service = createThumbnailService({
     cacheDir: path.join(deps.userDataDir, 'thumbs'),
     resolveOutput: (id) => outputs.get(id),

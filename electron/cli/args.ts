@@ -25,7 +25,10 @@ export interface CliOptions {
   readonly pages: string | undefined
   readonly format: OutputFormat
   readonly outDir: string
+  /** `--password` as given; the run resolves it with PDF_PASSWORD and `--password-prompt`. */
   readonly password: string | undefined
+  /** `--password-prompt`: ask for the password on the terminal (echo off). */
+  readonly passwordPrompt: boolean
   readonly overwrite: boolean
   readonly json: boolean
   readonly concurrency: number
@@ -61,6 +64,7 @@ const OPTION_SPEC = {
   format: { type: 'string', default: 'png' },
   out: { type: 'string' },
   password: { type: 'string' },
+  'password-prompt': { type: 'boolean', default: false },
   overwrite: { type: 'boolean', default: false },
   json: { type: 'boolean', default: false },
   concurrency: { type: 'string', default: '2' },
@@ -114,6 +118,7 @@ export function parseCliArgs(argv: readonly string[], cwd: string, env: NodeJS.P
     format,
     outDir: outDirOf(v.out, cwd),
     password: v.password,
+    passwordPrompt: v['password-prompt'] ?? false,
     overwrite: v.overwrite ?? false,
     json: v.json ?? false,
     concurrency: positiveInt('--concurrency', v.concurrency),

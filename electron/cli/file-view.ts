@@ -4,6 +4,8 @@
 import type { ConversionEvent } from '../engines/types.ts'
 import type { ErrorDto } from '../shared/error-codes.ts'
 import type { InputFile } from './inputs.ts'
+import type { EngineKind } from '../shared/engine-choice.ts'
+import { batchProgress, type BatchProgress, type ProgressJob } from '../shared/progress.ts'
 
 /** One file's state as the printers show it. */
 export interface FileView {
@@ -73,4 +75,26 @@ export function applyEvent(view: FileView, event: ConversionEvent): void {
     default:
       break
   }
+}
+
+/**
+ * The view as the shared progress rules read it (`shared/progress.ts`), so the CLI counts pages,
+ * outcomes and time left exactly as the window and the taskbar do. A file whose page count is not
+ * known yet weighs one page.
+ */
+export function toProgressJob(view: FileView, engine: EngineKind, nowMs: number): ProgressJob {
+  return {
+    engine,
+    stage: view.state,
+    uploadPercent: view.bytesTotal > 0 ? (100 * view.bytesSent) / view.bytesTotal : 0,
+    pagesDone: view.pagesDone,
+    pagesTotal: view.pagesTotal ?? 0,
+    attemptStartedAtMs: view.startedMs ?? nowMs,
+    pagesAtAttemptStart: 0,
+  }
+}
+
+/** Progress of the whole run, by the shared rules. */
+export function runProgress(views: readonly FileView[], engine: EngineKind, nowMs = Date.now()): BatchProgress {
+  return batchProgress(views.map((v) => toProgressJob(v, engine, nowMs)), nowMs)
 }

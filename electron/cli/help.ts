@@ -14,6 +14,10 @@ Arguments:
   <pdf or folder>      PDF files, or folders: a folder stands for the PDFs directly in it
                        (recognised by content: a %PDF- header, whatever the extension; not
                        sub-folders unless --recursive). Files are converted in the order given.
+                       Every entry not converted is listed with the reason; files that are
+                       not PDFs are named, special files and unreadable ones make exit code 1.
+                       Two PDFs with the same name never share an output name: the second
+                       one's images are named "name-1 (2).png" and so on.
 
 Options:
   --pages RANGE        pages to convert, 1-based: "1,3-5,8-", "2-last", "last"; whitespace
@@ -24,8 +28,13 @@ Options:
   --out DIR            output folder, created if missing. Default: the folder you run the command in.
                        Files are named <pdf name>-<page>.<ext>, the page zero-padded to the
                        width of the page count (tracemonkey-02.png).
-  --password PW        open password, used for every PDF that needs one.
-  --overwrite          replace existing files (default: keep them and write "name-02 (2).png").
+  --password PW        open password, used for every PDF that needs one. Other users of this
+                       computer can read it in the process list (ps): prefer PDF_PASSWORD or
+                       --password-prompt.
+  --password-prompt    ask for the open password on the terminal (not echoed). Needs a
+                       terminal; otherwise set PDF_PASSWORD.
+  --overwrite          replace files that were there before this run (default: keep them and
+                       write "name-02 (2).png"); never a file this run wrote.
   --json               print one JSON object per line: {"type":"event",...} for every event,
                        then {"type":"summary",...}. Nothing else is printed on stdout.
   --concurrency N      PDFs converted at once (default 2).
@@ -39,7 +48,7 @@ Options:
                        PDF.co jobs whose links are still valid are fetched instead of converted
                        again, the upload is reused while PDF.co keeps it (1 h). Without inputs the
                        batch's files and options are used; with inputs, those.
-  --engine NAME        local: render on this computer (pdf.js), offline, no key needed;
+  --engine NAME        local: render on this computer (PDFium), offline, no key needed;
                        pdfco: convert through the PDF.co Web API (needs PDFCO_API_KEY).
                        Default: pdfco when PDFCO_API_KEY is set, else local.
   -h, --help           show this help.
@@ -52,12 +61,14 @@ Local engine only (an error with --engine pdfco; PDF.co renders at its own resol
   --transparent        transparent background instead of white (png and webp only).
   --multi-page-tiff    with --format tiff: one multi-page file per PDF (name.tif, or name-2-4.tif
                        for a page range).
-  --workers N          render threads (default 2, at most the number of CPUs).
+  --workers N          render threads (default and most: the number of CPUs).
 
 Environment:
   PDFCO_API_KEY        your PDF.co API key (needed for --engine pdfco). Never printed.
   PDFCO_BASE_URL       API base URL (default ${DEFAULT_BASE_URL}); point it at the emulator,
                        e.g. http://127.0.0.1:8787/v1 after \`npm run emulator -- --port 8787\`.
+  PDF_PASSWORD         open password for PDFs that need one (used unless --password is given);
+                       not visible in the process list.
   PDF_TO_IMAGE_STATE_DIR  where PDF.co runs record their progress for --resume (default: the
                        per-user state folder, e.g. ~/.local/state/pdf-to-image/journal). The
                        record holds links and page checksums, never the API key or a password;
@@ -71,7 +82,8 @@ Output:
 
 Exit codes:
   0  every file converted
-  1  at least one file failed (the others were still converted)
+  1  at least one file failed, or an input was skipped (a FIFO, socket or device, a file that
+     cannot be read, a name that is not valid UTF-8); the others were still converted
   2  usage error: bad option, no input, PDFCO_API_KEY missing for --engine pdfco
   130 interrupted (Ctrl-C)
 `

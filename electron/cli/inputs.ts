@@ -1,9 +1,16 @@
 /**
- * The CLI's inputs: files as given, folders expanded to the PDFs in them (by content).
+ * The CLI's inputs: files as given, folders expanded to the PDFs in them (by content), and every
+ * entry that was looked at and not used, with why.
+ *
+ * Nothing here opens a file before `stat` says it is a regular file (`files/input-scan.ts`): a
+ * FIFO, socket or device given as input, or found in a folder, is refused at once instead of
+ * hanging the run.
  */
-import { readdir, realpath, stat } from 'node:fs/promises'
+import { realpath, stat } from 'node:fs/promises'
 import path from 'node:path'
-import { fileHasPdfMagic } from '../util/pdf-file.ts'
+import type { FileError } from '../errors.ts'
+import type { ErrorCode } from '../shared/error-codes.ts'
+import { checkInputFile, scanFolder } from '../files/input-scan.ts'
 
 /** One input file after expanding folders. */
 export interface InputFile {
@@ -12,59 +19,89 @@ export interface InputFile {
   readonly label: string
 }
 
+/** An argument or folder entry that is not converted, with the reason. */
+export interface SkippedEntry {
+  /** The path as the user knows it (as given, or relative to the folder given). */
+  readonly label: string
+  /** Why, naming the entry by its label (e.g. `in/pipe.pdf is a named pipe (FIFO), …`). */
+  readonly message: string
+  readonly code: ErrorCode
+}
+
+/** What {@link collectInputs} found. */
+export interface CollectedInputs {
+  /** Files to convert, in the order given (folders: sorted by name). */
+  readonly files: InputFile[]
+  /** Notes on the arguments (e.g. a folder without PDFs). */
+  readonly warnings: string[]
+  /**
+   * Entries refused: special files (FIFO, socket, device), unreadable files or folders, names that
+   * are not valid UTF-8. Any of them makes the batch incomplete.
+   */
+  readonly skipped: SkippedEntry[]
+  /** Regular files inside the given folders that are not PDFs (by content), as the app lists them. */
+  readonly notPdfs: string[]
+}
+
 /**
- * Expands the arguments: files are kept as given (a non-PDF then fails with 'file/not-pdf');
- * folders give the files in them that start with `%PDF-` (within 1024 bytes), sorted by name.
- * Duplicates are dropped, also through symlinks (same real path). In folders, symlinks to files
- * are followed, symlinks to folders are not (no loops). @throws UsageError for a missing path.
+ * Expands the arguments: a file argument is checked with `stat` first (a special file is refused
+ * there, never opened); a missing one is kept, so the engine reports 'file/not-found' like any
+ * other failure, and a non-PDF then fails with 'file/not-pdf'. Folders give the files in them that
+ * start with `%PDF-` (within 1024 bytes), sorted by name, sub-folders only when `recursive`;
+ * symbolic links to files are followed, links to folders are not (no loops). Duplicates are
+ * dropped, also through symbolic links (same real path). Never throws for a bad path.
  */
-export async function collectInputs(args: readonly string[], cwd: string, recursive: boolean): Promise<{ files: InputFile[]; warnings: string[] }> {
-  const files: InputFile[] = []
-  const warnings: string[] = []
+export async function collectInputs(args: readonly string[], cwd: string, recursive: boolean): Promise<CollectedInputs> {
+  const found: CollectedInputs = { files: [], warnings: [], skipped: [], notPdfs: [] }
   const seen = new Set<string>()
   const add = async (p: string, label: string): Promise<void> => {
     const real = await realpath(p).catch(() => p)
     if (seen.has(real)) return
     seen.add(real)
-    const rel = path.relative(cwd, p)
-    files.push({ path: p, label: !rel.startsWith('..') && !path.isAbsolute(rel) && rel.length < label.length ? rel : label })
+    found.files.push({ path: p, label: shorterLabel(p, label, cwd) })
   }
   for (const arg of args) {
     const abs = path.resolve(cwd, arg)
-    let info
-    try {
-      info = await stat(abs)
-    } catch {
-      // Kept: the engine reports 'file/not-found' for it like for any other failure.
-      await add(abs, arg)
+    const info = await stat(abs).catch(() => null)
+    if (info?.isDirectory() === true) {
+      await addFolder(found, abs, arg, recursive, add)
       continue
     }
-    if (!info.isDirectory()) {
-      await add(abs, arg)
-      continue
-    }
-    const found = await pdfsInFolder(abs, recursive)
-    if (found.length === 0) warnings.push(`${arg}: no PDF files found${recursive ? '' : ' (use --recursive for sub-folders)'}`)
-    for (const f of found) await add(f, path.join(arg, path.relative(abs, f)))
+    const refusal = await checkInputFile(abs)
+    if (refusal === null || refusal.code === 'file/not-found') await add(abs, arg)
+    else found.skipped.push(skippedEntry(arg, path.basename(abs), refusal))
   }
-  return { files, warnings }
+  return found
 }
 
-async function pdfsInFolder(dir: string, recursive: boolean): Promise<string[]> {
-  const out: string[] = []
-  const entries = await readdir(dir, { withFileTypes: true }).catch(() => [])
-  entries.sort((a, b) => a.name.localeCompare(b.name))
-  for (const e of entries) {
-    const p = path.join(dir, e.name)
-    if (e.isDirectory()) {
-      if (recursive) out.push(...(await pdfsInFolder(p, true)))
-    } else if ((e.isFile() || (e.isSymbolicLink() && (await stat(p).catch(() => null))?.isFile() === true)) && (await looksLikePdf(p))) {
-      out.push(p)
-    }
+/** The PDFs of one folder argument, its refused entries and its non-PDFs. */
+async function addFolder(
+  found: CollectedInputs,
+  abs: string,
+  arg: string,
+  recursive: boolean,
+  add: (p: string, label: string) => Promise<void>,
+): Promise<void> {
+  const scan = await scanFolder(abs, { recursive, followFolderLinks: false, skipHidden: false })
+  // The scan names entries from the folder's own name; show them from the argument as typed.
+  const asTyped = (shown: string): string => path.join(arg, ...shown.split('/').slice(1))
+  for (const s of scan.skipped) found.skipped.push(s.path === abs ? skippedEntry(arg, path.basename(abs), s.error) : skippedEntry(asTyped(s.name), s.name, s.error))
+  for (const n of scan.notPdfs) found.notPdfs.push(asTyped(n))
+  if (scan.pdfs.length === 0 && !scan.skipped.some((s) => s.path === abs)) {
+    found.warnings.push(`${arg}: no PDF files found${recursive ? '' : ' (use --recursive for sub-folders)'}`)
   }
-  return out
+  for (const f of scan.pdfs) await add(f, path.join(arg, path.relative(abs, f)))
 }
 
-async function looksLikePdf(p: string): Promise<boolean> {
-  return fileHasPdfMagic(p).catch(() => false)
+/** The refusal with its message naming the entry by `label` rather than by `known` (the name the check used). */
+function skippedEntry(label: string, known: string, error: FileError): SkippedEntry {
+  const reason = error.message.replace(/: skipped$/u, '')
+  const message = reason.startsWith(known) ? `${label}${reason.slice(known.length)}` : `${label}: ${reason}`
+  return { label, message, code: error.code }
+}
+
+/** The path relative to `cwd` when that is shorter than the label given, else the label. */
+function shorterLabel(p: string, label: string, cwd: string): string {
+  const rel = path.relative(cwd, p)
+  return !rel.startsWith('..') && !path.isAbsolute(rel) && rel.length < label.length ? rel : label
 }

@@ -3,15 +3,26 @@
  * line per step (a pipe or a log file). Each ends with a summary.
  */
 import type { ConversionEvent } from '../engines/types.ts'
+import type { TerminalInput } from '../files/password-source.ts'
 import type { EngineKind } from '../shared/engine-choice.ts'
+import { describeBatchProgress } from '../shared/progress.ts'
+import { escapeForTerminal as esc } from '../shared/terminal-text.ts'
 import { describeEngineChoice, type CliOptions } from './args.ts'
-import type { FileView } from './file-view.ts'
+import { runProgress, type FileView } from './file-view.ts'
 import { describe, describePages, formatBytes, icon, percent, seconds, truncate, truncateStart } from './format.ts'
+import type { SkippedEntry } from './inputs.ts'
 
-/** Where the CLI writes. */
+/** Where the CLI writes (and, for `--password-prompt`, reads; default process.stdin). */
 export interface CliIo {
   readonly stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number; rows?: number }
   readonly stderr: NodeJS.WritableStream
+  readonly stdin?: TerminalInput
+}
+
+/** Inputs that were looked at and not converted (see `inputs.ts`). */
+export interface NotConverted {
+  readonly skipped: readonly SkippedEntry[]
+  readonly notPdfs: readonly string[]
 }
 
 /** Shows a run: called at start, on each event, at the end, and for the summary. */
@@ -19,14 +30,14 @@ export interface Printer {
   start(): void
   onEvent(view: FileView, id: string, event: ConversionEvent): void
   stop(): void
-  summary(views: readonly FileView[], elapsedMs: number): void
+  summary(views: readonly FileView[], elapsedMs: number, notConverted: NotConverted): void
 }
 
 /** The printer for this run: JSON lines with `--json`, else a redrawn block on a TTY, else lines. */
 export function createPrinter(options: CliOptions, io: CliIo, views: Map<string, FileView>): Printer {
   if (options.json) return createJsonPrinter(options, io.stdout)
   if (io.stdout.isTTY === true) return createTtyPrinter(options, io.stdout, views)
-  return createLinePrinter(options, io.stdout)
+  return createLinePrinter(options, io.stdout, views)
 }
 
 function createJsonPrinter(options: CliOptions, out: CliIo['stdout']): Printer {
@@ -36,7 +47,7 @@ function createJsonPrinter(options: CliOptions, out: CliIo['stdout']): Printer {
     onEvent(view, id, event) {
       out.write(`${JSON.stringify({ type: 'event', id, file: view.file.path, event })}\n`)
     },
-    summary(all, elapsedMs) {
+    summary(all, elapsedMs, notConverted) {
       const ok = all.filter((v) => v.state === 'done').length
       out.write(
         `${JSON.stringify({
@@ -45,7 +56,10 @@ function createJsonPrinter(options: CliOptions, out: CliIo['stdout']): Printer {
           ok,
           failed: all.length - ok,
           elapsedMs,
+          ...progressFields(all, options.engine),
           files: all.map((v) => ({ file: v.file.path, state: v.state, pagesDone: v.pagesDone, pagesTotal: v.pagesTotal, outputs: v.outputs, error: v.error })),
+          skipped: notConverted.skipped.map((s) => ({ file: s.label, code: s.code, message: s.message })),
+          notPdfs: notConverted.notPdfs,
         })}\n`,
       )
     },
@@ -56,7 +70,9 @@ function createTtyPrinter(options: CliOptions, out: CliIo['stdout'], views: Map<
   let drawn = 0
   let timer: NodeJS.Timeout | undefined
   const draw = (): void => {
-    const lines = statusLines([...views.values()], Math.max(40, out.columns || 100), Math.max(3, (out.rows || 30) - 2))
+    const list = [...views.values()]
+    const cols = Math.max(40, out.columns || 100)
+    const lines = [truncate(describeBatchProgress(runProgress(list, options.engine)), cols - 1), ...statusLines(list, cols, Math.max(3, (out.rows || 30) - 3))]
     let s = drawn > 0 ? `\x1b[${drawn}A` : ''
     for (const line of lines) s += `\x1b[2K${line}\n`
     for (let i = lines.length; i < drawn; i++) s += '\x1b[2K\n'
@@ -75,16 +91,16 @@ function createTtyPrinter(options: CliOptions, out: CliIo['stdout'], views: Map<
       draw()
     },
     onEvent() {},
-    summary(all, elapsedMs) {
-      writeSummary(out, all, elapsedMs, options)
+    summary(all, elapsedMs, notConverted) {
+      writeSummary(out, all, elapsedMs, options, notConverted)
     },
   }
 }
 
 /** The status block: one row per file, or the active ones and a count when they do not fit. */
 function statusLines(list: readonly FileView[], cols: number, maxRows: number): string[] {
-  const nameWidth = Math.min(Math.max(...list.map((v) => v.file.label.length)), Math.floor(cols * 0.45))
-  const row = (v: FileView): string => truncate(`${icon(v)} ${truncateStart(v.file.label, nameWidth).padEnd(nameWidth)}  ${describe(v)}`, cols - 1)
+  const nameWidth = Math.min(Math.max(...list.map((v) => esc(v.file.label).length)), Math.floor(cols * 0.45))
+  const row = (v: FileView): string => truncate(`${icon(v)} ${truncateStart(esc(v.file.label), nameWidth).padEnd(nameWidth)}  ${esc(describe(v))}`, cols - 1)
   const lines = list.map(row)
   if (lines.length <= maxRows) return lines
   const active = list.filter((v) => v.state !== 'queued' && v.state !== 'done')
@@ -93,7 +109,7 @@ function statusLines(list: readonly FileView[], cols: number, maxRows: number): 
   return [...active.slice(0, maxRows - 1).map(row), `  … ${done} done, ${queued} queued`]
 }
 
-function createLinePrinter(options: CliOptions, out: CliIo['stdout']): Printer {
+function createLinePrinter(options: CliOptions, out: CliIo['stdout'], views: Map<string, FileView>): Printer {
   return {
     start() {
       out.write(`${describeEngineChoice(options)}\n`)
@@ -101,10 +117,13 @@ function createLinePrinter(options: CliOptions, out: CliIo['stdout']): Printer {
     stop() {},
     onEvent(view, _id, event) {
       const line = lineFor(view, event, options.engine)
-      if (line !== null) out.write(`[${view.file.label}] ${line}\n`)
+      if (line !== null) out.write(`[${esc(view.file.label)}] ${esc(line)}\n`)
+      if (event.type === 'stage' && (event.stage === 'done' || event.stage === 'failed' || event.stage === 'cancelled') && views.size > 1) {
+        out.write(`[batch] ${describeBatchProgress(runProgress([...views.values()], options.engine))}\n`)
+      }
     },
-    summary(all, elapsedMs) {
-      writeSummary(out, all, elapsedMs, options)
+    summary(all, elapsedMs, notConverted) {
+      writeSummary(out, all, elapsedMs, options, notConverted)
     },
   }
 }
@@ -152,18 +171,35 @@ function lineFor(view: FileView, event: ConversionEvent, engine: EngineKind): st
   }
 }
 
-function writeSummary(out: NodeJS.WritableStream, all: readonly FileView[], elapsedMs: number, options: CliOptions): void {
+/** The summary block: counts, then one line per file and per input not converted (escaped). */
+function writeSummary(out: NodeJS.WritableStream, all: readonly FileView[], elapsedMs: number, options: CliOptions, notConverted: NotConverted): void {
   const ok = all.filter((v) => v.state === 'done').length
   const isCancelled = (v: FileView): boolean => v.state === 'cancelled' || v.error?.code === 'cancelled'
   const cancelled = all.filter(isCancelled).length
   const failed = all.length - ok - cancelled
   const engine = options.engine === 'local' ? 'the local engine' : 'PDF.co'
   const cancelledPart = cancelled > 0 ? `, ${cancelled} cancelled` : ''
-  let s = `\nSummary: ${ok} converted, ${failed} failed${cancelledPart}, in ${seconds(elapsedMs)} with ${engine} → ${options.outDir}\n`
+  const skippedPart = notConverted.skipped.length > 0 ? `, ${notConverted.skipped.length} skipped` : ''
+  let s = `\nSummary: ${ok} converted, ${failed} failed${cancelledPart}${skippedPart}, in ${seconds(elapsedMs)} with ${engine} → ${esc(options.outDir)}\n`
+  s += `  ${describeBatchProgress(runProgress(all, options.engine))}\n`
   for (const v of all) {
-    if (v.state === 'done') s += `  ✓ ${v.file.label}: ${v.outputs.length} file${v.outputs.length === 1 ? '' : 's'}\n`
-    else if (isCancelled(v)) s += `  - ${v.file.label}: cancelled (${v.outputs.length} page files kept)\n`
-    else s += `  ✗ ${v.file.label}: ${v.error?.message ?? v.state} [${v.error?.code ?? 'internal'}]\n`
+    const label = esc(v.file.label)
+    if (v.state === 'done') s += `  ✓ ${label}: ${v.outputs.length} file${v.outputs.length === 1 ? '' : 's'}\n`
+    else if (isCancelled(v)) s += `  - ${label}: cancelled (${v.outputs.length} page files kept)\n`
+    else s += `  ✗ ${label}: ${esc(v.error?.message ?? v.state)} [${v.error?.code ?? 'internal'}]\n`
   }
+  for (const skipped of notConverted.skipped) s += `  ✗ ${esc(skipped.message)} [${skipped.code}]\n`
+  const notPdfs = notConverted.notPdfs.length
+  if (notPdfs > 0) s += `  · ${notPdfs === 1 ? '1 file in the folders given is not a PDF' : `${notPdfs} files in the folders given are not PDFs`}\n`
   out.write(s)
+}
+
+/** The run's page counts and shares of work, as `--json` reports them (the shared progress rules). */
+function progressFields(all: readonly FileView[], engine: EngineKind): Record<string, unknown> {
+  const p = runProgress(all, engine)
+  return {
+    pagesDone: p.pagesDone,
+    pagesTotal: p.pagesTotal,
+    progress: { done: p.doneRatio, failed: p.failedRatio, cancelled: p.cancelledRatio, percent: p.percent },
+  }
 }

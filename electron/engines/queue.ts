@@ -1,6 +1,6 @@
 /**
  * The conversion queue shared by the CLI and the desktop app: many PDFs, a bounded number
- * converting at once, each cancellable and retryable on its own (issue 2 §3, §6).
+ * converting at once, each cancellable and retryable on its own.
  *
  * One failing item never stops the others: every conversion's error is caught, recorded on its
  * item and reported as events. Items are keyed by caller-chosen ids (the app uses lowercase UUIDs,

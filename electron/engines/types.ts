@@ -33,6 +33,28 @@ export interface ConversionRequest {
   readonly overwrite?: boolean
   /** The batch's output-name registry (`files/output-batch.ts`): no two images of it share a name. */
   readonly outputBatch?: OutputBatch
+  /**
+   * TIFF only, PDF.co engine: true (the default) keeps PDF.co's one multi-page file; false splits
+   * it into one file per page. (The local engine reads its own `local.multiPageTiff`.)
+   */
+  readonly multiPageTiff?: boolean
+  /**
+   * When set, each `page-written` event carries a PNG thumbnail this many pixels wide (a width
+   * from THUMB_WIDTHS), made from the image the engine already holds; the desktop app sets it so
+   * the grid's first request is a memory hit. The CLI leaves it unset (no extra work).
+   */
+  readonly thumbnailWidthPx?: number
+}
+
+/** A small PNG of a written page, made by the engine from the image it already holds. */
+export interface PageThumbnail {
+  /**
+   * The thumbnail width it answers, in pixels (the request's `thumbnailWidthPx`); the image itself
+   * is narrower when the page is (never enlarged).
+   */
+  readonly widthPx: number
+  /** PNG bytes. */
+  readonly png: Uint8Array
 }
 
 export type ConversionStage =
@@ -60,8 +82,10 @@ export type ConversionEvent =
       readonly sizeBytes: number
       readonly pagesDone: number
       readonly pagesTotal: number
+      /** The page's thumbnail when the request asked for one (`thumbnailWidthPx`) and it could be made. */
+      readonly thumbnail?: PageThumbnail
     }
-  | { readonly type: 'warning'; readonly page?: number; readonly message: string }
+  | { readonly type: 'warning'; readonly page?: number; readonly message: string; readonly details?: readonly string[] }
   | { readonly type: 'failed'; readonly error: ErrorDto }
 
 /** One file written by a conversion. */

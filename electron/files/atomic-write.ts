@@ -1,6 +1,6 @@
 /**
  * Atomic file writes: content goes to a temp file in the destination folder, then appears under
- * its final name in one step, so no reader ever sees a half-written image (issue 2 §3, common
+ * its final name in one step, so no reader ever sees a half-written image (common
  * rule "never leave half-written files").
  *
  * Temp files are named `.<final name>.part-<run id>-<8 hex>` (hidden on macOS/Linux, recognisable

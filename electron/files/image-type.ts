@@ -1,6 +1,6 @@
 /**
  * Image type detection from magic bytes, used to check that a downloaded page really is the
- * requested format before it is published (issue 2 §3).
+ * requested format before it is published.
  *
  * Signatures: PNG `89 50 4E 47 0D 0A 1A 0A` (PNG spec §5.2); JPEG `FF D8 FF` (JFIF/EXIF SOI);
  * WebP `RIFF....WEBP` (RFC 9649 §2.5); TIFF `II*\0` / `MM\0*` (TIFF 6.0 §2; BigTIFF `II+\0`/`MM\0+`).

@@ -1,6 +1,6 @@
 /**
  * Output file names: `<pdf base name>-<page>.<ext>`, legal on Windows, macOS and Linux, and
- * claimed atomically so two conversions never take the same name (issue 2 §4).
+ * claimed atomically so two conversions never take the same name.
  *
  * Rules (see {@link sanitizeFileName}):
  * - NFC-normalised, non-ASCII kept; `<>:"/\|?*` and control characters become `_`;

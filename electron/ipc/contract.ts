@@ -12,7 +12,7 @@
 import { z } from 'zod'
 import { ENGINE_KINDS, type EngineKind, type KeyStatus } from '../shared/engine-choice.ts'
 import type { ErrorDto, Result } from '../shared/error-codes.ts'
-import type { OutputFormat } from '../shared/formats.ts'
+import { TIFF_LAYOUTS, type OutputFormat, type TiffLayout } from '../shared/formats.ts'
 import { CONCURRENCY_MAX, CONCURRENCY_MIN, LOCAL_DPI_MAX, LOCAL_DPI_MIN, QUALITY_MAX, QUALITY_MIN } from '../shared/limits.ts'
 import { batchId, engine, fileId, format, jobId, MAX_DROPPED_BYTE_FILES, MAX_DROPPED_PATHS, MAX_JOB_ITEMS, none, outputId, overwrite } from './schemas.ts'
 
@@ -85,9 +85,17 @@ export interface JobDto {
   readonly uploadPercent: number
   readonly pagesDone: number
   readonly pagesTotal: number
+  /** Image files written so far (a multi-page TIFF is one image of many pages). */
+  readonly imagesDone: number
   /** Epoch ms when the job started; when the current stage started. */
   readonly startedAtMs: number
   readonly stageStartedAtMs: number
+  /** Epoch ms when the current attempt started: the first run, or the latest retry. */
+  readonly attemptStartedAtMs: number
+  /** `pagesDone` when the current attempt started (0 for a first run; a retry keeps earlier pages). */
+  readonly pagesAtAttemptStart: number
+  /** Display name (last path segment) of the folder this job writes to, fixed when it starts. */
+  readonly outputFolderName: string
   readonly finishedAtMs: number | null
   readonly error: ErrorDto | null
   readonly warnings: readonly string[]
@@ -109,6 +117,8 @@ export interface OutputPageDto {
   /** Output file name only, e.g. `report-03.png`. */
   readonly displayName: string
   readonly sizeBytes: number
+  /** Pages in this image file: 1, or more for a multi-page TIFF (whose `page` is its first). */
+  readonly pageCount: number
   /** `pdf-thumb://output/<id>` (Electron) or the harness's equivalent; add `?w=` from THUMB_WIDTHS. */
   readonly thumbUrl: string
 }
@@ -124,6 +134,8 @@ export interface StartJobsRequest {
   readonly overwrite: OverwritePolicy
   /** Engine to use; omitted = the default (electron/shared/engine-choice.ts: Auto is PDF.co only with a checked key). */
   readonly engine?: EngineKind
+  /** TIFF only: one file per page or one multi-page file; omitted = one file per page. */
+  readonly tiffLayout?: TiffLayout
 }
 
 /** Settings as the renderer may see them. */
@@ -161,6 +173,8 @@ export interface SettingsDto {
   /** Local engine: JPG/WebP quality, 1-100. */
   readonly localQuality: number
   readonly localColor: LocalColorMode
+  /** TIFF output: one file per page, or one multi-page file (both engines). */
+  readonly tiffLayout: TiffLayout
 }
 
 export interface SettingsPatch {
@@ -172,6 +186,7 @@ export interface SettingsPatch {
   readonly localDpi?: number
   readonly localQuality?: number
   readonly localColor?: LocalColorMode
+  readonly tiffLayout?: TiffLayout
 }
 
 /**
@@ -207,6 +222,11 @@ export interface AppInfo {
   readonly platform: string
   /** Log file name (not its path); `app:open-log` reveals it. */
   readonly logFileName: string
+  /**
+   * Why the offline engine cannot convert (or converts with less), in plain words: its PDFium
+   * module or its fallback fonts could not be loaded. Null when it is whole. PDF.co still works.
+   */
+  readonly localEngineProblem: string | null
 }
 
 /**
@@ -234,6 +254,7 @@ export const INVOKE_CONTRACT = {
   'output:open-folder': channel<[], void>(none),
   'outputs:open': channel<[outputId: OutputId], void>(z.tuple([outputId])),
   'outputs:reveal': channel<[outputId: OutputId], void>(z.tuple([outputId])),
+  'outputs:start-drag': channel<[outputId: OutputId], void>(z.tuple([outputId])),
   'jobs:start': channel<[request: StartJobsRequest], readonly JobDto[]>(z.tuple([
     z
       .object({
@@ -244,6 +265,7 @@ export const INVOKE_CONTRACT = {
         format,
         overwrite,
         engine: engine.optional(),
+        tiffLayout: z.enum(TIFF_LAYOUTS).optional(),
       })
       .strict(),
   ])),
@@ -265,6 +287,7 @@ export const INVOKE_CONTRACT = {
         localDpi: z.number().int().min(LOCAL_DPI_MIN).max(LOCAL_DPI_MAX).optional(),
         localQuality: z.number().int().min(QUALITY_MIN).max(QUALITY_MAX).optional(),
         localColor: z.enum(['color', 'gray', 'bw']).optional(),
+        tiffLayout: z.enum(TIFF_LAYOUTS).optional(),
       })
       .strict(),
   ])),

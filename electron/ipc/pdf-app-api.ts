@@ -22,6 +22,7 @@ export const API_METHOD_CHANNELS = {
   openOutputFolder: 'output:open-folder',
   openOutput: 'outputs:open',
   revealOutput: 'outputs:reveal',
+  startOutputDrag: 'outputs:start-drag',
   startJobs: 'jobs:start',
   cancelJob: 'jobs:cancel',
   cancelAllJobs: 'jobs:cancel-all',

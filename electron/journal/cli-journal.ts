@@ -1,5 +1,5 @@
 /**
- * The CLI's use of the job journal (`--resume`, issue 5 §1).
+ * The CLI's use of the job journal (`--resume`).
  *
  * Every PDF.co run of the CLI records itself in the journal folder ({@link defaultJournalDir}:
  * `$PDF_TO_IMAGE_STATE_DIR/journal` or the per-user state folder, never the output folder, so the
@@ -16,10 +16,10 @@
 import path from 'node:path'
 import type { OutputFormat } from '../shared/formats.ts'
 import { sourceStem } from '../files/output-names.ts'
-import { BatchRunningError, defaultJournalDir, openJournalStore, type BatchFileEntry, type BatchJournal } from './journal.ts'
+import { BatchRunningError, defaultJournalDir, openJournalStore, type BatchFileEntry, type BatchJournal, type BatchSummary, type JournalStore } from './journal.ts'
+import { sweepStaleTemps } from './resume.ts'
 
 export { BatchRunningError }
-import { sweepStaleTemps } from './resume.ts'
 
 /** One file of the run, with its key in the journal. */
 export interface CliJournalFile {
@@ -52,12 +52,8 @@ export class NothingToResumeError extends Error {
   }
 }
 
-/**
- * Opens the journal for a CLI run (see the module comment).
- *
- * @throws NothingToResumeError; BatchRunningError (another process runs the batch); journal folder errors (the caller may run without a journal).
- */
-export async function openCliJournal(args: {
+/** What {@link openCliJournal} needs to know of the run. */
+export interface CliJournalArgs {
   readonly env: NodeJS.ProcessEnv
   readonly cwd: string
   readonly outDir: string
@@ -67,47 +63,61 @@ export async function openCliJournal(args: {
   readonly pages: string | undefined
   readonly overwrite: boolean
   readonly onError: (err: unknown) => void
-}): Promise<CliJournalRun> {
+}
+
+/**
+ * Opens the journal for a CLI run (see the module comment).
+ *
+ * @throws NothingToResumeError; BatchRunningError (another process runs the batch); journal folder errors (the caller may run without a journal).
+ */
+export async function openCliJournal(args: CliJournalArgs): Promise<CliJournalRun> {
   const store = await openJournalStore({ dir: defaultJournalDir(args.env), onError: args.onError })
   await store.prune().catch(() => 0)
-  const notes: string[] = []
   const found = await store.listResumable({ outputDir: args.outDir, origin: 'cli', includeEnded: args.resume })
-  const label = (p: string): string => {
-    const rel = path.relative(args.cwd, p)
-    return !rel.startsWith('..') && !path.isAbsolute(rel) && rel.length < p.length ? rel : p
-  }
+  const batch = found[0]
+  if (!args.resume || batch === undefined) return startBatch(store, args, batch)
+  return resumeBatch(store, args, batch)
+}
 
-  if (!args.resume || found.length === 0) {
-    if (args.resume) {
-      const running = await store.listResumable({ outputDir: args.outDir, origin: 'cli', running: true })
-      if (running[0] !== undefined) throw new BatchRunningError(running[0].record.batchId)
-      if (args.inputs.length === 0) throw new NothingToResumeError(args.outDir)
-      notes.push(`--resume: nothing recorded for ${args.outDir}; converting the given files from the start`)
-    } else if (found[0] !== undefined) {
-      const b = found[0]
-      notes.push(
-        `note: an interrupted batch into this folder was found (${b.unfinished} of ${b.record.files.length} files unfinished, ` +
-          `${b.pagesDone} of ${b.pagesTotal} pages on disk). Add --resume to continue it instead of starting over.`,
-      )
-    }
-    const entries: BatchFileEntry[] = args.inputs.map((f, i) => ({
-      key: String(i + 1),
-      sourcePath: f.path,
-      pages: null,
-      pageRange: args.pages ?? null,
-      needsPassword: false,
-    }))
-    const journal = await store.createBatch({ origin: 'cli', outputDir: args.outDir, format: args.format, overwrite: args.overwrite, files: entries })
-    return {
-      journal,
-      files: args.inputs.map((f, i) => ({ path: f.path, label: f.label, key: String(i + 1), done: false, outputs: [] })),
-      options: null,
-      resumedBatchId: null,
-      notes,
-    }
+/**
+ * A new batch of the given inputs; a note names an interrupted batch into the same folder (without
+ * `--resume`), or says `--resume` found nothing to resume.
+ */
+async function startBatch(store: JournalStore, args: CliJournalArgs, interrupted: BatchSummary | undefined): Promise<CliJournalRun> {
+  const notes: string[] = []
+  if (args.resume) {
+    const running = await store.listResumable({ outputDir: args.outDir, origin: 'cli', running: true })
+    if (running[0] !== undefined) throw new BatchRunningError(running[0].record.batchId)
+    if (args.inputs.length === 0) throw new NothingToResumeError(args.outDir)
+    notes.push(`--resume: nothing recorded for ${args.outDir}; converting the given files from the start`)
+  } else if (interrupted !== undefined) {
+    notes.push(
+      `note: an interrupted batch into this folder was found (${interrupted.unfinished} of ${interrupted.record.files.length} files unfinished, ` +
+        `${interrupted.pagesDone} of ${interrupted.pagesTotal} pages on disk). Add --resume to continue it instead of starting over.`,
+    )
   }
+  const entries: BatchFileEntry[] = args.inputs.map((f, i) => ({
+    key: String(i + 1),
+    sourcePath: f.path,
+    pages: null,
+    pageRange: args.pages ?? null,
+    needsPassword: false,
+  }))
+  const journal = await store.createBatch({ origin: 'cli', outputDir: args.outDir, format: args.format, overwrite: args.overwrite, files: entries })
+  return {
+    journal,
+    files: args.inputs.map((f, i) => ({ path: f.path, label: f.label, key: String(i + 1), done: false, outputs: [] })),
+    options: null,
+    resumedBatchId: null,
+    notes,
+  }
+}
 
-  const batch = found[0] as NonNullable<(typeof found)[0]>
+/**
+ * Takes the batch over: its files and options (no inputs given) or the inputs given matched to
+ * its files by path; clears what killed runs left in the output folder for the files still to do.
+ */
+async function resumeBatch(store: JournalStore, args: CliJournalArgs, batch: BatchSummary): Promise<CliJournalRun> {
   const journal = await store.resumeBatch(batch.record.batchId)
   const record = journal.record()
   const fromJournal = args.inputs.length === 0
@@ -115,40 +125,23 @@ export async function openCliJournal(args: {
   const pages = fromJournal ? (record.files[0]?.pageRange ?? undefined) : args.pages
   const isDone = (entry: BatchFileEntry): boolean =>
     journal.fileRecord(entry.key)?.state === 'done' && record.format === format && (entry.pageRange ?? undefined) === pages
-  const outputsOf = (entry: BatchFileEntry): string[] =>
-    (journal.fileRecord(entry.key)?.progress?.written ?? []).map((w) => path.join(record.outputDir, w.name))
-
-  const files: CliJournalFile[] = []
-  if (fromJournal) {
-    for (const entry of record.files) {
-      files.push({ path: entry.sourcePath, label: label(entry.sourcePath), key: entry.key, done: isDone(entry), outputs: isDone(entry) ? outputsOf(entry) : [] })
-    }
-  } else {
-    const unused = [...record.files]
-    let nextKey = Math.max(0, ...record.files.map((f) => Number(f.key)).filter(Number.isFinite)) + 1
-    const added: BatchFileEntry[] = []
-    for (const input of args.inputs) {
-      const at = unused.findIndex((e) => e.sourcePath === input.path)
-      if (at >= 0) {
-        const entry = unused.splice(at, 1)[0] as BatchFileEntry
-        files.push({ path: input.path, label: input.label, key: entry.key, done: isDone(entry), outputs: isDone(entry) ? outputsOf(entry) : [] })
-      } else {
-        const key = String(nextKey++)
-        added.push({ key, sourcePath: input.path, pages: null, pageRange: pages ?? null, needsPassword: false })
-        files.push({ path: input.path, label: input.label, key, done: false, outputs: [] })
-      }
-    }
-    await journal.addFiles(added)
+  const fileOf = (entry: BatchFileEntry, p: string, label: string): CliJournalFile => {
+    const done = isDone(entry)
+    const outputs = done ? (journal.fileRecord(entry.key)?.progress?.written ?? []).map((w) => path.join(record.outputDir, w.name)) : []
+    return { path: p, label, key: entry.key, done, outputs }
   }
+  const files = fromJournal
+    ? record.files.map((entry) => fileOf(entry, entry.sourcePath, labelOf(entry.sourcePath, args.cwd)))
+    : await matchInputs(journal, args.inputs, pages, fileOf)
   const swept = await sweepStaleTemps(
     args.outDir,
     files.filter((f) => !f.done).map((f) => sourceStem(f.path)),
   )
   const done = files.filter((f) => f.done).length
-  notes.push(
+  const notes = [
     `Resuming the batch of ${new Date(record.createdAtMs).toLocaleString()}: ${done} of ${files.length} files already done` +
       `${swept.length > 0 ? `, ${swept.length} leftover temp file${swept.length === 1 ? '' : 's'} removed` : ''}`,
-  )
+  ]
   return {
     journal,
     files,
@@ -156,4 +149,36 @@ export async function openCliJournal(args: {
     resumedBatchId: record.batchId,
     notes,
   }
+}
+
+/** The inputs given on `--resume`: each matched to the batch's file of the same path, or added to the batch. */
+async function matchInputs(
+  journal: BatchJournal,
+  inputs: CliJournalArgs['inputs'],
+  pages: string | undefined,
+  fileOf: (entry: BatchFileEntry, p: string, label: string) => CliJournalFile,
+): Promise<CliJournalFile[]> {
+  const record = journal.record()
+  const unused = [...record.files]
+  let nextKey = Math.max(0, ...record.files.map((f) => Number(f.key)).filter(Number.isFinite)) + 1
+  const added: BatchFileEntry[] = []
+  const files: CliJournalFile[] = []
+  for (const input of inputs) {
+    const at = unused.findIndex((e) => e.sourcePath === input.path)
+    if (at >= 0) {
+      files.push(fileOf(unused.splice(at, 1)[0] as BatchFileEntry, input.path, input.label))
+    } else {
+      const key = String(nextKey++)
+      added.push({ key, sourcePath: input.path, pages: null, pageRange: pages ?? null, needsPassword: false })
+      files.push({ path: input.path, label: input.label, key, done: false, outputs: [] })
+    }
+  }
+  await journal.addFiles(added)
+  return files
+}
+
+/** A path relative to `cwd` when that is shorter, else the path. */
+function labelOf(p: string, cwd: string): string {
+  const rel = path.relative(cwd, p)
+  return !rel.startsWith('..') && !path.isAbsolute(rel) && rel.length < p.length ? rel : p
 }

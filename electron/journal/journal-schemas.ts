@@ -1,6 +1,6 @@
 /** Types, errors and zod schemas of the journal's files (`batch.json`, `files/<key>.json`), see `journal.ts`. */
 import { z } from 'zod'
-import { OUTPUT_FORMATS } from '../shared/formats.ts'
+import { OUTPUT_FORMATS, TIFF_LAYOUTS } from '../shared/formats.ts'
 
 /** Another live process runs the batch (it holds the batch lock, `run-lock.ts`). */
 export class BatchRunningError extends Error {
@@ -65,6 +65,8 @@ export const batchSchema = z.object({
   outputDir: z.string(),
   format: z.enum(OUTPUT_FORMATS),
   overwrite: z.boolean(),
+  /** How TIFF pages are written; absent in batches that did not choose (then one file per page). */
+  tiffLayout: z.enum(TIFF_LAYOUTS).optional(),
   engine: z.enum(['pdfco', 'local']),
   files: z.array(
     z.object({

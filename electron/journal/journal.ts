@@ -1,6 +1,6 @@
 /**
  * The job journal: a durable record of every batch of conversions, so that after a crash, a kill
- * or a quit mid-batch the next start can resume it (issue 5 §1; `docs/reliability.md`).
+ * or a quit mid-batch the next start can resume it (`docs/reliability.md`).
  *
  * Layout under the journal folder (CLI: a per-user state folder, see `defaultJournalDir`; app:
  * `<userData>/journal`):
@@ -25,7 +25,7 @@ import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import type { ErrorDto } from '../shared/error-codes.ts'
-import type { OutputFormat } from '../shared/formats.ts'
+import type { OutputFormat, TiffLayout } from '../shared/formats.ts'
 import { BatchRunningError, batchSchema, fileRecordSchema, type BatchFilter } from './journal-schemas.ts'
 
 export { BatchRunningError, type BatchFilter }
@@ -64,6 +64,8 @@ export interface BatchRecord {
   readonly outputDir: string
   readonly format: OutputFormat
   readonly overwrite: boolean
+  /** How TIFF pages were written; undefined in batches that did not say (one file per page). */
+  readonly tiffLayout?: TiffLayout | undefined
   readonly engine: 'pdfco' | 'local'
   readonly files: readonly BatchFileEntry[]
 }
@@ -94,6 +96,7 @@ export interface NewBatch {
   readonly outputDir: string
   readonly format: OutputFormat
   readonly overwrite: boolean
+  readonly tiffLayout?: TiffLayout | undefined
   readonly engine?: 'pdfco' | 'local'
   readonly files: readonly BatchFileEntry[]
 }
@@ -173,222 +176,279 @@ export function defaultJournalDir(env: NodeJS.ProcessEnv = process.env, platform
   return path.join(base, 'pdf-to-image', 'journal')
 }
 
+/** What the functions of one open journal folder share. */
+interface StoreContext {
+  readonly dir: string
+  readonly now: () => number
+  /** Identifies this store instance as the holder of the locks it takes. */
+  readonly instanceId: string
+  /** Reports the first failing write only (see {@link JournalStoreOptions.onError}). */
+  readonly onError: (err: unknown) => void
+}
+
 /** Opens (creating) a journal folder. */
 export async function openJournalStore(options: JournalStoreOptions): Promise<JournalStore> {
-  const dir = path.resolve(options.dir)
-  const now = options.now ?? Date.now
-  const instanceId = randomBytes(8).toString('hex')
   let reported = false
-  const onError = (err: unknown): void => {
-    if (reported) return
-    reported = true
-    options.onError?.(err)
+  const ctx: StoreContext = {
+    dir: path.resolve(options.dir),
+    now: options.now ?? Date.now,
+    instanceId: randomBytes(8).toString('hex'),
+    onError: (err) => {
+      if (reported) return
+      reported = true
+      options.onError?.(err)
+    },
   }
-  await mkdir(dir, { recursive: true, mode: 0o700 })
-
-  const batchDir = (id: string): string => {
-    if (!BATCH_ID.test(id)) throw new Error(`Not a batch id: ${id.slice(0, 40)}`)
-    return path.join(dir, id)
-  }
-
-  async function readBatch(id: string): Promise<{ record: BatchRecord; files: Map<string, FileRecord> } | null> {
-    let record: BatchRecord
-    try {
-      const parsed = batchSchema.safeParse(JSON.parse(await readFile(path.join(batchDir(id), 'batch.json'), 'utf8')))
-      if (!parsed.success) return null
-      record = parsed.data
-    } catch {
-      return null
-    }
-    const files = new Map<string, FileRecord>()
-    for (const entry of record.files) {
-      if (!FILE_KEY.test(entry.key)) continue
-      try {
-        const parsed = fileRecordSchema.safeParse(JSON.parse(await readFile(path.join(batchDir(id), 'files', `${entry.key}.json`), 'utf8')))
-        if (parsed.success) files.set(entry.key, parsed.data as FileRecord)
-      } catch {
-        // Not started yet, or a damaged record: the file starts from scratch.
-      }
-    }
-    return { record, files }
-  }
-
-  async function isLive(record: BatchRecord): Promise<boolean> {
-    const holder = await lockHolder(batchLockName(dir, record.batchId))
-    if (holder === null) return false
-    return 'inProcess' in holder ? holder.inProcess === instanceId : true
-  }
-
-  function makeBatchJournal(initial: BatchRecord, known: Map<string, FileRecord>, lock: HeldLock): BatchJournal {
-    let record = initial
-    const root = batchDir(record.batchId)
-    const filesDir = path.join(root, 'files')
-    const manifest = new SnapshotWriter(path.join(root, 'batch.json'), onError)
-    const writers = new Map<string, SnapshotWriter>()
-    const current = new Map<string, FileRecord>(known)
-    let discarded = false
-
-    const writeManifest = (patch: Partial<BatchRecord>): Promise<void> => {
-      record = { ...record, ...patch, updatedAtMs: now() }
-      if (discarded) return Promise.resolve()
-      return manifest.save(JSON.stringify(record, null, 1))
-    }
-    const writerFor = (key: string): SnapshotWriter => {
-      if (!FILE_KEY.test(key)) throw new Error(`Not a journal file key: ${key.slice(0, 40)}`)
-      let w = writers.get(key)
-      if (w === undefined) {
-        w = new SnapshotWriter(path.join(filesDir, `${key}.json`), onError)
-        writers.set(key, w)
-      }
-      return w
-    }
-    const writeFile = (key: string, patch: Partial<FileRecord>): Promise<void> => {
-      const before = current.get(key) ?? { key, state: 'pending' as const, error: null, progress: null, updatedAtMs: now() }
-      const next: FileRecord = { ...before, ...patch, key, updatedAtMs: now() }
-      current.set(key, next)
-      if (discarded) return Promise.resolve()
-      return writerFor(key).save(JSON.stringify(next))
-    }
-    const flush = async (): Promise<void> => {
-      await Promise.all([manifest.flush(), ...[...writers.values()].map((w) => w.flush())])
-    }
-
-    return {
-      batchId: record.batchId,
-      record: () => record,
-      async addFiles(files) {
-        const have = new Set(record.files.map((f) => f.key))
-        const added = files.filter((f) => !have.has(f.key))
-        if (added.length === 0) return
-        await writeManifest({ files: [...record.files, ...added] })
-      },
-      checkpoint(key) {
-        const previous = current.get(key)?.progress ?? null
-        return {
-          previous,
-          save: (progress) => writeFile(key, { progress }),
-        }
-      },
-      fileRecord: (key) => current.get(key),
-      setFileState: (key, state, error = null) => writeFile(key, { state, error }),
-      async end(state) {
-        await flush()
-        const allDone = record.files.every((f) => current.get(f.key)?.state === 'done')
-        if (state === 'ended' && allDone) {
-          discarded = true
-          await rm(root, { recursive: true, force: true }).catch(onError)
-          writers.clear()
-          current.clear()
-          await lock.release()
-          return
-        }
-        await writeManifest({ state })
-        await flush()
-        await lock.release()
-      },
-      async discard() {
-        discarded = true
-        await flush()
-        await rm(root, { recursive: true, force: true }).catch(onError)
-        // Nothing more will be written or read: let the snapshots go even if this object lives on.
-        writers.clear()
-        current.clear()
-        await lock.release()
-      },
-      flush,
-    }
-  }
-
-  async function listIds(): Promise<string[]> {
-    const entries = await readdir(dir, { withFileTypes: true }).catch(() => [])
-    return entries.filter((e) => e.isDirectory() && BATCH_ID.test(e.name)).map((e) => e.name)
-  }
-
+  await mkdir(ctx.dir, { recursive: true, mode: 0o700 })
   return {
-    dir,
-    async createBatch(batch) {
-      const t = now()
-      const batchId = `${t.toString(36).padStart(9, '0')}-${randomBytes(4).toString('hex')}`
-      const root = batchDir(batchId)
-      const lock = await tryLock(batchLockName(dir, batchId), instanceId)
-      if (lock === null) throw new BatchRunningError(batchId)
-      await mkdir(path.join(root, 'files'), { recursive: true, mode: 0o700 })
-      await syncDir(dir)
-      const record: BatchRecord = {
-        version: 1,
-        batchId,
-        origin: batch.origin,
-        createdAtMs: t,
-        updatedAtMs: t,
-        pid: process.pid,
-        instanceId,
-        state: 'running',
-        outputDir: path.resolve(batch.outputDir),
-        format: batch.format,
-        overwrite: batch.overwrite,
-        engine: batch.engine ?? 'pdfco',
-        files: [...batch.files],
-      }
-      await writeFileDurable(path.join(root, 'batch.json'), JSON.stringify(record, null, 1))
-      return makeBatchJournal(record, new Map(), lock)
-    },
-    async listResumable(filter = {}) {
-      const out: BatchSummary[] = []
-      const wantDir = filter.outputDir === undefined ? undefined : path.resolve(filter.outputDir)
-      for (const id of await listIds()) {
-        const batch = await readBatch(id)
-        if (batch === null) continue
-        const { record, files } = batch
-        if (wantDir !== undefined && record.outputDir !== wantDir) continue
-        if (filter.origin !== undefined && record.origin !== filter.origin) continue
-        if (record.state === 'ended' && filter.includeEnded !== true) continue
-        if (record.state !== 'ended' && (await isLive(record)) !== (filter.running === true)) continue
-        const unfinished = record.files.filter((f) => files.get(f.key)?.state !== 'done').length
-        if (unfinished === 0) continue
-        let pagesDone = 0
-        let pagesTotal = 0
-        for (const f of record.files) {
-          const progress = files.get(f.key)?.progress
-          const total = progress?.pages?.length ?? f.pages?.length
-          if (total === undefined) continue
-          pagesTotal += total
-          if (files.get(f.key)?.state === 'done') pagesDone += total
-          else if (progress?.format === 'tiff') pagesDone += 0
-          else pagesDone += new Set(progress?.written.map((w) => w.page) ?? []).size
-        }
-        out.push({ record, files, unfinished, pagesDone, pagesTotal })
-      }
-      return out.sort((a, b) => b.record.createdAtMs - a.record.createdAtMs)
-    },
-    async resumeBatch(batchId) {
-      // The takeover is the bind of the batch lock: of two processes trying at once, one wins.
-      const root = batchDir(batchId)
-      const lock = await tryLock(batchLockName(dir, batchId), instanceId)
-      if (lock === null) throw new BatchRunningError(batchId)
-      // Read under the lock: the previous holder may have changed or finished it meanwhile.
-      const batch = await readBatch(batchId)
-      if (batch === null) {
-        await lock.release()
-        throw new Error(`No journal for batch ${batchId}`)
-      }
-      const taken: BatchRecord = { ...batch.record, pid: process.pid, instanceId, state: 'running', updatedAtMs: now() }
-      await writeFileDurable(path.join(root, 'batch.json'), JSON.stringify(taken, null, 1))
-      return makeBatchJournal(taken, batch.files, lock)
-    },
+    dir: ctx.dir,
+    createBatch: (batch) => createBatch(ctx, batch),
+    listResumable: (filter = {}) => listResumable(ctx, filter),
+    resumeBatch: (batchId) => resumeBatch(ctx, batchId),
     async discard(batchId) {
-      await rm(batchDir(batchId), { recursive: true, force: true })
+      await rm(batchDir(ctx, batchId), { recursive: true, force: true })
     },
-    async prune(maxAgeMs = JOURNAL_MAX_AGE_MS) {
-      let removed = 0
-      for (const id of await listIds()) {
-        const info = await stat(path.join(dir, id, 'batch.json')).catch(() => stat(path.join(dir, id)).catch(() => null))
-        if (info === null || now() - info.mtimeMs <= maxAgeMs) continue
-        const batch = await readBatch(id)
-        if (batch !== null && batch.record.state !== 'ended' && (await isLive(batch.record))) continue
-        await rm(path.join(dir, id), { recursive: true, force: true }).catch(() => undefined)
-        removed++
+    prune: (maxAgeMs = JOURNAL_MAX_AGE_MS) => pruneBatches(ctx, maxAgeMs),
+  }
+}
+
+/** The folder of batch `id`. @throws Error when `id` is not a batch id (never a path outside). */
+function batchDir(ctx: StoreContext, id: string): string {
+  if (!BATCH_ID.test(id)) throw new Error(`Not a batch id: ${id.slice(0, 40)}`)
+  return path.join(ctx.dir, id)
+}
+
+/** A batch's manifest and the file records that parse; null when the manifest is missing or bad. */
+async function readBatch(ctx: StoreContext, id: string): Promise<{ record: BatchRecord; files: Map<string, FileRecord> } | null> {
+  let record: BatchRecord
+  try {
+    const parsed = batchSchema.safeParse(JSON.parse(await readFile(path.join(batchDir(ctx, id), 'batch.json'), 'utf8')))
+    if (!parsed.success) return null
+    record = parsed.data
+  } catch {
+    return null
+  }
+  const files = new Map<string, FileRecord>()
+  for (const entry of record.files) {
+    if (!FILE_KEY.test(entry.key)) continue
+    try {
+      const parsed = fileRecordSchema.safeParse(JSON.parse(await readFile(path.join(batchDir(ctx, id), 'files', `${entry.key}.json`), 'utf8')))
+      if (parsed.success) files.set(entry.key, parsed.data as FileRecord)
+    } catch {
+      // Not started yet, or a damaged record: the file starts from scratch.
+    }
+  }
+  return { record, files }
+}
+
+/** True when some process (or another store instance of this one) holds the batch's lock. */
+async function isLive(ctx: StoreContext, record: BatchRecord): Promise<boolean> {
+  const holder = await lockHolder(batchLockName(ctx.dir, record.batchId))
+  if (holder === null) return false
+  return 'inProcess' in holder ? holder.inProcess === ctx.instanceId : true
+}
+
+/** The batch ids present in the journal folder. */
+async function listIds(ctx: StoreContext): Promise<string[]> {
+  const entries = await readdir(ctx.dir, { withFileTypes: true }).catch(() => [])
+  return entries.filter((e) => e.isDirectory() && BATCH_ID.test(e.name)).map((e) => e.name)
+}
+
+/** Starts a batch: takes its lock, then writes its manifest durably. */
+async function createBatch(ctx: StoreContext, batch: NewBatch): Promise<BatchJournal> {
+  const t = ctx.now()
+  const batchId = `${t.toString(36).padStart(9, '0')}-${randomBytes(4).toString('hex')}`
+  const root = batchDir(ctx, batchId)
+  const lock = await tryLock(batchLockName(ctx.dir, batchId), ctx.instanceId)
+  if (lock === null) throw new BatchRunningError(batchId)
+  await mkdir(path.join(root, 'files'), { recursive: true, mode: 0o700 })
+  await syncDir(ctx.dir)
+  const record: BatchRecord = {
+    version: 1,
+    batchId,
+    origin: batch.origin,
+    createdAtMs: t,
+    updatedAtMs: t,
+    pid: process.pid,
+    instanceId: ctx.instanceId,
+    state: 'running',
+    outputDir: path.resolve(batch.outputDir),
+    format: batch.format,
+    overwrite: batch.overwrite,
+    ...(batch.tiffLayout === undefined ? {} : { tiffLayout: batch.tiffLayout }),
+    engine: batch.engine ?? 'pdfco',
+    files: [...batch.files],
+  }
+  await writeFileDurable(path.join(root, 'batch.json'), JSON.stringify(record, null, 1))
+  return makeBatchJournal(ctx, record, new Map(), lock)
+}
+
+/** See {@link JournalStore.listResumable}. */
+async function listResumable(ctx: StoreContext, filter: BatchFilter): Promise<BatchSummary[]> {
+  const out: BatchSummary[] = []
+  const wantDir = filter.outputDir === undefined ? undefined : path.resolve(filter.outputDir)
+  for (const id of await listIds(ctx)) {
+    const batch = await readBatch(ctx, id)
+    if (batch === null) continue
+    const { record, files } = batch
+    if (wantDir !== undefined && record.outputDir !== wantDir) continue
+    if (filter.origin !== undefined && record.origin !== filter.origin) continue
+    if (record.state === 'ended' && filter.includeEnded !== true) continue
+    if (record.state !== 'ended' && (await isLive(ctx, record)) !== (filter.running === true)) continue
+    const summary = summarize(record, files)
+    if (summary.unfinished > 0) out.push(summary)
+  }
+  return out.sort((a, b) => b.record.createdAtMs - a.record.createdAtMs)
+}
+
+/** Files not done, and pages on disk / pages selected over the files whose selection is known. */
+function summarize(record: BatchRecord, files: Map<string, FileRecord>): BatchSummary {
+  const unfinished = record.files.filter((f) => files.get(f.key)?.state !== 'done').length
+  let pagesDone = 0
+  let pagesTotal = 0
+  for (const f of record.files) {
+    const progress = files.get(f.key)?.progress
+    const total = progress?.pages?.length ?? f.pages?.length
+    if (total === undefined) continue
+    pagesTotal += total
+    if (files.get(f.key)?.state === 'done') pagesDone += total
+    else if (progress?.format === 'tiff') pagesDone += 0
+    else pagesDone += new Set(progress?.written.map((w) => w.page) ?? []).size
+  }
+  return { record, files, unfinished, pagesDone, pagesTotal }
+}
+
+/** See {@link JournalStore.resumeBatch}. @throws BatchRunningError when another process holds it. */
+async function resumeBatch(ctx: StoreContext, batchId: string): Promise<BatchJournal> {
+  // The takeover is the bind of the batch lock: of two processes trying at once, one wins.
+  const root = batchDir(ctx, batchId)
+  const lock = await tryLock(batchLockName(ctx.dir, batchId), ctx.instanceId)
+  if (lock === null) throw new BatchRunningError(batchId)
+  // Read under the lock: the previous holder may have changed or finished it meanwhile.
+  const batch = await readBatch(ctx, batchId)
+  if (batch === null) {
+    await lock.release()
+    throw new Error(`No journal for batch ${batchId}`)
+  }
+  const taken: BatchRecord = { ...batch.record, pid: process.pid, instanceId: ctx.instanceId, state: 'running', updatedAtMs: ctx.now() }
+  await writeFileDurable(path.join(root, 'batch.json'), JSON.stringify(taken, null, 1))
+  return makeBatchJournal(ctx, taken, batch.files, lock)
+}
+
+/** See {@link JournalStore.prune}: never a batch whose run is alive. */
+async function pruneBatches(ctx: StoreContext, maxAgeMs: number): Promise<number> {
+  let removed = 0
+  for (const id of await listIds(ctx)) {
+    const info = await stat(path.join(ctx.dir, id, 'batch.json')).catch(() => stat(path.join(ctx.dir, id)).catch(() => null))
+    if (info === null || ctx.now() - info.mtimeMs <= maxAgeMs) continue
+    const batch = await readBatch(ctx, id)
+    if (batch !== null && batch.record.state !== 'ended' && (await isLive(ctx, batch.record))) continue
+    await rm(path.join(ctx.dir, id), { recursive: true, force: true }).catch(() => undefined)
+    removed++
+  }
+  return removed
+}
+
+/** The state of a batch this process runs, and its durable, group-committed writers. */
+interface BatchState {
+  record: BatchRecord
+  readonly root: string
+  readonly current: Map<string, FileRecord>
+  /** Set once the batch's folder is (being) deleted: nothing more is written. */
+  discarded: boolean
+  /** Updates the manifest (and its `updatedAtMs`). */
+  readonly writeManifest: (patch: Partial<BatchRecord>) => Promise<void>
+  /** Updates one file's record. @throws Error for a key that is not a journal file key. */
+  readonly writeFileRecord: (key: string, patch: Partial<FileRecord>) => Promise<void>
+  readonly flush: () => Promise<void>
+  /** Lets the snapshots go (the batch was deleted). */
+  readonly forget: () => void
+}
+
+function openBatchState(ctx: StoreContext, initial: BatchRecord, known: Map<string, FileRecord>): BatchState {
+  const root = batchDir(ctx, initial.batchId)
+  const filesDir = path.join(root, 'files')
+  const manifest = new SnapshotWriter(path.join(root, 'batch.json'), ctx.onError)
+  const writers = new Map<string, SnapshotWriter>()
+  const writerFor = (key: string): SnapshotWriter => {
+    if (!FILE_KEY.test(key)) throw new Error(`Not a journal file key: ${key.slice(0, 40)}`)
+    let w = writers.get(key)
+    if (w === undefined) {
+      w = new SnapshotWriter(path.join(filesDir, `${key}.json`), ctx.onError)
+      writers.set(key, w)
+    }
+    return w
+  }
+  const state: BatchState = {
+    record: initial,
+    root,
+    current: new Map<string, FileRecord>(known),
+    discarded: false,
+    writeManifest(patch) {
+      state.record = { ...state.record, ...patch, updatedAtMs: ctx.now() }
+      if (state.discarded) return Promise.resolve()
+      return manifest.save(JSON.stringify(state.record, null, 1))
+    },
+    writeFileRecord(key, patch) {
+      const before = state.current.get(key) ?? { key, state: 'pending' as const, error: null, progress: null, updatedAtMs: ctx.now() }
+      const next: FileRecord = { ...before, ...patch, key, updatedAtMs: ctx.now() }
+      state.current.set(key, next)
+      if (state.discarded) return Promise.resolve()
+      return writerFor(key).save(JSON.stringify(next))
+    },
+    async flush() {
+      await Promise.all([manifest.flush(), ...[...writers.values()].map((w) => w.flush())])
+    },
+    forget() {
+      writers.clear()
+      state.current.clear()
+    },
+  }
+  return state
+}
+
+/** The {@link BatchJournal} of a batch this process now runs (it holds `lock`). */
+function makeBatchJournal(ctx: StoreContext, initial: BatchRecord, known: Map<string, FileRecord>, lock: HeldLock): BatchJournal {
+  const s = openBatchState(ctx, initial, known)
+  /** Deletes the batch's folder and lets the lock go (the caller set `discarded` and flushed). */
+  const removeBatch = async (): Promise<void> => {
+    await rm(s.root, { recursive: true, force: true }).catch(ctx.onError)
+    // Nothing more will be written or read: let the snapshots go even if this object lives on.
+    s.forget()
+    await lock.release()
+  }
+  return {
+    batchId: initial.batchId,
+    record: () => s.record,
+    async addFiles(files) {
+      const have = new Set(s.record.files.map((f) => f.key))
+      const added = files.filter((f) => !have.has(f.key))
+      if (added.length === 0) return
+      await s.writeManifest({ files: [...s.record.files, ...added] })
+    },
+    checkpoint(key) {
+      const previous = s.current.get(key)?.progress ?? null
+      return { previous, save: (progress) => s.writeFileRecord(key, { progress }) }
+    },
+    fileRecord: (key) => s.current.get(key),
+    setFileState: (key, state, error = null) => s.writeFileRecord(key, { state, error }),
+    async end(state) {
+      await s.flush()
+      const allDone = s.record.files.every((f) => s.current.get(f.key)?.state === 'done')
+      if (state === 'ended' && allDone) {
+        s.discarded = true
+        await removeBatch()
+        return
       }
-      return removed
+      await s.writeManifest({ state })
+      await s.flush()
+      await lock.release()
     },
+    async discard() {
+      s.discarded = true
+      await s.flush()
+      await removeBatch()
+    },
+    flush: s.flush,
   }
 }

@@ -1,14 +1,14 @@
 /**
  * The durable progress of one PDF's conversion through PDF.co, as the job journal stores it and the
- * PDF.co engine reads it back to resume (issue 5 §1). Pure types, plain JSON-able data.
+ * PDF.co engine reads it back to resume after a crash, a kill or a quit. Pure types, plain JSON-able data.
  *
  * What is recorded, and why each field lets a later run skip work:
  * - `source`: size and mtime of the PDF when the progress began. A different fingerprint means the
  *   file changed: nothing recorded for it is trusted any more.
- * - `upload`: the PDF.co URL of the uploaded copy (`pdfco-api.md` §1.1: usable for 1 hour), so a
+ * - `upload`: the PDF.co URL of the uploaded copy (PDF.co keeps temporary files 1 hour), so a
  *   resumed run submits new jobs on it instead of uploading again.
- * - `jobs`: every async job submitted (§2.6): its id, its pages, its result link and, once it
- *   succeeded, the page links and how long they stay valid (`outputLinkValidTill`, §3). A job whose
+ * - `jobs`: every async job submitted: its id, its pages, its result link and, once it
+ *   succeeded, the page links and how long they stay valid (job/check's `outputLinkValidTill`). A job whose
  *   links are still valid is polled / downloaded again instead of converted again.
  * - `written`: each page image put in the output folder, with its size and SHA-256, so a resumed
  *   run keeps exactly the files it wrote (verified, not assumed) and never writes `name (2).png`
@@ -26,7 +26,7 @@ export interface SourceFingerprint {
   readonly mtimeMs: number
 }
 
-/** One async PDF.co job (`pdfco-api.md` §2.6, §3). */
+/** One async PDF.co job (`async: true` conversion, followed with job/check). */
 export interface JobProgress {
   readonly jobId: string
   /** 1-based pages this job converts, in order (TIFF: every selected page, one file). */

@@ -6,14 +6,16 @@
  * committed when the process died, the ` (n)` variant it landed under) must exist with the recorded
  * size and SHA-256. A page deleted or replaced by the user since is converted again.
  */
-import { createHash } from 'node:crypto'
-import { createReadStream } from 'node:fs'
 import { lstat, readdir, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { isTempFileName, removeQuietly, tempFileRunId } from '../files/atomic-write.ts'
 import { collisionVariant } from '../files/output-names.ts'
+import { sha256File } from '../util/pdf-file.ts'
 import type { JobProgress, PageProgress } from './progress.ts'
 import { isRunAlive } from './run-lock.ts'
+
+/** The file checksum the journal records (re-exported for the engines that record pages). */
+export { sha256File }
 
 /** A recorded page found intact on disk. */
 export interface KeptPage {
@@ -22,13 +24,6 @@ export interface KeptPage {
   readonly path: string
   readonly sizeBytes: number
   readonly sha256: string
-}
-
-/** Hex SHA-256 of a file, streamed. */
-export async function sha256File(filePath: string): Promise<string> {
-  const hash = createHash('sha256')
-  for await (const chunk of createReadStream(filePath)) hash.update(chunk as Buffer)
-  return hash.digest('hex')
 }
 
 /**
@@ -81,7 +76,7 @@ function variantsOf(name: string, entries: readonly string[]): string[] {
 
 /** Margin kept before a link's expiry: a download must have time to finish. */
 export const LINK_SAFETY_MARGIN_MS = 2 * 60_000
-/** An uploaded PDF lives 1 h at PDF.co (`pdfco-api.md` §1.1, §5.3); reused for at most 50 min. */
+/** An uploaded PDF lives 1 h at PDF.co (its temporary file storage); reused for at most 50 min. */
 export const UPLOAD_REUSE_MS = 50 * 60_000
 
 /**
@@ -142,7 +137,7 @@ export async function sweepStaleTemps(outputDir: string, stems: readonly string[
   return removed
 }
 
-/** `outputLinkValidTill` (ISO-8601 with offset, `pdfco-api.md` §0) as epoch ms, or undefined. */
+/** PDF.co's `outputLinkValidTill` (ISO-8601 with an offset) as epoch ms, or undefined. */
 export function parseValidTill(value: unknown): number | undefined {
   if (typeof value !== 'string' || value.trim() === '') return undefined
   const ms = Date.parse(value.trim())

@@ -1,9 +1,10 @@
 /**
- * Maps PDF.co answers and transport failures to one typed {@link PdfCoError} (`pdfco-api.md` §5).
+ * Maps PDF.co answers and transport failures to one typed {@link PdfCoError}; error codes as in
+ * the PDF.co API reference (https://docs.pdf.co/api-reference).
  *
  * PDF.co signals errors twice over: a non-2xx HTTP status, or HTTP 200 with `error: true` in the
- * body (§5.1). Both go through {@link errorFromResponse}. The PDF.co code is read from `errorCode`
- * first, then a numeric body `status`, then the HTTP status (activepieces' order, §5.1).
+ * body. Both go through {@link errorFromResponse}. The PDF.co code is read from `errorCode`
+ * first, then a numeric body `status`, then the HTTP status (the order PDF.co's integrations use).
  *
  * Messages are redacted (see `redact.ts`) and errors never carry request headers or the raw
  * transport error.
@@ -38,13 +39,13 @@ export function pdfCoCodeOf(httpStatus: number, body: unknown): number | undefin
   return httpStatus >= 400 ? httpStatus : undefined
 }
 
-/** True when an answer is an error: non-2xx, or `error: true` in the body (§5.1). */
+/** True when an answer is an error: non-2xx, or `error: true` in the body. */
 export function isErrorAnswer(httpStatus: number, body: unknown): boolean {
   if (httpStatus < 200 || httpStatus > 299) return true
   return isRecord(body) && (body['error'] === true || body['error'] === 'true')
 }
 
-/** The error kind and retryability of a PDF.co code (§5.2). */
+/** The error kind and retryability of a PDF.co error code (401, 402, 429, 441 …). */
 export function classifyCode(code: number | undefined, message: string): { code: ErrorCode; retryable: boolean } {
   if (code === undefined) return { code: 'pdfco/bad-request', retryable: false }
   if (code === 401) return { code: 'pdfco/unauthorized', retryable: false }
@@ -80,7 +81,7 @@ export function errorFromResponse(operation: string, httpStatus: number, body: u
 }
 
 /**
- * The error for a failed, aborted or unknown job as reported by job/check (§3).
+ * The error for a failed, aborted or unknown job as reported by job/check.
  *
  * A failed job with a specific `errorCode` (441 password, 442 damaged, 449/450 pages, 402 credits)
  * keeps that specific kind; otherwise 'pdfco/job-failed' (retryable: another job may succeed).
@@ -131,7 +132,7 @@ export function badResponse(operation: string, detail: string, httpStatus?: numb
 }
 
 /**
- * The error for a failed GET of a result or output link (S3-style host, §1.1, §6.1, §6.6).
+ * The error for a failed GET of a result or output link (a presigned link on an S3-style host).
  *
  * 403/404/410 mean the link expired or is not there (yet): 'pdfco/bad-response', retryable at the
  * job level (a new job gives fresh links). 429 and 5xx keep their usual kinds.

@@ -1,6 +1,6 @@
 /**
  * Minimal HTTP(S) transport on node:http/https for the PDF.co client: one attempt per call, no
- * retries (those live in `client.ts`).
+ * retries (those live in `api-call.ts`).
  *
  * Why not `fetch`: the presigned PUT must stream a file of up to 2 GB from disk with an exact
  * `Content-Length` and report progress as the socket drains, and a reset in the middle of an
@@ -99,158 +99,198 @@ const NOT_DELIVERED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTU
 /**
  * Sends one request and resolves with the answer, whatever its status.
  *
- * @throws TransportError (timeout, connection refused/reset, truncated body), CancelledError.
+ * @throws TransportError (timeout, connection refused/reset, truncated body), CancelledError;
+ *   PdfCoError 'pdfco/bad-response' for a download larger than the sink's `maxBytes`.
  */
 export function sendHttp(req: HttpRequest): Promise<HttpResponse> {
   if (req.signal?.aborted) return Promise.reject(new CancelledError())
   return new Promise<HttpResponse>((resolve, reject) => {
-    const isHttps = req.url.protocol === 'https:'
-    const headers: Record<string, string> = { ...req.headers }
-    if (req.body !== undefined) {
-      headers['content-length'] = String(req.body.kind === 'bytes' ? req.body.bytes.byteLength : req.body.sizeBytes)
-    }
-    const clientRequest = (isHttps ? https : http).request(req.url, {
-      method: req.method,
-      headers,
-      agent: isHttps ? agents.https : agents.http,
+    const clientRequest = openRequest(req)
+    const ex = createExchange(req, clientRequest, resolve, reject)
+    clientRequest.on('error', (err) => {
+      if (!ex.gotResponse) ex.fail(err)
     })
-    let settled = false
-    let connected = false
-    let gotResponse = false
-    let failure: Error | undefined
+    clientRequest.on('response', (res) => {
+      ex.gotResponse = true
+      ex.touch()
+      readResponse(req, res, ex).then(ex.succeed, ex.fail)
+    })
+    sendBody(req, clientRequest, ex)
+  })
+}
 
-    const totalTimer = req.body?.kind === 'file' || req.sink.kind === 'file' ? undefined : setTimeout(() => {
-      abortWith(new TransportError('timeout', `no answer within ${req.timeoutMs} ms`, 'ETIMEDOUT', connected))
-    }, req.timeoutMs)
-    let idleTimer: NodeJS.Timeout | undefined
-    let bodyTimer: NodeJS.Timeout | undefined
-    const touch = (): void => {
-      if (totalTimer !== undefined) return
+/** The request object, with an exact Content-Length for a body, on the keep-alive agents. */
+function openRequest(req: HttpRequest): http.ClientRequest {
+  const isHttps = req.url.protocol === 'https:'
+  const headers: Record<string, string> = { ...req.headers }
+  if (req.body !== undefined) {
+    headers['content-length'] = String(req.body.kind === 'bytes' ? req.body.bytes.byteLength : req.body.sizeBytes)
+  }
+  return (isHttps ? https : http).request(req.url, {
+    method: req.method,
+    headers,
+    agent: isHttps ? agents.https : agents.http,
+  })
+}
+
+/** The timers, cancellation and settling of one exchange; it settles once. */
+interface Exchange {
+  /** Set when the response head arrived (later request errors belong to the body reader). */
+  gotResponse: boolean
+  /** Restarts the idle timer of a streamed request (no-op for a buffered one). */
+  touch(): void
+  /** Destroys the request with `err` and rejects with it (the first such error wins). */
+  abortWith(err: Error): void
+  fail(err: unknown): void
+  succeed(res: HttpResponse): void
+  /** Starts the overall deadline of a streamed response body. */
+  setBodyDeadline(ms: number, onTimeout: () => void): void
+}
+
+function createExchange(req: HttpRequest, clientRequest: http.ClientRequest, resolve: (res: HttpResponse) => void, reject: (err: Error) => void): Exchange {
+  const streamed = req.body?.kind === 'file' || req.sink.kind === 'file'
+  let settled = false
+  let connected = false
+  let failure: Error | undefined
+  let idleTimer: NodeJS.Timeout | undefined
+  let bodyTimer: NodeJS.Timeout | undefined
+  const ex: Exchange = {
+    gotResponse: false,
+    touch() {
+      if (!streamed) return
       clearTimeout(idleTimer)
       idleTimer = setTimeout(() => {
-        abortWith(new TransportError('timeout', `no data for ${req.idleTimeoutMs} ms`, 'ETIMEDOUT', connected))
+        ex.abortWith(new TransportError('timeout', `no data for ${req.idleTimeoutMs} ms`, 'ETIMEDOUT', connected))
       }, req.idleTimeoutMs)
-    }
-    touch()
-
-    const onAbort = (): void => abortWith(new CancelledError())
-    req.signal?.addEventListener('abort', onAbort, { once: true })
-
-    function finish(): void {
-      clearTimeout(totalTimer)
-      clearTimeout(idleTimer)
-      clearTimeout(bodyTimer)
-      req.signal?.removeEventListener('abort', onAbort)
-    }
-    function abortWith(err: Error): void {
+    },
+    abortWith(err) {
       failure ??= err
       clientRequest.destroy(err)
-      fail(err)
-    }
-    function fail(err: unknown): void {
+      ex.fail(err)
+    },
+    fail(err) {
       if (settled) return
       settled = true
       finish()
       reject(failure ?? toTransportError(err, connected))
-    }
-    function succeed(res: HttpResponse): void {
+    },
+    succeed(res) {
       if (settled) return
       settled = true
       finish()
       resolve(res)
-    }
-
-    clientRequest.on('socket', (socket) => {
-      if (!socket.connecting) connected = true
-      else socket.once('connect', () => (connected = true))
-    })
-    clientRequest.on('error', (err) => {
-      if (!gotResponse) fail(err)
-    })
-    clientRequest.on('response', (res) => {
-      gotResponse = true
-      touch()
-      readResponse(res).then(succeed, fail)
-    })
-
-    async function readResponse(res: IncomingMessage): Promise<HttpResponse> {
-      const status = res.statusCode ?? 0
-      const ok = status >= 200 && status <= 299
-      if (req.sink.kind === 'file' && ok) {
-        const lengthHeader = res.headers['content-length']
-        const total = lengthHeader === undefined ? undefined : Number.parseInt(lengthHeader, 10)
-        let received = 0
-        const { onProgress, maxBytes = Infinity, path: sinkPath } = req.sink
-        const tooBig = (): PdfCoError =>
-          new PdfCoError('pdfco/bad-response', `The download is larger than the ${formatMb(maxBytes)} allowed for this page image: stopped`, { retryable: false })
-        if (total !== undefined && total > maxBytes) {
-          res.destroy()
-          throw tooBig()
-        }
-        const deadlineMs = req.sink.deadlineMs?.(total)
-        if (deadlineMs !== undefined) {
-          bodyTimer = setTimeout(() => {
-            abortWith(new TransportError('timeout', `download did not finish within ${(deadlineMs / 1000).toFixed(1)} s (${received} bytes received)`, 'ETIMEDOUT', true))
-          }, deadlineMs)
-        }
-        const counter = new Transform({
-          transform(chunk: Buffer, _enc, callback) {
-            received += chunk.length
-            if (received > maxBytes) {
-              callback(tooBig())
-              return
-            }
-            touch()
-            onProgress?.(received, total)
-            callback(null, chunk)
-          },
-        })
-        const out = createWriteStream(sinkPath, { flags: 'w' })
-        let writeFailure: unknown
-        out.once('error', (err) => (writeFailure = err))
-        try {
-          await pipeline(res, counter, out)
-        } catch (err) {
-          if (writeFailure !== undefined) throw writeError(writeFailure, sinkPath)
-          throw err
-        }
-        if (total !== undefined && Number.isFinite(total) && received !== total) {
-          throw new TransportError('network', `download truncated: ${received} of ${total} bytes`, 'ECONNRESET', true)
-        }
-        return { status, headers: res.headers, body: Buffer.alloc(0), fileBytes: received }
-      }
-      const maxBytes = req.sink.kind === 'buffer' ? req.sink.maxBytes : 64 * 1024
-      const chunks: Buffer[] = []
-      let size = 0
-      for await (const chunk of res as AsyncIterable<Buffer>) {
-        touch()
-        size += chunk.length
-        if (size <= maxBytes) chunks.push(chunk)
-      }
-      const body = Buffer.concat(chunks)
-      return { status, headers: res.headers, body: size > maxBytes ? body.subarray(0, maxBytes) : body, fileBytes: 0 }
-    }
-
-    const body = req.body
-    if (body === undefined) {
-      clientRequest.end()
-    } else if (body.kind === 'bytes') {
-      clientRequest.end(body.bytes)
-    } else {
-      let sent = 0
-      const progress = new Transform({
-        transform(chunk: Buffer, _enc, callback) {
-          sent += chunk.length
-          touch()
-          body.onProgress?.(sent, body.sizeBytes)
-          callback(null, chunk)
-        },
-      })
-      pipeline(createReadStream(body.path, { highWaterMark: 256 * 1024 }), progress, clientRequest).catch((err: unknown) => {
-        if (!gotResponse) fail(err)
-      })
-    }
+    },
+    setBodyDeadline(ms, onTimeout) {
+      bodyTimer = setTimeout(onTimeout, ms)
+    },
+  }
+  const totalTimer = streamed ? undefined : setTimeout(() => {
+    ex.abortWith(new TransportError('timeout', `no answer within ${req.timeoutMs} ms`, 'ETIMEDOUT', connected))
+  }, req.timeoutMs)
+  ex.touch()
+  const onAbort = (): void => ex.abortWith(new CancelledError())
+  req.signal?.addEventListener('abort', onAbort, { once: true })
+  function finish(): void {
+    clearTimeout(totalTimer)
+    clearTimeout(idleTimer)
+    clearTimeout(bodyTimer)
+    req.signal?.removeEventListener('abort', onAbort)
+  }
+  clientRequest.on('socket', (socket) => {
+    if (!socket.connecting) connected = true
+    else socket.once('connect', () => (connected = true))
   })
+  return ex
+}
+
+/** Reads the answer: a 2xx into the file sink, anything else into a buffer. */
+async function readResponse(req: HttpRequest, res: IncomingMessage, ex: Exchange): Promise<HttpResponse> {
+  const status = res.statusCode ?? 0
+  if (req.sink.kind === 'file' && status >= 200 && status <= 299) {
+    const fileBytes = await readToFile(req.sink, res, ex)
+    return { status, headers: res.headers, body: Buffer.alloc(0), fileBytes }
+  }
+  const maxBytes = req.sink.kind === 'buffer' ? req.sink.maxBytes : 64 * 1024
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of res as AsyncIterable<Buffer>) {
+    ex.touch()
+    size += chunk.length
+    if (size <= maxBytes) chunks.push(chunk)
+  }
+  const body = Buffer.concat(chunks)
+  return { status, headers: res.headers, body: size > maxBytes ? body.subarray(0, maxBytes) : body, fileBytes: 0 }
+}
+
+/**
+ * Streams a 2xx body to the sink's file under its size cap and deadline; returns the bytes written.
+ * @throws PdfCoError (too big), TransportError (truncated body), the file's write error.
+ */
+async function readToFile(sink: Extract<ResponseSink, { kind: 'file' }>, res: IncomingMessage, ex: Exchange): Promise<number> {
+  const lengthHeader = res.headers['content-length']
+  const total = lengthHeader === undefined ? undefined : Number.parseInt(lengthHeader, 10)
+  let received = 0
+  const { onProgress, maxBytes = Infinity, path: sinkPath } = sink
+  const tooBig = (): PdfCoError =>
+    new PdfCoError('pdfco/bad-response', `The download is larger than the ${formatMb(maxBytes)} allowed for this page image: stopped`, { retryable: false })
+  if (total !== undefined && total > maxBytes) {
+    res.destroy()
+    throw tooBig()
+  }
+  const deadlineMs = sink.deadlineMs?.(total)
+  if (deadlineMs !== undefined) {
+    ex.setBodyDeadline(deadlineMs, () => {
+      ex.abortWith(new TransportError('timeout', `download did not finish within ${(deadlineMs / 1000).toFixed(1)} s (${received} bytes received)`, 'ETIMEDOUT', true))
+    })
+  }
+  const counter = new Transform({
+    transform(chunk: Buffer, _enc, callback) {
+      received += chunk.length
+      if (received > maxBytes) {
+        callback(tooBig())
+        return
+      }
+      ex.touch()
+      onProgress?.(received, total)
+      callback(null, chunk)
+    },
+  })
+  const out = createWriteStream(sinkPath, { flags: 'w' })
+  let writeFailure: unknown
+  out.once('error', (err) => (writeFailure = err))
+  try {
+    await pipeline(res, counter, out)
+  } catch (err) {
+    if (writeFailure !== undefined) throw writeError(writeFailure, sinkPath)
+    throw err
+  }
+  if (total !== undefined && Number.isFinite(total) && received !== total) {
+    throw new TransportError('network', `download truncated: ${received} of ${total} bytes`, 'ECONNRESET', true)
+  }
+  return received
+}
+
+/** Sends the body: none, bytes, or a file streamed from disk with progress. */
+function sendBody(req: HttpRequest, clientRequest: http.ClientRequest, ex: Exchange): void {
+  const body = req.body
+  if (body === undefined) {
+    clientRequest.end()
+  } else if (body.kind === 'bytes') {
+    clientRequest.end(body.bytes)
+  } else {
+    let sent = 0
+    const progress = new Transform({
+      transform(chunk: Buffer, _enc, callback) {
+        sent += chunk.length
+        ex.touch()
+        body.onProgress?.(sent, body.sizeBytes)
+        callback(null, chunk)
+      },
+    })
+    pipeline(createReadStream(body.path, { highWaterMark: 256 * 1024 }), progress, clientRequest).catch((err: unknown) => {
+      if (!ex.gotResponse) ex.fail(err)
+    })
+  }
 }
 
 function formatMb(bytes: number): string {

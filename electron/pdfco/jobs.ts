@@ -1,8 +1,8 @@
 /**
  * The async job lifecycle: poll `job/check` until the job ends, on a schedule built from a model of
- * the job, with an overall deadline (`pdfco-api.md` §3).
+ * the job, with an overall deadline.
  *
- * Schedule and why. Every check costs 2 credits (§3) and a page 12-28, so polling must be sparse;
+ * Schedule and why. Every check costs 2 credits and a page 12-28, so polling must be sparse;
  * but a late check delays the whole conversion by up to one interval, so it must not lag far
  * behind the job either.
  * - With a model (`expectedDurationMs`: ms per page measured on sibling chunks of the same
@@ -19,9 +19,9 @@
  *   deadline costs about 128 checks. Jobs of one wave are probed out of step (`phase`: job i of n
  *   shifts its probes by ×1.25^(i/n)), so the first end in a wave is seen within ≈ 8 % of its run
  *   time instead of 25 %, for the same number of checks per job.
- * - Official samples poll every 3 s, activepieces backs off 3→30 s, Zapier 5→25 s (§3); our cap
+ * - PDF.co's official samples poll every 3 s, its integrations back off 3→30 s and 5→25 s; our cap
  *   of 15 s keeps long jobs responsive at 8 credits a minute.
- * - `job/check` answers `working` for ids it does not know unless `force=true` (§6.2), so once a job
+ * - `job/check` answers `working` for ids it does not know unless `force=true`, so once a job
  *   has been working for 2 min every 4th check sends `force=true`, and the client-side deadline
  *   (default 30 min, as n8n) ends any job that never finishes.
  */

@@ -1,6 +1,6 @@
 /**
  * Keeps the PDF.co API key (and the capability parts of presigned links) out of every log line,
- * error message and thrown object (issue 2 §2).
+ * error message and thrown object.
  *
  * Every client registers its key with {@link registerSecret}; {@link redact} then replaces each
  * registered secret with `[redacted]` in every form a server could echo it in: raw, URL-encoded,

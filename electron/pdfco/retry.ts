@@ -1,6 +1,6 @@
 /**
  * Retry policy for PDF.co requests: exponential backoff with full jitter, bounded in attempts and
- * in total time, honouring `Retry-After` (issue 2 §2).
+ * in total time, honouring `Retry-After`.
  *
  * Full jitter (AWS Architecture Blog, "Exponential Backoff and Jitter"): the n-th retry waits a
  * uniformly random time in [0, min(maxDelayMs, baseDelayMs · 2^(n-1))], which spreads parallel
@@ -24,7 +24,7 @@ export interface RetryPolicy {
 
 /**
  * Defaults: 6 attempts, 500 ms doubling to at most 8 s, within 60 s in total. Covers a short 429
- * storm or a 5xx burst (PDF.co's wrappers back off 5 s then 15 s, `pdfco-api.md` §5.3) without
+ * storm or a 5xx burst (PDF.co's own client libraries back off 5 s then 15 s) without
  * hiding a real outage for minutes.
  */
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 6, baseDelayMs: 500, maxDelayMs: 8_000, maxTotalMs: 60_000 }

@@ -4,7 +4,7 @@
  *
  * Must be created after `app` is ready (safeStorage and Notification need it).
  */
-import { app, dialog, Notification, safeStorage, shell, type BrowserWindow } from 'electron'
+import { app, dialog, nativeImage, Notification, safeStorage, shell, type BrowserWindow } from 'electron'
 import { FileError } from '../errors.ts'
 import { assertHttpsUrl, normaliseProgress, type Platform } from './platform.ts'
 
@@ -60,6 +60,9 @@ export function createElectronPlatform(getWindow: () => BrowserWindow | null): P
     showItemInFolder(absolutePath) {
       shell.showItemInFolder(absolutePath)
     },
+    startFileDrag({ absolutePath, iconPng }) {
+      liveWindow()?.webContents.startDrag({ file: absolutePath, icon: nativeImage.createFromBuffer(Buffer.from(iconPng)) })
+    },
     async openExternal(url) {
       await shell.openExternal(assertHttpsUrl(url))
     },
@@ -79,8 +82,8 @@ export function createElectronPlatform(getWindow: () => BrowserWindow | null): P
       })
       notification.show()
     },
-    setProgressBar(fraction) {
-      liveWindow()?.setProgressBar(normaliseProgress(fraction))
+    setProgressBar(fraction, mode = 'normal') {
+      liveWindow()?.setProgressBar(normaliseProgress(fraction), { mode })
     },
     isWindowFocused: () => liveWindow()?.isFocused() ?? false,
   }

@@ -12,7 +12,7 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { FileError } from '../errors.ts'
-import { assertHttpsUrl, normaliseProgress, type Platform, type PlatformDirs, type SecretStorage } from './platform.ts'
+import { assertHttpsUrl, normaliseProgress, type Platform, type ProgressBarMode, type PlatformDirs, type SecretStorage } from './platform.ts'
 
 /** Options of {@link createNodePlatform}. */
 export interface NodePlatformOptions {
@@ -33,11 +33,15 @@ export interface NodePlatformRecord {
   readonly openedPaths: string[]
   /** Paths passed to `showItemInFolder`. */
   readonly shownInFolder: string[]
+  /** Files dragged out of the window (`startFileDrag`), with the size of their icon in bytes. */
+  readonly dragged: { readonly path: string; readonly iconBytes: number }[]
   /** URLs passed to `openExternal` (https only; others throw). */
   readonly openedExternal: string[]
   readonly notifications: { readonly title: string; readonly body: string }[]
   /** Every `setProgressBar` value, normalised (-1 or 0..1). */
   readonly progress: number[]
+  /** The mode of each `setProgressBar` call, in step with `progress`. */
+  readonly progressModes: ProgressBarMode[]
 }
 
 /** The Node platform plus its test controls. */
@@ -75,7 +79,7 @@ export function createNodePlatform(options: NodePlatformOptions): NodePlatform {
   const fileQueue: (readonly string[] | null)[] = []
   const folderQueue: (string | null)[] = []
   const shown: string[] = []
-  const recorded: NodePlatformRecord = { openedPaths: [], shownInFolder: [], openedExternal: [], notifications: [], progress: [] }
+  const recorded: NodePlatformRecord = { openedPaths: [], shownInFolder: [], dragged: [], openedExternal: [], notifications: [], progress: [], progressModes: [] }
   let isFocused = options.isWindowFocused ?? true
   let isEncryptionAvailable = options.isEncryptionAvailable ?? true
 
@@ -108,14 +112,18 @@ export function createNodePlatform(options: NodePlatformOptions): NodePlatform {
     showItemInFolder(absolutePath) {
       recorded.shownInFolder.push(absolutePath)
     },
+    startFileDrag({ absolutePath, iconPng }) {
+      recorded.dragged.push({ path: absolutePath, iconBytes: iconPng.byteLength })
+    },
     async openExternal(url) {
       recorded.openedExternal.push(assertHttpsUrl(url))
     },
     showNotification(notification) {
       recorded.notifications.push({ title: notification.title, body: notification.body })
     },
-    setProgressBar(fraction) {
+    setProgressBar(fraction, mode = 'normal') {
       recorded.progress.push(normaliseProgress(fraction))
+      recorded.progressModes.push(mode)
     },
     isWindowFocused: () => isFocused,
     setWindowFocused(value) {

@@ -59,6 +59,12 @@ export interface Platform {
   /** Shows a file selected in the OS file manager (`shell.showItemInFolder`). */
   showItemInFolder(absolutePath: string): void
   /**
+   * Starts an OS drag of a file out of the main window, so it can be dropped into other apps
+   * (`webContents.startDrag`); `iconPng` is the PNG shown under the pointer (non-empty).
+   * Call it while the window's own drag gesture is in progress (from its `dragstart`).
+   */
+  startFileDrag(drag: { readonly absolutePath: string; readonly iconPng: Uint8Array }): void
+  /**
    * Opens an https URL in the default browser (`shell.openExternal`).
    *
    * @throws InputError 'input/invalid' for anything but `https:` (see {@link assertHttpsUrl}).
@@ -69,8 +75,11 @@ export interface Platform {
 
   /** Shows a system notification (no-op where unsupported). */
   showNotification(notification: { readonly title: string; readonly body: string }): void
-  /** Taskbar / dock progress of the main window: 0..1, or -1 to remove it (`BrowserWindow.setProgressBar`). */
-  setProgressBar(fraction: number): void
+  /**
+   * Taskbar / dock progress of the main window: 0..1, or -1 to remove it; `mode` (default
+   * 'normal') colours it on Windows: 'error' red, 'paused' yellow (`BrowserWindow.setProgressBar`).
+   */
+  setProgressBar(fraction: number, mode?: ProgressBarMode): void
   /** True when the main window exists and has focus. */
   isWindowFocused(): boolean
 }
@@ -94,6 +103,9 @@ export function assertHttpsUrl(url: string): string {
   }
   return parsed.href
 }
+
+/** Taskbar progress modes the app uses (a subset of Electron's `setProgressBar` options.mode). */
+export type ProgressBarMode = 'normal' | 'error' | 'paused'
 
 /** Clamps a progress fraction for {@link Platform.setProgressBar}: NaN → -1, else -1 or 0..1. */
 export function normaliseProgress(fraction: number): number {

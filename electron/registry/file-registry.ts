@@ -6,7 +6,7 @@
  *
  * Adding a path checks, in order: it exists and is readable, `%PDF-` appears in the first 1024
  * bytes (PDF 32000-1 §7.5.2, readers' leniency), size is 1 byte..{@link MAX_SOURCE_BYTES}, it is not
- * already registered (same real path, or same size and SHA-256), and pdf.js can open it (page
+ * already registered (same real path, or same size and SHA-256), and PDFium can open it (page
  * count, or "needs a password"). Folders are expanded recursively: PDFs (by content) are added,
  * other files are listed as skipped; dot-files and dot-folders are ignored.
  * Registrations run one at a time so duplicates inside one drop are caught too.
@@ -54,7 +54,7 @@ export interface FileRegistry {
   /** Forgets a file (and deletes an imported copy). @throws InputError for an unknown id. */
   remove(id: string): Promise<void>
   /**
-   * Checks a password with pdf.js and keeps it for conversions.
+   * Checks a password with PDFium and keeps it for conversions.
    *
    * @throws InputError for an unknown id; FileError 'file/wrong-password' and the other inspect errors.
    */
@@ -195,7 +195,7 @@ async function checkSourceFile(inputPath: string, maxBytes: number): Promise<{ r
   })
   // stat, never open, decides: opening a FIFO would block until a writer appears.
   if (!info.isFile()) throw new FileError('file/unreadable', `${path.basename(inputPath)} is ${specialKind(info)}, not a PDF file`)
-  if (info.size === 0) throw new FileError('file/not-pdf', `${path.basename(inputPath)} is empty`)
+  if (info.size === 0) throw new FileError('file/empty', `${path.basename(inputPath)} is empty (0 bytes)`)
   if (info.size > maxBytes) {
     throw new FileError('file/unreadable', `${path.basename(inputPath)} is larger than ${Math.round(maxBytes / 1024 ** 2)} MB`)
   }

@@ -17,6 +17,8 @@ export interface RegisteredOutput {
   /** Absolute path of the image. */
   readonly path: string
   readonly sizeBytes: number
+  /** Pages in the file: 1, or more for a multi-page TIFF (default 1). */
+  readonly pageCount?: number
 }
 
 /** The output registry. */
@@ -53,6 +55,7 @@ export function createOutputRegistry(thumbUrlBase: string): OutputRegistry {
       page: o.page,
       displayName: path.basename(o.path),
       sizeBytes: o.sizeBytes,
+      pageCount: o.pageCount ?? 1,
       thumbUrl: `${thumbUrlBase}output/${o.id}`,
     }),
     get size() {

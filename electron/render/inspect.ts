@@ -1,10 +1,25 @@
 /**
- * Local PDF inspection: page count, encryption and displayed page sizes, read with pdf.js before
- * anything is uploaded (issue 2 §4). Never renders.
+ * Local PDF inspection: page count, encryption and displayed page sizes, read with PDFium before
+ * anything is uploaded or converted. Never renders.
+ *
+ * Runs on a render worker thread (the same worker script as the local engine), never on the
+ * calling thread: a hostile PDF cannot block or crash the main process, and nothing here depends on
+ * a native module (the WASM build of PDFium only). A local engine lends its worker pool
+ * ({@link lendRenderPool}), so that inspecting a file warms the worker that will draw its page
+ * thumbnails (with the PDF already open); without one, a private one-worker pool is kept for a
+ * short while ({@link INSPECT_IDLE_MS}) so that adding many files in a row does not start a
+ * thread for each.
+ *
+ * When PDFium's WASM is missing (a broken install), the page count is read from the file's text
+ * instead (`page-count-scan.ts`), so that the PDF.co engine keeps working.
  */
-import { open } from 'node:fs/promises'
-import { CancelledError, FileError } from '../errors.ts'
-import { collectPdfjsWarnings, openPdfjsDocument, type OpenedPdfjs } from './pdfjs.ts'
+import { CancelledError } from '../errors.ts'
+import { RenderWorkerPool, resolveRenderWorkerEntry, type WorkerLease } from '../engines/local/worker-pool.ts'
+import { checkOfflineEngine } from '../engines/local/startup-check.ts'
+import { scanPageCount } from './page-count-scan.ts'
+import { checkPdfHeader } from './pdf-header.ts'
+
+export { checkPdfHeader } from './pdf-header.ts'
 
 /** One page's displayed geometry. */
 export interface PdfPageInfo {
@@ -27,18 +42,38 @@ export interface PdfInfo {
   readonly pages: readonly PdfPageInfo[]
 }
 
-/** How many leading bytes may precede `%PDF-` (PDF 32000-1 §7.5.2; readers accept up to 1024). */
-const HEADER_SEARCH_BYTES = 1024
+/** An idle inspection worker ends after this long, in ms. */
+export const INSPECT_IDLE_MS = 10_000
+
+let pool: RenderWorkerPool | undefined
+const lent: RenderWorkerPool[] = []
 
 /**
- * Reads a PDF locally with pdf.js: page count, encryption flag and page sizes.
- *
- * The file is read lazily for big PDFs (see `openPdfjsDocument`); the pdf.js document is always
- * destroyed before returning.
+ * Lets inspections run on `shared` (a local engine's pool; the most recently lent one wins) until
+ * the returned function is called.
+ */
+export function lendRenderPool(shared: RenderWorkerPool): () => void {
+  lent.push(shared)
+  return () => {
+    const at = lent.lastIndexOf(shared)
+    if (at >= 0) lent.splice(at, 1)
+  }
+}
+
+function inspectPool(): RenderWorkerPool {
+  const shared = lent.at(-1)
+  if (shared !== undefined) return shared
+  pool ??= new RenderWorkerPool({ size: 1, entry: resolveRenderWorkerEntry(), idleTimeoutMs: INSPECT_IDLE_MS })
+  return pool
+}
+
+/**
+ * Reads a PDF locally with PDFium on a worker thread: page count, encryption flag and page sizes.
  *
  * @throws FileError 'file/not-found', 'file/not-pdf' (no `%PDF-` header within the first 1024
  *   bytes), 'file/unreadable', 'file/password-required' (needs a password, none given),
- *   'file/wrong-password', 'file/damaged' (pdf.js cannot open it); CancelledError on abort.
+ *   'file/wrong-password', 'file/damaged' (PDFium cannot open it); AppError 'internal' when the
+ *   PDF renderer cannot start; CancelledError on abort.
  */
 export async function inspectPdf(
   path: string,
@@ -48,107 +83,43 @@ export async function inspectPdf(
   throwIfAborted(signal)
   await checkPdfHeader(path)
   throwIfAborted(signal)
-
-  let opened: OpenedPdfjs | undefined
-  const onAbort = (): void => void opened?.close()
+  if (checkOfflineEngine().fatal !== undefined) return { ...(await scanPageCount(path)), pages: [] }
+  const lease = await inspectPool().acquire('first', signal)
+  let done = false
+  const onAbort = (): void => {
+    if (done) return
+    done = true
+    void lease.discard()
+  }
   signal?.addEventListener('abort', onAbort, { once: true })
-  // pdf.js' recoverable-problem warnings are not this function's output: keep them off stderr.
-  const warnings = collectPdfjsWarnings()
   try {
-    try {
-      opened = await openPdfjsDocument(path, options?.password === undefined ? {} : { password: options.password })
-    } catch (err) {
-      throwIfAborted(signal)
-      throw mapPdfjsOpenError(err, path, (options?.password ?? '') !== '')
-    }
+    const info = await inspectOn(lease, path, options?.password, options?.maxPages)
     throwIfAborted(signal)
-    const { doc } = opened
-    const pageCount = doc.numPages
-    let encrypted = false
-    try {
-      const meta = await doc.getMetadata()
-      encrypted = typeof (meta.info as { EncryptFilterName?: unknown }).EncryptFilterName === 'string'
-    } catch {
-      // Metadata is optional; a PDF that needed a password is encrypted anyway.
-      encrypted = (options?.password ?? '') !== ''
-    }
-    const limit = Math.min(pageCount, options?.maxPages ?? pageCount)
-    const pages: PdfPageInfo[] = []
-    for (let n = 1; n <= limit; n++) {
-      throwIfAborted(signal)
-      try {
-        const page = await doc.getPage(n)
-        const viewport = page.getViewport({ scale: 1 })
-        pages.push({ page: n, widthPt: viewport.width, heightPt: viewport.height, rotate: normaliseRotate(page.rotate) })
-        page.cleanup()
-      } catch (err) {
-        throwIfAborted(signal)
-        throw new FileError('file/damaged', `Page ${n} of ${path} cannot be read: ${errorMessage(err)}`, { cause: err })
-      }
-    }
-    return { pageCount, encrypted, pages }
+    return info
+  } catch (err) {
+    throwIfAborted(signal)
+    throw err
   } finally {
     signal?.removeEventListener('abort', onAbort)
-    await opened?.close()
-    warnings.stop()
-  }
-}
-
-/**
- * Throws 'file/not-found' / 'file/unreadable' / 'file/not-pdf' unless the file starts (within
- * 1024 bytes) with `%PDF-`.
- */
-export async function checkPdfHeader(path: string): Promise<void> {
-  let handle: import('node:fs/promises').FileHandle
-  try {
-    handle = await open(path, 'r')
-  } catch (err) {
-    throw mapFsError(err, path)
-  }
-  try {
-    const head = Buffer.alloc(HEADER_SEARCH_BYTES + 5)
-    const { bytesRead } = await handle.read(head, 0, head.length, 0).catch((err: unknown) => {
-      throw mapFsError(err, path)
-    })
-    if (bytesRead === 0) throw new FileError('file/not-pdf', `${path} is empty (0 bytes), not a PDF`)
-    if (head.subarray(0, bytesRead).indexOf('%PDF-', 0, 'latin1') < 0) {
-      throw new FileError('file/not-pdf', `${path} is not a PDF (no %PDF- header)`)
+    // The worker keeps the PDF open: the page picker's thumbnails of this file come next.
+    if (!done) {
+      done = true
+      lease.release()
     }
-  } finally {
-    await handle.close().catch(() => undefined)
   }
 }
 
-/**
- * Maps an error thrown while pdf.js opens a document to a FileError (see {@link inspectPdf}).
- *
- * pdf.js signals passwords with `name === 'PasswordException'` and `code` 1 (needed) / 2 (wrong).
- */
-export function mapPdfjsOpenError(err: unknown, path: string, passwordGiven: boolean): FileError {
-  if (err instanceof FileError) return err
-  const e = err as { name?: unknown; code?: unknown }
-  if (e?.name === 'PasswordException') {
-    if (e.code === 2 || (e.code === 1 && passwordGiven)) {
-      return new FileError('file/wrong-password', `Wrong password for ${path}`, { cause: err })
-    }
-    return new FileError('file/password-required', `${path} is password-protected: a password is needed`, { cause: err })
-  }
-  if (typeof e?.code === 'string') return mapFsError(err, path)
-  return new FileError('file/damaged', `${path} is damaged and cannot be opened: ${errorMessage(err)}`, { cause: err })
+async function inspectOn(lease: WorkerLease, path: string, password: string | undefined, maxPages: number | undefined): Promise<PdfInfo> {
+  const opened = await lease.worker.call('open', { sourcePath: path, ...(password === undefined || password === '' ? {} : { password }) })
+  const { pages } = await lease.worker.call('inspect', { maxPages: Math.min(opened.pageCount, maxPages ?? opened.pageCount) })
+  return { pageCount: opened.pageCount, encrypted: opened.encrypted, pages }
 }
 
-function mapFsError(err: unknown, path: string): FileError {
-  const code = (err as { code?: unknown })?.code
-  if (code === 'ENOENT' || code === 'ENOTDIR') return new FileError('file/not-found', `File not found: ${path}`, { cause: err })
-  return new FileError('file/unreadable', `Cannot read ${path}: ${errorMessage(err)}`, { cause: err })
-}
-
-function normaliseRotate(rotate: number): number {
-  return (((Math.round(rotate / 90) * 90) % 360) + 360) % 360
-}
-
-function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err)
+/** Ends the inspection worker (tests, app shutdown). Later calls start a new one. */
+export async function closeInspector(): Promise<void> {
+  const current = pool
+  pool = undefined
+  await current?.close()
 }
 
 function throwIfAborted(signal: AbortSignal | undefined): void {

@@ -18,7 +18,7 @@ import type { OverwritePolicy, SettingsDto, SettingsPatch } from '../ipc/contrac
 import { ENGINE_KINDS, type EngineChoice, type KeyStatus } from '../shared/engine-choice.ts'
 import { CONCURRENCY_DEFAULT, CONCURRENCY_MAX, CONCURRENCY_MIN, LOCAL_DPI_DEFAULT, LOCAL_DPI_MAX, LOCAL_DPI_MIN, QUALITY_DEFAULT, QUALITY_MAX, QUALITY_MIN } from '../shared/limits.ts'
 import { DEFAULT_PDFCO_BASE_URL } from '../shared/pdfco.ts'
-import { OUTPUT_FORMATS, type OutputFormat } from '../shared/formats.ts'
+import { DEFAULT_TIFF_LAYOUT, OUTPUT_FORMATS, TIFF_LAYOUTS, type OutputFormat } from '../shared/formats.ts'
 import type { Logger } from '../log/logger.ts'
 import type { SecretStorage } from '../platform/platform.ts'
 
@@ -43,6 +43,7 @@ const persistedSchema = z.object({
   localDpi: z.number().int().min(LOCAL_DPI_MIN).max(LOCAL_DPI_MAX).catch(DEFAULT_LOCAL_DPI),
   localQuality: z.number().int().min(QUALITY_MIN).max(QUALITY_MAX).catch(DEFAULT_LOCAL_QUALITY),
   localColor: z.enum(['color', 'gray', 'bw']).catch('color'),
+  tiffLayout: z.enum(TIFF_LAYOUTS).catch(DEFAULT_TIFF_LAYOUT),
   /** The last key that passed the credit-balance check: its fingerprint (never the key). */
   apiKeyVerified: z
     .object({ fingerprint: z.string(), checkedAtMs: z.number(), remainingCredits: z.number().nullable() })
@@ -65,6 +66,7 @@ const DEFAULTS: PersistedSettings = {
   localDpi: DEFAULT_LOCAL_DPI,
   localQuality: DEFAULT_LOCAL_QUALITY,
   localColor: 'color',
+  tiffLayout: DEFAULT_TIFF_LAYOUT,
   apiKeyVerified: null,
 }
 
@@ -125,10 +127,7 @@ export async function openSettingsStore(options: {
   const write = createSerialWriter(dir, filePath, logger)
   const persist = (): Promise<void> => write(JSON.stringify(state, null, 2) + '\n')
 
-  const envBaseUrl = (): string | null => {
-    const value = env['PDFCO_BASE_URL']
-    return value === undefined || value.trim() === '' ? null : value.trim().replace(/\/+$/u, '')
-  }
+  const envBaseUrl = (): string | null => env['PDFCO_BASE_URL']?.trim().replace(/\/+$/u, '') || null
 
   const effectiveBaseUrl = (): string => state.baseUrl ?? envBaseUrl() ?? DEFAULT_PDFCO_BASE_URL
   const checks = createKeyChecks({
@@ -166,6 +165,7 @@ export async function openSettingsStore(options: {
         localDpi: state.localDpi,
         localQuality: state.localQuality,
         localColor: state.localColor,
+        tiffLayout: state.tiffLayout,
       }
     },
     async update(patch) {
@@ -384,5 +384,6 @@ function applyPatch(state: PersistedSettings, patch: SettingsPatch): PersistedSe
     next.localQuality = patch.localQuality
   }
   if (patch.localColor !== undefined) next.localColor = patch.localColor
+  if (patch.tiffLayout !== undefined) next.tiffLayout = patch.tiffLayout
   return next
 }

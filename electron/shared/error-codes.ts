@@ -23,6 +23,7 @@ export const ERROR_CODES = [
   // Files
   'file/not-found',
   'file/not-pdf',
+  'file/empty', // 0 bytes
   'file/unreadable',
   'file/password-required',
   'file/wrong-password',

@@ -25,3 +25,12 @@ export const FORMAT_LABEL: Readonly<Record<OutputFormat, string>> = {
 export function isOutputFormat(value: string): value is OutputFormat {
   return (OUTPUT_FORMATS as readonly string[]).includes(value)
 }
+
+/**
+ * How a TIFF conversion writes its pages: one file per page (`report-01.tif` …, like the other
+ * formats) or one multi-page file (`report.tif`, PDF.co's own TIFF result).
+ */
+export const TIFF_LAYOUTS = ['page-files', 'multi-page'] as const
+export type TiffLayout = (typeof TIFF_LAYOUTS)[number]
+/** The layout while the user has not chosen one: one file per page, as every other format. */
+export const DEFAULT_TIFF_LAYOUT: TiffLayout = 'page-files'

@@ -23,3 +23,5 @@ export const CONCURRENCY_DEFAULT = 2
 export const THUMB_WIDTHS = [160, 320, 1024] as const
 /** One of {@link THUMB_WIDTHS}. */
 export type ThumbWidth = (typeof THUMB_WIDTHS)[number]
+/** Width (px) of the grid's page thumbnails: the one engines make from the bitmap they hold. */
+export const GRID_THUMB_WIDTH: ThumbWidth = 160

@@ -2,7 +2,7 @@
  * Page ranges as people type them (1-based) and their translation to PDF.co's 0-based `pages`.
  *
  * This is the one place where 1-based page numbers become 0-based PDF.co indices
- * (`../shared/pdfco-api.md` §2.2). Pure TypeScript: no electron, node or DOM imports, so the
+ * (PDF.co's `pages` parameter: https://docs.pdf.co/api-reference). Pure TypeScript: no electron, node or DOM imports, so the
  * renderer validates the same grammar live.
  *
  * Grammar (case-insensitive, whitespace allowed around every token):
@@ -175,7 +175,7 @@ export function mergeSpans(spans: readonly PageSpan[]): PageSpan[] {
 }
 
 /**
- * Turns 1-based page numbers into PDF.co's 0-based `pages` parameter (`pdfco-api.md` §2.2).
+ * Turns 1-based page numbers into PDF.co's 0-based `pages` parameter (see https://docs.pdf.co/api-reference).
  *
  * @param pages 1-based page numbers (any order, duplicates allowed).
  * @returns e.g. `[2,3,4,7]` → `"1-3,6"`.

@@ -5,7 +5,7 @@
  * Why: thumbnails are requested by the cells in view. After a fast scroll the oldest requests are
  * for cells already scrolled away (the browser aborts them); the newest are the ones on screen, so
  * they go first, and aborted ones never run. A task that has started runs to its end (sharp and
- * pdf.js cannot be interrupted cheaply, and its result is cached for the next scroll back).
+ * the PDF renderer cannot be interrupted cheaply, and its result is cached for the next scroll back).
  */
 
 /** The error a waiting task's promise rejects with when its signal aborts before it starts. */

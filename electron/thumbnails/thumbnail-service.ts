@@ -4,7 +4,10 @@
  * Output thumbnails: sharp resizes the written image to a width from THUMB_WIDTHS and encodes
  * PNG; results are kept in an in-memory LRU (by bytes) and on disk under `cacheDir`, keyed by the
  * output id, the width and the source's size + mtime (so an overwritten image gets a fresh one).
- * Source-page thumbnails: rendered by electron/render/'s rasterizer (pdf.js) at the DPI that gives the
+ * An engine that already holds the page's image hands its thumbnail over with
+ * {@link ThumbnailService.primeOutput} when the output is registered: the first request is then a
+ * memory hit and the written file is never decoded for the grid.
+ * Source-page thumbnails: rendered by the local engine's workers (PDFium) at exactly the asked
  * width, memory cache only (file ids live for one session).
  *
  * Work runs newest request first ({@link LifoLimiter}) so the cells in view after a fast scroll
@@ -18,8 +21,9 @@ import { LRUCache } from 'lru-cache'
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import sharp from 'sharp'
-import type { ThumbWidth } from '../shared/limits.ts'
+import { THUMB_WIDTHS, type ThumbWidth } from '../shared/limits.ts'
 import type { Logger } from '../log/logger.ts'
+import { THUMB_PNG_OPTIONS } from './from-bitmap.ts'
 import { LifoLimiter, TaskAbortedError } from './lifo-limiter.ts'
 
 export { TaskAbortedError } from './lifo-limiter.ts'
@@ -76,8 +80,22 @@ export interface ThumbnailService {
    *   (page out of range), TaskAbortedError.
    */
   pageThumbnail(fileId: string, page: number, widthPx: ThumbWidth, signal?: AbortSignal): Promise<Buffer>
-  /** Stats for tests and benchmarks: cache hits, images made, and queued requests dropped on abort. */
-  readonly stats: { memoryHits: number; diskHits: number; rendered: number; dropped: number }
+  /**
+   * Stores an output's thumbnail made by the engine (from the bitmap or download it holds), under
+   * the same key a request computes (output id, width, the file's size + mtime now), so the next
+   * request is a memory hit. Requests for the id that arrive meanwhile wait for it. Never throws:
+   * an unknown id or a vanished file primes nothing (a later request decodes the file as usual).
+   *
+   * @param widthPx the width the PNG answers, in px; a width outside THUMB_WIDTHS primes nothing.
+   */
+  primeOutput(outputId: string, widthPx: number, png: Uint8Array): Promise<void>
+  /**
+   * Starts making an output's thumbnail now, as a request would (decoding the file), so a request
+   * arriving later joins or hits it. For outputs whose engine handed no thumbnail over. Never throws.
+   */
+  warmOutput(outputId: string, widthPx: ThumbWidth): void
+  /** Stats for tests and benchmarks: cache hits, images made, primed thumbnails, and queued requests dropped on abort. */
+  readonly stats: { memoryHits: number; diskHits: number; rendered: number; primed: number; dropped: number }
 }
 
 interface Inflight {
@@ -97,23 +115,28 @@ export function createThumbnailService(options: ThumbnailServiceOptions): Thumbn
   const memory = new LRUCache<string, Buffer>({ maxSize: maxMemoryBytes, sizeCalculation: (buf) => Math.max(1, buf.length) })
   const limit = new LifoLimiter(2)
   const renderLimit = new LifoLimiter(1)
-  const stats = { memoryHits: 0, diskHits: 0, rendered: 0, dropped: 0 }
-  let cacheDirReady: Promise<unknown> | undefined
+  const stats = { memoryHits: 0, diskHits: 0, rendered: 0, primed: 0, dropped: 0 }
+  const disk = createDiskCache(options.cacheDir, options.logger)
+  const priming = createPriming(memory, stats, options.resolveOutput)
 
   const shared = createSharedTasks(memory, stats)
 
-  return {
+  const service: ThumbnailService = {
     stats,
+    primeOutput: priming.prime,
+    warmOutput(outputId, widthPx) {
+      service.outputThumbnail(outputId, widthPx).catch(() => undefined)
+    },
     async outputThumbnail(outputId, widthPx, signal) {
       const output = options.resolveOutput(outputId)
       if (output === undefined) throw new ThumbnailNotFoundError('unknown output')
-      const info = await stat(output.path).catch(() => null)
-      if (info === null || !info.isFile()) throw new ThumbnailNotFoundError('output image is gone')
-      const signature = createHash('sha1').update(`${output.path}\0${info.size}\0${info.mtimeMs}`).digest('hex').slice(0, 12)
-      const key = `output/${outputId}/${widthPx}/${signature}`
+      await priming.wait(outputId)
+      const key = await outputKey(outputId, widthPx, output.path)
+      if (key === null) throw new ThumbnailNotFoundError('output image is gone')
+      const signature = key.slice(key.lastIndexOf('/') + 1)
       return shared(key, async (taskSignal) => {
-        const diskPath = path.join(options.cacheDir, `${outputId}-${widthPx}-${signature}.png`)
-        const cached = await readFile(diskPath).catch(() => null)
+        const diskName = `${outputId}-${widthPx}-${signature}.png`
+        const cached = await disk.read(diskName)
         if (cached !== null) {
           stats.diskHits++
           return cached
@@ -123,7 +146,7 @@ export function createThumbnailService(options: ThumbnailServiceOptions): Thumbn
             () =>
               sharp(output.path, { limitInputPixels: 268_402_689, failOn: 'none' })
                 .resize({ width: widthPx, withoutEnlargement: true })
-                .png({ compressionLevel: 6 })
+                .png(THUMB_PNG_OPTIONS)
                 .toBuffer(),
             taskSignal,
           )
@@ -133,15 +156,7 @@ export function createThumbnailService(options: ThumbnailServiceOptions): Thumbn
             throw new ThumbnailNotFoundError('image cannot be read')
           })
         stats.rendered++
-        cacheDirReady ??= mkdir(options.cacheDir, { recursive: true })
-        await cacheDirReady
-        const temp = `${diskPath}.part-${process.pid}-${Math.random().toString(16).slice(2, 10)}`
-        await writeFile(temp, png)
-          .then(() => rename(temp, diskPath))
-          .catch(async (err: unknown) => {
-            await rm(temp, { force: true }).catch(() => undefined)
-            options.logger?.warn('cannot write thumbnail cache', { error: err })
-          })
+        await disk.write(diskName, png)
         return png
       }, signal)
     },
@@ -162,6 +177,73 @@ export function createThumbnailService(options: ThumbnailServiceOptions): Thumbn
       )
     },
   }
+  return service
+}
+
+/** The thumbnail disk cache: files in `cacheDir` (made lazily), written atomically; failures only logged. */
+function createDiskCache(cacheDir: string, logger: Logger | undefined) {
+  let ready: Promise<unknown> | undefined
+  return {
+    read: (name: string): Promise<Buffer | null> => readFile(path.join(cacheDir, name)).catch(() => null),
+    async write(name: string, png: Buffer): Promise<void> {
+      ready ??= mkdir(cacheDir, { recursive: true })
+      await ready
+      const target = path.join(cacheDir, name)
+      const temp = `${target}.part-${process.pid}-${Math.random().toString(16).slice(2, 10)}`
+      await writeFile(temp, png)
+        .then(() => rename(temp, target))
+        .catch(async (err: unknown) => {
+          await rm(temp, { force: true }).catch(() => undefined)
+          logger?.warn('cannot write thumbnail cache', { error: err })
+        })
+    },
+  }
+}
+
+/**
+ * Engine-made thumbnails stored under the key a request computes; `wait(id)` resolves once the
+ * id's priming (reading the file's stats) is over.
+ */
+function createPriming(
+  memory: LRUCache<string, Buffer>,
+  stats: { primed: number },
+  resolveOutput: ThumbnailServiceOptions['resolveOutput'],
+): { prime: ThumbnailService['primeOutput']; wait(outputId: string): Promise<void> | undefined } {
+  const pending = new Map<string, Promise<void>>()
+  return {
+    prime(outputId, widthPx, png) {
+      const output = resolveOutput(outputId)
+      if (output === undefined || !isThumbWidth(widthPx) || png.byteLength === 0) return Promise.resolve()
+      const buf = Buffer.from(png.buffer, png.byteOffset, png.byteLength)
+      const done = outputKey(outputId, widthPx, output.path)
+        .then((key) => {
+          if (key === null) return
+          memory.set(key, buf)
+          stats.primed++
+        })
+        .finally(() => {
+          if (pending.get(outputId) === done) pending.delete(outputId)
+        })
+      pending.set(outputId, done)
+      return done
+    },
+    wait: (outputId) => pending.get(outputId),
+  }
+}
+
+function isThumbWidth(widthPx: number): widthPx is ThumbWidth {
+  return (THUMB_WIDTHS as readonly number[]).includes(widthPx)
+}
+
+/**
+ * The cache key of an output thumbnail: id, width and a signature of the file's path, size and
+ * mtime; null when the file is gone (or not a file).
+ */
+async function outputKey(outputId: string, widthPx: ThumbWidth, filePath: string): Promise<string | null> {
+  const info = await stat(filePath).catch(() => null)
+  if (info === null || !info.isFile()) return null
+  const signature = createHash('sha1').update(`${filePath}\0${info.size}\0${info.mtimeMs}`).digest('hex').slice(0, 12)
+  return `output/${outputId}/${widthPx}/${signature}`
 }
 
 /** Answers a key from memory, or joins (or starts) the one task making it; `make` gets the task's signal. */

@@ -6,7 +6,7 @@
 import { useId } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import type { EngineKind, LocalColorMode, OverwritePolicy } from '../../electron/ipc/contract.ts'
-import { FORMAT_LABEL, OUTPUT_FORMATS, isOutputFormat } from '../../electron/shared/formats.ts'
+import { FORMAT_LABEL, OUTPUT_FORMATS, TIFF_LAYOUTS, isOutputFormat, type TiffLayout } from '../../electron/shared/formats.ts'
 import { plural } from '../lib/format.ts'
 import { openOutputFolder, pickOutputFolder, startConversion, updateSettings } from '../store/actions.ts'
 import { autoEngineFor, selectCanSubmit, selectEffectiveEngine, selectHasOutputs } from '../store/selectors.ts'
@@ -33,6 +33,12 @@ export const ENGINE_LABEL: Readonly<Record<EngineKind, string>> = {
 
 /** Resolutions offered for the local engine, in DPI. */
 export const DPI_CHOICES = [72, 96, 150, 200, 300, 400, 600] as const
+
+/** TIFF layouts as people read them (the same on both engines). */
+export const TIFF_LAYOUT_LABEL: Readonly<Record<TiffLayout, string>> = {
+  'page-files': 'One file per page',
+  'multi-page': 'One multi-page file',
+}
 
 /** Colour modes of the local engine. */
 export const COLOR_LABEL: Readonly<Record<LocalColorMode, string>> = {
@@ -76,6 +82,7 @@ export function BatchBar() {
             ))}
           </select>
         </div>
+        {settings?.format === 'tiff' && <TiffLayoutField layout={settings.tiffLayout} />}
         <EngineFields />
         <FolderField />
         <div className="field">
@@ -113,6 +120,34 @@ export function BatchBar() {
         </button>
       </div>
     </footer>
+  )
+}
+
+/** TIFF only: one file per page, or one multi-page file per PDF. */
+function TiffLayoutField({ layout }: { readonly layout: TiffLayout }) {
+  const id = useId()
+  return (
+    <div className="field">
+      <label htmlFor={id} className="field-label label-wide-only">
+        TIFF pages
+      </label>
+      <select
+        id={id}
+        className="select"
+        aria-label="TIFF pages"
+        value={layout}
+        onChange={(e) => {
+          const value = TIFF_LAYOUTS.find((l) => l === e.target.value)
+          if (value !== undefined) void updateSettings({ tiffLayout: value })
+        }}
+      >
+        {TIFF_LAYOUTS.map((l) => (
+          <option key={l} value={l}>
+            {TIFF_LAYOUT_LABEL[l]}
+          </option>
+        ))}
+      </select>
+    </div>
   )
 }
 

@@ -7,7 +7,7 @@ import { useMemo } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import type { FileId, JobId, OutputPageDto } from '../../electron/ipc/contract.ts'
 import { FORMAT_LABEL } from '../../electron/shared/formats.ts'
-import { plural } from '../lib/format.ts'
+import { imagesText } from '../lib/format.ts'
 import { selectJobOrderForFile, splitRuns } from '../store/progress-selectors.ts'
 import { useAppStore } from '../store/store.ts'
 import { ThumbnailGrid } from './thumbnail-grid.tsx'
@@ -46,7 +46,7 @@ export function EarlierRuns({ runs, fileName }: EarlierRunsProps) {
           const job = jobsById[run.jobId]
           const label = [
             job === undefined ? null : FORMAT_LABEL[job.format],
-            plural(run.outputs.length, 'image'),
+            imagesText(run.outputs.length, run.outputs.reduce((n, o) => n + o.pageCount, 0)),
             job === undefined ? null : `started ${timeFormat.format(job.startedAtMs)}`,
           ]
             .filter((x) => x !== null)

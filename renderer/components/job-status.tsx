@@ -3,15 +3,14 @@
  * Times are per attempt (a retry counts from its own start); a failed or cancelled job says which
  * pages it kept and in which folder.
  */
-import { useShallow } from 'zustand/react/shallow'
 import type { JobDto } from '../../electron/ipc/contract.ts'
 import { describeFileCredits } from '../../electron/shared/credits.ts'
 import { assertNever } from '../lib/assert-never.ts'
 import { errorText } from '../lib/error-text.ts'
-import { formatDuration, plural } from '../lib/format.ts'
+import { formatDuration, imagesText, plural } from '../lib/format.ts'
 import { useNow } from '../lib/use-now.ts'
 import { cancelJob, convertLocally, retryJob } from '../store/actions.ts'
-import { selectAttemptStartMs, selectJobFolderName, selectJobProgress } from '../store/progress-selectors.ts'
+import { selectJobProgress } from '../store/progress-selectors.ts'
 import { isActiveStage } from '../store/selectors.ts'
 import { useAppStore } from '../store/store.ts'
 import { RetryIcon } from './icons.tsx'
@@ -55,7 +54,7 @@ export function describeJob(job: JobDto, nowMs: number, context: JobContext): { 
       const tookMs = (job.finishedAtMs ?? nowMs) - context.attemptStartedAtMs
       return {
         label: 'Done',
-        detail: `${plural(job.pagesDone, 'image')} in ${formatDuration(tookMs)} · ${job.engine === 'pdfco' ? 'by PDF.co' : 'on this computer'}`,
+        detail: `${imagesText(job.imagesDone, job.pagesDone)} in ${formatDuration(tookMs)} · ${job.engine === 'pdfco' ? 'by PDF.co' : 'on this computer'}`,
       }
     }
     case 'failed':
@@ -79,10 +78,8 @@ interface JobStatusProps {
 export function JobStatus({ job, fileName }: JobStatusProps) {
   const isActive = isActiveStage(job.stage)
   const now = useNow(job.stage === 'converting')
-  const attemptStartedAtMs = useAppStore((s) => selectAttemptStartMs(s, job))
-  const folderName = useAppStore((s) => selectJobFolderName(s, job.id))
-  const progress = useAppStore(useShallow((s) => selectJobProgress(s, job)))
-  const { label, detail } = describeJob(job, now, { attemptStartedAtMs, folderName })
+  const progress = selectJobProgress(job)
+  const { label, detail } = describeJob(job, now, { attemptStartedAtMs: job.attemptStartedAtMs, folderName: job.outputFolderName })
   const canRetry = job.stage === 'failed' || job.stage === 'cancelled'
   const hasLocalEngine = useAppStore((s) => s.settings?.hasLocalEngine !== false)
 

@@ -1,5 +1,5 @@
 /**
- * The visual page picker under a file (issue 4 §3): the PDF's pages as thumbnails rendered locally
+ * The visual page picker under a file: the PDF's pages as thumbnails rendered locally
  * (`<pageThumbUrlBase><page>?w=160`, ids only), in a virtualized grid. Click toggles a page,
  * shift-click sets the span from the last clicked page to the same state, Space/Enter act as
  * clicks on the focused page and arrow keys move between pages. Selected pages carry a check mark
@@ -9,7 +9,7 @@
  * every click writes new text (`nextPageRangeText`), so the field and the picker cannot disagree.
  */
 import { useVirtualizer } from '@tanstack/react-virtual'
-import { memo, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react'
+import { memo, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type RefObject } from 'react'
 import type { FileId } from '../../electron/ipc/contract.ts'
 import { plural } from '../lib/format.ts'
 import { nextPageRangeText, pageSpan } from '../lib/page-pick.ts'
@@ -48,118 +48,30 @@ export function PagePicker({ fileId, fileName, pageCount, thumbUrlBase, isDisabl
   const picked = useAppStore((s) => selectPickedPages(s, fileId))
   const setPageRange = useAppStore((s) => s.setPageRange)
   const scrollRef = useRef<HTMLDivElement>(null)
-  const [widthPx, setWidthPx] = useState(FALLBACK_WIDTH_PX)
-  /** The last page clicked without Shift and the state it got: the start of a shift-click span. */
-  const anchor = useRef<{ readonly page: number; readonly select: boolean } | null>(null)
-  const [focusPage, setFocusPage] = useState(1)
-  const pendingFocus = useRef<number | null>(null)
-  const [message, setMessage] = useState('')
-
-  useLayoutEffect(() => {
-    const el = scrollRef.current
-    if (el === null) return
-    const measure = () => {
-      if (el.clientWidth > 0) setWidthPx(el.clientWidth)
-    }
-    measure()
-    if (typeof ResizeObserver === 'undefined') return
-    const observer = new ResizeObserver(measure)
-    observer.observe(el)
-    return () => observer.disconnect()
-  }, [])
-
-  const columns = pickerColumnsFor(widthPx)
-  const rowCount = Math.ceil(pageCount / columns)
+  const columns = pickerColumnsFor(useContainerWidth(scrollRef))
   const virtualizer = useVirtualizer({
-    count: rowCount,
+    count: Math.ceil(pageCount / columns),
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT_PX,
     overscan: 2,
     initialRect: { width: FALLBACK_WIDTH_PX, height: MAX_VIEW_HEIGHT_PX },
   })
-  const totalHeightPx = virtualizer.getTotalSize()
-
-  // Moves DOM focus once the page's cell is rendered (after a keyboard move scrolled it in).
-  useEffect(() => {
-    const page = pendingFocus.current
-    if (page === null) return
-    const el = scrollRef.current?.querySelector<HTMLButtonElement>(`[data-page="${page}"]`)
-    if (el !== null && el !== undefined) {
-      el.focus({ preventScroll: true })
-      pendingFocus.current = null
-    }
-  })
+  const focus = useRovingFocus(scrollRef, pageCount, columns, (row) => virtualizer.scrollToIndex(row, { align: 'auto' }))
+  const [message, setMessage] = useState('')
+  const pick = usePick({ picked, pageCount, isDisabled, onFocus: focus.setFocusPage, onMessage: setMessage, onText: (text) => setPageRange(fileId, text) })
 
   if (picked === null) return null
-  const selectedCount = picked.isValid ? picked.pages.size : 0
-
-  const pick = (page: number, isSpan: boolean): void => {
-    if (isDisabled) return
-    const base = picked.isValid ? picked.pages : new Set<number>()
-    let change: { pages: number[]; select: boolean }
-    if (isSpan && anchor.current !== null) {
-      change = { pages: pageSpan(anchor.current.page, page), select: anchor.current.select }
-    } else {
-      change = { pages: [page], select: !base.has(page) }
-      anchor.current = { page, select: change.select }
-    }
-    setFocusPage(page)
-    const text = nextPageRangeText(base, pageCount, change)
-    if (text === null) {
-      setMessage('At least one page stays selected. To convert every page, choose “All pages”.')
-      return
-    }
-    setMessage('')
-    setPageRange(fileId, text)
-  }
-
-  const moveFocus = (page: number): void => {
-    const target = Math.min(pageCount, Math.max(1, page))
-    setFocusPage(target)
-    pendingFocus.current = target
-    virtualizer.scrollToIndex(Math.floor((target - 1) / columns), { align: 'auto' })
-  }
-
-  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>): void => {
-    const moves: Record<string, number> = {
-      ArrowRight: focusPage + 1,
-      ArrowLeft: focusPage - 1,
-      ArrowDown: focusPage + columns,
-      ArrowUp: focusPage - columns,
-      Home: 1,
-      End: pageCount,
-    }
-    const target = moves[e.key]
-    if (target === undefined) return
-    e.preventDefault()
-    moveFocus(target)
-  }
-
-  const summary = !picked.isValid
-    ? 'The page range above is not valid; click pages to start a new selection.'
-    : picked.isAll
-      ? pageCount === 1 ? 'The only page is selected' : `All ${pageCount} pages selected`
-      : `${selectedCount} of ${plural(pageCount, 'page')} selected`
-
+  const totalHeightPx = virtualizer.getTotalSize()
   return (
     <div className="picker" id={id}>
-      <div className="picker-head">
-        <p className="picker-summary" role="status">
-          {summary}
-        </p>
-        <p className="picker-hint">Click to select · Shift-click for a span · arrow keys + Space</p>
-        <button
-          type="button"
-          className="button button-quiet button-small"
-          disabled={isDisabled || picked.isAll}
-          onClick={() => {
-            setMessage('')
-            setPageRange(fileId, '')
-          }}
-        >
-          All pages
-        </button>
-      </div>
+      <PickerHead
+        summary={pickerSummary(picked, pageCount)}
+        isAllDisabled={isDisabled || picked.isAll}
+        onAll={() => {
+          setMessage('')
+          setPageRange(fileId, '')
+        }}
+      />
       {message !== '' && (
         <p className="picker-message" role="alert">
           {message}
@@ -172,21 +84,20 @@ export function PagePicker({ fileId, fileName, pageCount, thumbUrlBase, isDisabl
         aria-label={`Choose pages of ${fileName}`}
         aria-disabled={isDisabled || undefined}
         style={{ height: Math.min(totalHeightPx, MAX_VIEW_HEIGHT_PX) }}
-        onKeyDown={onKeyDown}
+        onKeyDown={focus.onKeyDown}
       >
         <div className="picker-canvas" style={{ height: totalHeightPx }}>
           {virtualizer.getVirtualItems().map((row) => {
             const first = row.index * columns + 1
-            const pages = pageSpan(first, Math.min(pageCount, first + columns - 1))
             return (
               <div key={row.key} className="picker-row" style={{ transform: `translateY(${row.start}px)` }}>
-                {pages.map((page) => (
+                {pageSpan(first, Math.min(pageCount, first + columns - 1)).map((page) => (
                   <PickerPage
                     key={page}
                     page={page}
                     src={`${thumbUrlBase}${page}?w=${PICKER_THUMB_WIDTH}`}
                     isSelected={picked.pages.has(page)}
-                    isFocusable={page === focusPage}
+                    isFocusable={page === focus.focusPage}
                     isDisabled={isDisabled}
                     isScrolling={virtualizer.isScrolling}
                     onPick={pick}
@@ -199,6 +110,120 @@ export function PagePicker({ fileId, fileName, pageCount, thumbUrlBase, isDisabl
       </div>
     </div>
   )
+}
+
+type Picked = NonNullable<ReturnType<typeof selectPickedPages>>
+
+/** The summary line: how many pages are selected, or that the typed range is not valid. */
+export function pickerSummary(picked: Picked, pageCount: number): string {
+  if (!picked.isValid) return 'The page range above is not valid; click pages to start a new selection.'
+  if (picked.isAll) return pageCount === 1 ? 'The only page is selected' : `All ${pageCount} pages selected`
+  return `${picked.pages.size} of ${plural(pageCount, 'page')} selected`
+}
+
+/** The picker's head: summary, hint, and the All pages button. */
+function PickerHead({ summary, isAllDisabled, onAll }: { readonly summary: string; readonly isAllDisabled: boolean; readonly onAll: () => void }) {
+  return (
+    <div className="picker-head">
+      <p className="picker-summary" role="status">
+        {summary}
+      </p>
+      <p className="picker-hint">Click to select · Shift-click for a span · arrow keys + Space</p>
+      <button type="button" className="button button-quiet button-small" disabled={isAllDisabled} onClick={onAll}>
+        All pages
+      </button>
+    </div>
+  )
+}
+
+/** The element's client width in CSS px, kept current (FALLBACK_WIDTH_PX until measured). */
+function useContainerWidth(ref: RefObject<HTMLDivElement | null>): number {
+  const [widthPx, setWidthPx] = useState(FALLBACK_WIDTH_PX)
+  useLayoutEffect(() => {
+    const el = ref.current
+    if (el === null) return
+    const measure = () => {
+      if (el.clientWidth > 0) setWidthPx(el.clientWidth)
+    }
+    measure()
+    if (typeof ResizeObserver === 'undefined') return
+    const observer = new ResizeObserver(measure)
+    observer.observe(el)
+    return () => observer.disconnect()
+  }, [ref])
+  return widthPx
+}
+
+/**
+ * The roving focus of the grid: the one focusable page, arrow/Home/End moves, and DOM focus moved
+ * once the target's cell is rendered (after `scrollToRow` brought its row in).
+ */
+function useRovingFocus(scrollRef: RefObject<HTMLDivElement | null>, pageCount: number, columns: number, scrollToRow: (row: number) => void) {
+  const [focusPage, setFocusPage] = useState(1)
+  const pendingFocus = useRef<number | null>(null)
+  useEffect(() => {
+    const page = pendingFocus.current
+    if (page === null) return
+    const el = scrollRef.current?.querySelector<HTMLButtonElement>(`[data-page="${page}"]`)
+    if (el !== null && el !== undefined) {
+      el.focus({ preventScroll: true })
+      pendingFocus.current = null
+    }
+  })
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>): void => {
+    const moves: Record<string, number> = {
+      ArrowRight: focusPage + 1,
+      ArrowLeft: focusPage - 1,
+      ArrowDown: focusPage + columns,
+      ArrowUp: focusPage - columns,
+      Home: 1,
+      End: pageCount,
+    }
+    const target = moves[e.key]
+    if (target === undefined) return
+    e.preventDefault()
+    const page = Math.min(pageCount, Math.max(1, target))
+    setFocusPage(page)
+    pendingFocus.current = page
+    scrollToRow(Math.floor((page - 1) / columns))
+  }
+  return { focusPage, setFocusPage, onKeyDown }
+}
+
+/**
+ * A click on a page: toggles it, or (Shift) sets the span from the last plain click to that
+ * click's state; writes the new range text, or says why it cannot (no page would stay selected).
+ */
+function usePick(args: {
+  readonly picked: Picked | null
+  readonly pageCount: number
+  readonly isDisabled: boolean
+  readonly onFocus: (page: number) => void
+  readonly onMessage: (message: string) => void
+  readonly onText: (text: string) => void
+}): (page: number, isSpan: boolean) => void {
+  /** The last page clicked without Shift and the state it got: the start of a shift-click span. */
+  const anchor = useRef<{ readonly page: number; readonly select: boolean } | null>(null)
+  return (page, isSpan) => {
+    const { picked, pageCount, isDisabled } = args
+    if (isDisabled || picked === null) return
+    const base = picked.isValid ? picked.pages : new Set<number>()
+    let change: { pages: number[]; select: boolean }
+    if (isSpan && anchor.current !== null) {
+      change = { pages: pageSpan(anchor.current.page, page), select: anchor.current.select }
+    } else {
+      change = { pages: [page], select: !base.has(page) }
+      anchor.current = { page, select: change.select }
+    }
+    args.onFocus(page)
+    const text = nextPageRangeText(base, pageCount, change)
+    if (text === null) {
+      args.onMessage('At least one page stays selected. To convert every page, choose “All pages”.')
+      return
+    }
+    args.onMessage('')
+    args.onText(text)
+  }
 }
 
 interface PickerPageProps {

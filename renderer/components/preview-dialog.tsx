@@ -4,7 +4,7 @@
  */
 import { useShallow } from 'zustand/react/shallow'
 import { formatBytes } from '../lib/format.ts'
-import { openOutput, revealOutput, stepPreview } from '../store/actions.ts'
+import { dragOutHandler, openOutput, revealOutput, stepPreview } from '../store/actions.ts'
 import { selectPreview } from '../store/selectors.ts'
 import { useAppStore } from '../store/store.ts'
 import { ChevronLeftIcon, ChevronRightIcon, CloseIcon, ExternalIcon, FolderIcon } from './icons.tsx'
@@ -63,6 +63,8 @@ export function PreviewDialog() {
               className="preview-image"
               src={`${preview.output.thumbUrl}?w=${PREVIEW_THUMB_WIDTH}`}
               alt={`Page ${preview.output.page} of ${preview.fileName}`}
+              draggable
+              onDragStart={dragOutHandler(preview.output.id)}
             />
             <button
               type="button"

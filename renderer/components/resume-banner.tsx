@@ -1,6 +1,6 @@
 /**
  * Shown at start-up when the last session crashed or quit in the middle of a conversion: what was
- * left, with "Resume" and "Dismiss" (issue 5 §1). Pages already on disk are kept by the resume.
+ * left, with "Resume" and "Dismiss". Pages already on disk are kept by the resume.
  */
 import { useEffect, useState } from 'react'
 import type { ResumableBatchDto } from '../../electron/ipc/contract.ts'

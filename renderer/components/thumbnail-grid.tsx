@@ -8,6 +8,8 @@
 import { useVirtualizer } from '@tanstack/react-virtual'
 import { memo, useEffect, useLayoutEffect, useRef, useState } from 'react'
 import type { OutputPageDto } from '../../electron/ipc/contract.ts'
+import { dragOutHandler } from '../store/actions.ts'
+import { GRID_THUMB_WIDTH } from '../../electron/shared/limits.ts'
 import { useAppStore } from '../store/store.ts'
 
 /** Layout constants in CSS pixels (must match `.thumb-*` in styles.css). */
@@ -18,7 +20,7 @@ const MAX_VIEW_HEIGHT_PX = 460
 const FALLBACK_WIDTH_PX = 800
 
 /** Width (px) requested from the thumbnail protocol for grid cells. */
-export const GRID_THUMB_WIDTH = 160
+export { GRID_THUMB_WIDTH }
 
 interface ThumbnailGridProps {
   readonly outputs: readonly OutputPageDto[]
@@ -110,13 +112,15 @@ const Thumbnail = memo(function Thumbnail({ output, fileName, position, setSize,
   useEffect(() => {
     if (!isScrolling) setShouldLoad(true)
   }, [isScrolling])
-  const alt = `Page ${output.page} of ${fileName}`
+  const alt = output.pageCount > 1 ? `${output.pageCount} pages of ${fileName} in one image, from page ${output.page}` : `Page ${output.page} of ${fileName}`
   return (
     <div role="listitem" className="thumb-cell" aria-posinset={position} aria-setsize={setSize}>
       <button
         type="button"
         className="thumb"
         title={output.displayName}
+        draggable
+        onDragStart={dragOutHandler(output.id)}
         onClick={() => setPreview({ fileId: output.fileId, outputId: output.id })}
       >
         <span className="thumb-frame">
@@ -135,7 +139,7 @@ const Thumbnail = memo(function Thumbnail({ output, fileName, position, setSize,
           )}
         </span>
         <span className="thumb-caption" aria-hidden="true">
-          {output.page}
+          {output.pageCount > 1 ? `${output.page} · ${output.pageCount} pages` : output.page}
         </span>
       </button>
     </div>

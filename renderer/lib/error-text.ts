@@ -48,8 +48,9 @@ export function errorText(error: ErrorDto): string {
     case 'file/not-found':
       return 'The file is no longer there (moved or deleted).'
     case 'file/not-pdf':
-      // Main reports an empty file with this code and a message ending in "is empty".
-      return /\bis empty\.?$/.test(error.message) ? 'The file is empty (0 bytes).' : 'Not a PDF: the file’s content is not a PDF document.'
+      return 'Not a PDF: the file’s content is not a PDF document.'
+    case 'file/empty':
+      return 'The file is empty (0 bytes).'
     case 'file/unreadable':
       return 'The file could not be read (check its permissions).'
     case 'file/password-required':

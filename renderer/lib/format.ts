@@ -38,3 +38,11 @@ export function formatDuration(durationMs: number): string {
 export function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`
 }
+
+/**
+ * Images and pages, honestly: "12 images" when each page is its own image, "1 image, 12 pages"
+ * for a multi-page TIFF.
+ */
+export function imagesText(images: number, pages: number): string {
+  return images === pages ? plural(images, 'image') : `${plural(images, 'image')}, ${plural(pages, 'page')}`
+}

@@ -31,6 +31,8 @@ export async function loadInitialState(): Promise<void> {
   if (settings.ok) store.getState().setSettings(settings.value)
   else reportError(settings)
   if (info.ok) store.getState().setAppInfo(info.value)
+  // Said at start, not when the first file fails: the offline engine cannot work on this computer.
+  if (info.ok && info.value.localEngineProblem !== null) store.getState().pushNotice('error', info.value.localEngineProblem)
 }
 
 async function addWith(call: () => Promise<Result<AddFilesResult>>): Promise<void> {
@@ -84,6 +86,11 @@ export async function unlockFile(fileId: FileId, password: string): Promise<void
 /** "Choose…" output folder (main remembers it). */
 export async function pickOutputFolder(): Promise<void> {
   const result = await getPdfApp().pickOutputFolder()
+  // A folder that cannot be written is refused at once; main's message names it and the reason.
+  if (!result.ok && (result.error.code === 'file/write-failed' || result.error.code === 'file/no-space')) {
+    store.getState().pushNotice('error', result.error.message)
+    return
+  }
   if (reportError(result) || result.value === null) return
   const settings = await getPdfApp().getSettings()
   if (settings.ok) store.getState().setSettings(settings.value)
@@ -104,6 +111,22 @@ export async function revealOutput(outputId: OutputId): Promise<void> {
   reportError(await getPdfApp().revealOutput(outputId))
 }
 
+/**
+ * Drags one image out of the window into another app: main starts the OS drag of its file
+ * (the renderer names it by id; it never sees the path). Call from a `dragstart` handler.
+ */
+export async function startOutputDrag(outputId: OutputId): Promise<void> {
+  reportError(await getPdfApp().startOutputDrag(outputId))
+}
+
+/** A `dragstart` handler for an image: the OS drag of its file replaces the browser's own. */
+export function dragOutHandler(outputId: OutputId): (e: { preventDefault(): void }) => void {
+  return (e) => {
+    e.preventDefault()
+    void startOutputDrag(outputId)
+  }
+}
+
 /** Shows the log file in its folder (for bug reports). */
 export async function revealLog(): Promise<void> {
   reportError(await getPdfApp().revealLog())
@@ -120,10 +143,10 @@ export async function startConversion(): Promise<void> {
       items: plan.fileIds.map((fileId) => ({ fileId, pageRange: state.pageRangeById[fileId] ?? '' })),
       format: state.settings.format,
       overwrite: state.settings.overwrite,
+      ...(state.settings.format === 'tiff' ? { tiffLayout: state.settings.tiffLayout } : {}),
     })
     if (reportError(result)) return
-    const folder = state.settings.outputFolderName ?? state.settings.defaultOutputFolderName
-    store.getState().startBatch(result.value, folder)
+    store.getState().startBatch(result.value)
     focusAfterConvert(result.value[0]?.fileId)
   } finally {
     store.getState().setBusy({ starting: false })

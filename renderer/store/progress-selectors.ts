@@ -6,28 +6,9 @@ import type { FileId, JobDto, JobId, OutputPageDto } from '../../electron/ipc/co
 import { batchProgress, describeBatchProgress, fileProgress, type FileProgress, type ProgressJob } from '../../electron/shared/progress.ts'
 import type { AppState } from './types.ts'
 
-/** A job as the progress module reads it, with its current attempt as observed by the store. */
-export function toProgressJob(state: AppState, job: JobDto): ProgressJob {
-  const attempt = state.attemptById[job.id]
-  return {
-    engine: job.engine,
-    stage: job.stage,
-    uploadPercent: job.uploadPercent,
-    pagesDone: job.pagesDone,
-    pagesTotal: job.pagesTotal,
-    attemptStartedAtMs: attempt?.startedAtMs ?? job.startedAtMs,
-    pagesAtAttemptStart: attempt?.pagesAtStart ?? 0,
-  }
-}
-
-/** Epoch ms when the job's current attempt started (its retry, or its first run). */
-export function selectAttemptStartMs(state: AppState, job: JobDto): number {
-  return state.attemptById[job.id]?.startedAtMs ?? job.startedAtMs
-}
-
-/** One file's progress (its per-file bar). */
-export function selectJobProgress(state: AppState, job: JobDto): FileProgress {
-  return fileProgress(toProgressJob(state, job))
+/** One file's progress (its per-file bar); a `JobDto` carries its attempt's start as main reports it. */
+export function selectJobProgress(job: JobDto): FileProgress {
+  return fileProgress(job)
 }
 
 /** The overall bar's numbers, flat (primitives only, safe with `useShallow`). */
@@ -60,7 +41,7 @@ export function selectOverallProgress(state: AppState, nowMs: number): OverallPr
   const jobs: ProgressJob[] = []
   for (const id of state.batchJobIds) {
     const job = state.jobsById[id]
-    if (job !== undefined) jobs.push(toProgressJob(state, job))
+    if (job !== undefined) jobs.push(job)
   }
   const p = batchProgress(jobs, nowMs)
   return {
@@ -78,14 +59,6 @@ export function selectOverallProgress(state: AppState, nowMs: number): OverallPr
     timeLeftMs: p.timeLeftMs,
     text: describeBatchProgress(p),
   }
-}
-
-/** Display name of the folder a job wrote to: as chosen when it started, else the current one. */
-export function selectJobFolderName(state: AppState, jobId: JobId): string | null {
-  const chosen = state.folderNameByJobId[jobId]
-  if (chosen !== undefined) return chosen
-  const s = state.settings
-  return s === null ? null : (s.outputFolderName ?? s.defaultOutputFolderName)
 }
 
 /** A file's images split by run: those of its latest job, and earlier runs apart (newest first). */

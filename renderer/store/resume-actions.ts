@@ -1,5 +1,5 @@
 /**
- * Actions of the "resume an interrupted conversion" banner (issue 5 §1): ask main whether the last
+ * Actions of the "resume an interrupted conversion" banner: ask main whether the last
  * session crashed or quit mid-batch, resume it, or forget it. Like `actions.ts`, they call main
  * through `api.ts` and write answers into the store; failures become notices.
  */

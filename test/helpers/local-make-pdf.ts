@@ -58,8 +58,8 @@ export async function makeMixedOrientationPdf(): Promise<Uint8Array> {
 }
 
 /**
- * A page that makes pdf.js warn while drawing it: an image XObject with broken JPEG data and a
- * font resource that does not exist.
+ * A second page that needs warnings: an image XObject with broken JPEG data and text in a
+ * non-embedded, non-standard font (Georgia), which the renderer draws with a substitute.
  */
 export async function makeWarningPdf(): Promise<Uint8Array> {
   const doc = await PDFDocument.create()
@@ -70,6 +70,9 @@ export async function makeWarningPdf(): Promise<Uint8Array> {
     new Uint8Array([0xff, 0xd8, 1, 2, 3, 4]),
   )
   page.node.setXObject(PDFName.of('Im1'), doc.context.register(broken))
+  // A TrueType font that is not embedded and not one of the 14 standard fonts: drawn with a substitute.
+  const georgia = doc.context.obj({ Type: 'Font', Subtype: 'TrueType', BaseFont: 'Georgia', Encoding: 'WinAnsiEncoding' })
+  page.node.setFontDictionary(PDFName.of('F9'), doc.context.register(georgia))
   page.node.set(PDFName.of('Contents'), doc.context.register(doc.context.stream('q 100 0 0 100 10 10 cm /Im1 Do Q BT /F9 12 Tf (hi) Tj ET')))
   return doc.save()
 }

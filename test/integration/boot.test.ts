@@ -40,7 +40,6 @@ interface BootReport {
   thumbTraversal: number
   quitPrevented: boolean
   quitCalls: number
-  pdfjsAssetsDir: string | null
 }
 
 const APP_URLS = [
@@ -157,13 +156,7 @@ describe('main bundle', () => {
   it('disposes the services before quitting', () => {
     expect(report.quitPrevented).toBe(true)
     expect(report.quitCalls).toBe(1)
-    expect(report.pdfjsAssetsDir).toBeNull()
   })
-
-  it('points pdf.js at the unpacked assets when packaged', async () => {
-    const packaged = await boot({ FAKE_ELECTRON_PACKAGED: '1', PDFJS_ASSETS_DIR: '' })
-    expect(packaged.pdfjsAssetsDir).toBe(path.join('/opt/pdf-to-image/resources', 'app.asar.unpacked', 'node_modules', 'pdfjs-dist'))
-  }, 60_000)
 
   it('in dev loads the dev server and allows it in the CSP', async () => {
     const dev = await boot({ VITE_DEV_SERVER_URL: 'http://localhost:5173/' })
@@ -213,6 +206,7 @@ describe('preload bundle', () => {
       openOutputFolder: true,
       openOutput: true,
       revealOutput: true,
+      startOutputDrag: true,
       startJobs: true,
       cancelJob: true,
       cancelAllJobs: true,

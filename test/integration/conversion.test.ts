@@ -155,7 +155,9 @@ describe('PDF.co engine: happy paths', () => {
       },
     })
     expect(outcome.files).toHaveLength(6)
-    expect(converts(from).map((r) => r.params['pages'])).toEqual(['0-1', '0-1', '2-3', '4-5'])
+    // Only the failed chunk is sent again; the next chunk may take the slot the job model lent
+    // before the retry is submitted, so the order of submissions is not fixed.
+    expect(converts(from).map((r) => r.params['pages']).sort()).toEqual(['0-1', '0-1', '2-3', '4-5'])
     expect(events.some((e) => e.type === 'warning' && /Retrying pages 1-2/.test(e.message))).toBe(true)
     expect(since(from).filter((r) => r.method === 'PUT')).toHaveLength(1)
   })

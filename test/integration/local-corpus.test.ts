@@ -1,6 +1,6 @@
 /**
- * The local engine on real PDFs (the shared fixture corpus, PDF_CORPUS_DIR), compared with
- * poppler's `pdftoppm`. Skipped with a message when the corpus or pdftoppm is absent.
+ * The local engine (PDFium) on real PDFs (the shared fixture corpus, or $PDF_CORPUS_DIR), compared
+ * with poppler's `pdftoppm` (with poppler-data and fonts-noto-cjk installed, so that it draws CJK text). Skipped with a message when the corpus or pdftoppm is absent.
  *
  * Reference renders use `pdftoppm -cropbox` (pdftoppm renders the MediaBox by default; viewers and
  * this engine show the CropBox, e.g. test_241.pdf's pages are 385 x 526 pt inside a Letter
@@ -24,6 +24,7 @@ import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AppError } from '../../electron/errors.ts'
 import { createLocalEngine, type LocalConversionRequest, type LocalEngine } from '../../electron/engines/local/local-engine.ts'
+import { inkSimilarity } from '../helpers/ink-similarity.ts'
 import { makeCjkPdf } from '../helpers/local-make-pdf.ts'
 
 const CORPUS = process.env['PDF_CORPUS_DIR'] || path.resolve(import.meta.dirname, '../../../shared/fixtures/pdfs')
@@ -46,13 +47,13 @@ const manifest: readonly ManifestFile[] = hasCorpus
 
 /** /UserUnit of corpus pages that have one (pdftoppm ignores it). */
 const USER_UNIT: Readonly<Record<string, number>> = { 'issue19176.pdf': 72 }
-/** Files that pdf.js and poppler open differently; tested on their own below. */
+/** Files that PDFium and poppler open differently; tested on their own below. */
 const OPENS_DIFFERENTLY: Readonly<Record<string, string>> = {
-  'r6-user-password.pdf': 'pdf.js asks for a password; poppler opens it with the empty user password',
+  'r6-user-password.pdf': 'PDFium asks for a password; poppler opens it with the empty user password',
 }
 /** Pages whose pixels are not comparable with poppler's, and why (they have their own checks). */
 const INK_EXCEPTIONS: Readonly<Record<string, string>> = {
-  'jpx_smaskindata.pdf': 'pdf.js applies the JPEG 2000 SMaskInData alpha; poppler paints the colours opaque',
+  'jpx_smaskindata.pdf': 'PDFium and poppler composite this JPEG 2000 image with /SMaskInData differently (grey correlation 0.63); it has its own not-blank check',
   'imagemagick-CCITTFaxDecode.pdf': 'the page is 3.84 pt: 4 x 4 px at 72 DPI',
 }
 const PAGES_PER_FILE = 4
@@ -93,50 +94,6 @@ function pdftoppm(file: string, pages: readonly number[], dpi: number, password?
 
 async function convert(file: string, extra: Partial<LocalConversionRequest> = {}) {
   return engine.convert({ sourcePath: path.join(CORPUS, file), outputDir: outDir(), format: 'png', pages: null, ...extra })
-}
-
-async function greyCells(file: string, widthPx: number, heightPx: number): Promise<Buffer> {
-  return sharp(file).flatten({ background: '#ffffff' }).greyscale().resize(widthPx, heightPx, { fit: 'fill', kernel: 'linear' }).raw().toBuffer()
-}
-
-function correlation(a: Buffer, b: Buffer): number {
-  let sa = 0
-  let sb = 0
-  let sab = 0
-  let saa = 0
-  let sbb = 0
-  const n = a.length
-  for (let i = 0; i < n; i++) {
-    const x = a[i] ?? 0
-    const y = b[i] ?? 0
-    sa += x
-    sb += y
-    sab += x * y
-    saa += x * x
-    sbb += y * y
-  }
-  const cov = sab / n - (sa / n) * (sb / n)
-  const varA = saa / n - (sa / n) ** 2
-  const varB = sbb / n - (sb / n) ** 2
-  if (varA === 0 && varB === 0) return 1
-  return cov / Math.sqrt(varA * varB)
-}
-
-/** Ink similarity of two renders of the same page (see the module comment). */
-async function inkSimilarity(ours: string, reference: string, widthPx = 64): Promise<{ iou: number; correlation: number }> {
-  const meta = await sharp(reference).metadata()
-  const heightPx = Math.max(1, Math.round((widthPx * (meta.height ?? 1)) / (meta.width ?? 1)))
-  const a = await greyCells(ours, widthPx, heightPx)
-  const b = await greyCells(reference, widthPx, heightPx)
-  let both = 0
-  let either = 0
-  for (let i = 0; i < a.length; i++) {
-    const inkA = (a[i] ?? 255) < 250
-    const inkB = (b[i] ?? 255) < 250
-    if (inkA && inkB) both++
-    if (inkA || inkB) either++
-  }
-  return { iou: either === 0 ? 1 : both / either, correlation: correlation(a, b) }
 }
 
 /** Share of pixels darker than mid-grey, and the grey standard deviation. */
@@ -190,11 +147,15 @@ describe.skipIf(!hasCorpus)('local engine on the real corpus', () => {
       }
     })
 
-    // Known pdf.js limitation, kept visible: this file's CIDFont has no /FontDescriptor (required by
-    // PDF 32000-1 §9.7.4 table 117), so pdf.js treats it as a simple font, never loads the
-    // 90ms-RKSJ-H CMap and draws each byte as a box. With a descriptor (makeCjkPdf) it is right.
-    it.fails('90ms_rksj_h_sample.pdf: CJK glyph shapes match pdftoppm (fails: pdf.js, CIDFont without FontDescriptor)', async () => {
-      const outcome = await convert('90ms_rksj_h_sample.pdf', { local: { dpi: 150 } })
+    // This file's CIDFont has no /FontDescriptor (required by PDF 32000-1 §9.7.4 table 117) and is
+    // not embedded: the Japanese text must be drawn with the Noto Sans JP fallback, and said so.
+    it('90ms_rksj_h_sample.pdf: CJK glyph shapes match pdftoppm, with a font-substitution warning', async () => {
+      const warnings: string[] = []
+      const outcome = await engine.convert(
+        { sourcePath: path.join(CORPUS, '90ms_rksj_h_sample.pdf'), outputDir: outDir(), format: 'png', pages: null, local: { dpi: 150 } },
+        { onEvent: (e) => void (e.type === 'warning' && e.page === 1 && warnings.push(e.message)) },
+      )
+      expect(warnings).toContain('The font "HeiseiMin-W3" is not embedded in the PDF: drawn with Noto Sans JP')
       const reference = pdftoppm(path.join(CORPUS, '90ms_rksj_h_sample.pdf'), [1], 150).get(1) ?? ''
       expect((await inkSimilarity(outcome.files[0]?.path ?? '', reference, 256)).correlation).toBeGreaterThanOrEqual(0.9)
     })

@@ -192,13 +192,13 @@ describe('local engine', () => {
     expect(written).toEqual([expect.objectContaining({ page: 1, pagesDone: 3, pagesTotal: 3 })])
   })
 
-  it('reports pdf.js warnings on their page', async () => {
+  it('reports a substituted font on its page, in plain words', async () => {
     const { events, outcome } = await convertCollecting(request('warning', { local: { dpi: 72 } }))
     expect(outcome.files).toHaveLength(2)
     const warnings = events.filter((e): e is Extract<ConversionEvent, { type: 'warning' }> => e.type === 'warning')
     expect(warnings.length).toBeGreaterThan(0)
     expect(warnings.every((w) => w.page === 2)).toBe(true)
-    expect(warnings.map((w) => w.message).join('\n')).toMatch(/F9|image/i)
+    expect(warnings.map((w) => w.message).join('\n')).toMatch(/font "Georgia" is not embedded in the PDF: drawn with a built-in (serif|sans-serif) font/)
   })
 
   it('lowers the DPI of a page over the pixel limit and names the page and the DPI', async () => {

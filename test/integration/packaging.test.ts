@@ -10,6 +10,7 @@ import { createRequire } from 'node:module'
 import os from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
+import { fallbackFontFiles } from '../../electron/render/pdfium-fonts.ts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ensureBuilt, ROOT } from '../helpers/boot/build.ts'
 
@@ -96,29 +97,24 @@ describe('electron-builder --dir --linux', () => {
   })
 
   it('ships the runtime dependencies main needs, not the renderer libraries Vite already bundled', () => {
-    for (const dep of ['zod', 'p-limit', 'pdfjs-dist', 'sharp']) expect(files.some((f) => f.startsWith(`/node_modules/${dep}/`))).toBe(true)
-    expect(files).toContain('/node_modules/pdfjs-dist/legacy/build/pdf.mjs')
-    expect(files).toContain('/node_modules/pdfjs-dist/legacy/build/pdf.worker.mjs')
-    for (const dep of ['react', 'react-dom', 'zustand', '@tanstack/react-virtual']) {
+    for (const dep of ['zod', 'p-limit', '@embedpdf/pdfium', 'sharp']) expect(files.some((f) => f.startsWith(`/node_modules/${dep}/`))).toBe(true)
+    expect(files).toContain('/node_modules/@embedpdf/pdfium/dist/index.js')
+    // pdf.js and the native canvas belong to the PDF.co emulator (tests), not to the product.
+    for (const dep of ['react', 'react-dom', 'zustand', '@tanstack/react-virtual', 'pdfjs-dist', '@napi-rs/canvas']) {
       expect(files.some((f) => f.startsWith(`/node_modules/${dep}/`))).toBe(false)
     }
   })
 
-  it('unpacks the native addons (sharp, @napi-rs/canvas) and the pdf.js data folders from the asar', async () => {
+  it("unpacks the native addons (sharp), PDFium's WASM and the fallback fonts from the asar", async () => {
     const outside = await walk(path.join(unpacked, 'resources', 'app.asar.unpacked'))
     const natives = outside.filter((f) => f.endsWith('.node'))
     expect(natives.some((f) => f.startsWith('node_modules/@img/sharp-') && f.endsWith('.node'))).toBe(true)
-    expect(natives.some((f) => f.startsWith('node_modules/@napi-rs/canvas-') && f.endsWith('.node'))).toBe(true)
     expect(outside.some((f) => f.startsWith('node_modules/@img/sharp-libvips-') && /libvips/.test(f))).toBe(true)
-    for (const folder of ['standard_fonts', 'cmaps', 'wasm', 'iccs']) {
-      expect(outside.filter((f) => f.startsWith(`node_modules/pdfjs-dist/${folder}/`)).length, folder).toBeGreaterThan(0)
-    }
-    expect(outside).toContain('node_modules/pdfjs-dist/standard_fonts/LiberationSans-Regular.ttf')
-    expect(outside.some((f) => f.startsWith('node_modules/pdfjs-dist/cmaps/') && f.endsWith('.bcmap'))).toBe(true)
-    expect(outside.some((f) => f.startsWith('node_modules/pdfjs-dist/wasm/') && f.endsWith('.wasm'))).toBe(true)
-    // What main.ts sets as PDFJS_ASSETS_DIR when packaged exists and holds the four folders.
-    const assets = path.join(unpacked, 'resources', 'app.asar.unpacked', 'node_modules', 'pdfjs-dist')
-    expect((await readdir(assets)).sort()).toEqual(expect.arrayContaining(['cmaps', 'iccs', 'standard_fonts', 'wasm']))
+    expect(outside).toContain('node_modules/@embedpdf/pdfium/dist/pdfium.wasm')
+    // Every font file the fallback maps to, and no other weight.
+    const fonts = outside.filter((f) => f.startsWith('node_modules/@embedpdf/fonts-')).sort()
+    const wanted = fallbackFontFiles().map(({ pkg, file }) => `node_modules/${pkg}/fonts/${file}`).sort()
+    expect(fonts).toEqual(wanted)
   })
 
   it('renames the executable, keeps the Electron licence and flips the fuses', async () => {

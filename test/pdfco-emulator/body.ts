@@ -1,6 +1,6 @@
 /**
  * Request parameters of the emulator's API calls: query string merged with a JSON,
- * x-www-form-urlencoded or multipart/form-data body (`pdfco-api.md` §0 "Request body").
+ * x-www-form-urlencoded or multipart/form-data body (PDF.co accepts all three).
  */
 
 /** Parsed parameters; body values win over query values of the same name. */

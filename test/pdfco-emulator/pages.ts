@@ -1,5 +1,5 @@
 /**
- * PDF.co's 0-based `pages` parameter as the emulator reads it (`pdfco-api.md` §2.2).
+ * PDF.co's 0-based `pages` parameter as the emulator reads it (https://docs.pdf.co/api-reference).
  *
  * Kept apart from `electron/shared/page-range.ts` on purpose: that one is the app's 1-based
  * grammar; this one is the server side of the contract the client must hit.

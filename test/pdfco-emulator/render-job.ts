@@ -1,12 +1,12 @@
 /**
  * The emulator's conversion work: open the uploaded PDF with the app's render module, pick the
- * pages (0-based `pages`, §2.2) and write one image per page (TIFF: one multi-page file).
+ * pages (0-based `pages`) and write one image per page (TIFF: one multi-page file).
  */
 import { mkdir, open, rename, rm, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { LimitFunction } from 'p-limit'
 import { AppError } from '../../electron/errors.ts'
-import { openPdfDocument, renderPage, TiffFileWriter } from '../../electron/render/rasterize.ts'
+import { openPdfDocument, renderPage, TiffFileWriter } from './rasterize.ts'
 import type { OutputFormat } from '../../electron/shared/formats.ts'
 import { parsePdfCoPages } from './pages.ts'
 

@@ -1,5 +1,5 @@
 /**
- * PDF.co emulator: a real HTTP server on 127.0.0.1 that follows `../shared/pdfco-api.md`
+ * PDF.co emulator: a real HTTP server on 127.0.0.1 that follows PDF.co's published API (https://docs.pdf.co/api-reference)
  * (presigned upload + PUT, PDF → PNG/JPG/WebP/TIFF sync and async, job/check, credit balance,
  * the error model) and renders real images with the app's render module. Used by every test
  * that talks to "PDF.co", by the benchmarks, and by people trying the app without a key.
@@ -27,7 +27,7 @@ export interface EmulatorFaults {
   processingMsPerPage: number
   /** Added to every API response (ms), default 0. */
   latencyMs: number
-  /** If set, API requests above this many per second get 429 (body per §5.1), default null. */
+  /** If set, API requests above this many per second get 429, default null. */
   rateLimitPerSecond: number | null
   /** The next N API requests get 429 (deterministic), default 0. */
   fail429Next: number
@@ -64,7 +64,7 @@ export interface EmulatorFaults {
   /** Jobs succeed but their result JSON (or TIFF) answers 404. */
   missingResultList: boolean
   /**
-   * Answer API errors as HTTP 200 with `error: true` (the other half of §5.1's dual signalling).
+   * Answer API errors as HTTP 200 with `error: true` (the other half of PDF.co's dual signalling).
    * Default false: HTTP status = the code for standard codes, 400 for 44x codes. Injected 5xx
    * faults keep their HTTP status either way.
    */
@@ -130,7 +130,7 @@ export interface EmulatorOptions {
   faults?: Partial<EmulatorFaults>
   /** Seed of the PRNG behind `serverErrorRate`; default 1. */
   seed?: number
-  /** Largest accepted presigned upload, default 2 GiB (§1.1). */
+  /** Largest accepted presigned upload, default 2 GiB. */
   maxUploadBytes?: number
 }
 
@@ -149,7 +149,7 @@ export interface Emulator {
   close(): Promise<void>
 }
 
-/** Credits charged per page (§2.4, wrapper claim) and per call (§1.1, §3). */
+/** Credits charged per page (PDF.co's published rates) and per call. */
 export const CREDIT_COSTS = {
   perPage: { png: 15, jpg: 12, webp: 18, tiff: 28 } as Readonly<Record<OutputFormat, number>>,
   upload: 7,
@@ -179,12 +179,12 @@ const DEFAULT_FAULTS: EmulatorFaults = {
   echoKeyAs: null,
 }
 
-const MAX_API_BODY_BYTES = 4 * 1024 * 1024 // §1.3 / §5.3
-const PUT_WINDOW_MS = 15 * 60_000 // X-Amz-Expires=900, §1.1
-const UPLOAD_LIFETIME_MS = 60 * 60_000 // §1.1, §5.3
-const DEFAULT_EXPIRATION_MIN = 60 // §2.1
+const MAX_API_BODY_BYTES = 4 * 1024 * 1024
+const PUT_WINDOW_MS = 15 * 60_000 // X-Amz-Expires=900
+const UPLOAD_LIFETIME_MS = 60 * 60_000
+const DEFAULT_EXPIRATION_MIN = 60
 const MAX_CONCURRENT_PAGE_RENDERS = 2
-const RATE_LIMIT_MESSAGE = 'Too many requests (limit by your current plan). Please try again later' // §5.1
+const RATE_LIMIT_MESSAGE = 'Too many requests (limit by your current plan). Please try again later'
 
 const FORMATS: readonly OutputFormat[] = ['png', 'jpg', 'webp', 'tiff']
 const EXTENSION: Readonly<Record<OutputFormat, string>> = { png: 'png', jpg: 'jpg', webp: 'webp', tiff: 'tif' }
@@ -517,7 +517,7 @@ class EmulatorServer {
       return this.#sendJson(res, 200, format === 'tiff' ? { url: urls[0], ...common } : { urls, ...common })
     }
 
-    // Async (§2.6): answer now, render in the background.
+    // Async: answer now, render in the background.
     const jobId = `${randomId()}--${1 + Math.floor(Math.random() * 999)}-${1 + Math.floor(Math.random() * 999)}`
     const placeholderKey = format === 'tiff' ? `/s3/${jobId}/${name}` : `/s3/${jobId}/${randomId()}.json`
     const placeholderUrl = this.#link(placeholderKey, expirationMin * 60, 'host', this.#sign(`GET\n${placeholderKey}`))
@@ -756,7 +756,7 @@ class EmulatorServer {
     }
     if (obj.kind !== 'upload' && this.faults.resetDownloadNext > 0) {
       this.faults.resetDownloadNext--
-      // Send part of the body, then drop the connection (§ faults: reset during a download).
+      // Send part of the body, then drop the connection (fault: reset during a download).
       const partBytes = Math.max(1, Math.min(Math.floor(size / 2), 64 * 1024))
       const stream = createReadStream(obj.diskPath, { start: 0, end: partBytes - 1 })
       stream.on('data', (chunk) => res.write(chunk))
@@ -944,7 +944,7 @@ function parseExpiration(value: unknown): number {
 }
 
 /**
- * `profiles` (§2.3): a string of JSON, single quotes allowed; flat or legacy
+ * `profiles`: a string of JSON, single quotes allowed; flat or legacy
  * `{ 'profiles': [ { 'profile1': {...} } ] }`. Anything else → 444.
  */
 function parseProfiles(value: unknown): Record<string, unknown> {
@@ -973,7 +973,7 @@ function parseProfiles(value: unknown): Record<string, unknown> {
   return obj
 }
 
-/** `2025-01-01T12:00:00.123000+00:00` (§0 `outputLinkValidTill`). */
+/** `2025-01-01T12:00:00.123000+00:00` (`outputLinkValidTill`). */
 function validTill(ms: number): string {
   return new Date(ms).toISOString().replace('Z', '000+00:00')
 }

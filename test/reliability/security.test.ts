@@ -204,7 +204,7 @@ describe('the API key stays out of CLI output', () => {
     const journal = await allFiles(state)
     expect(journal.names.length).toBeGreaterThan(0) // the failed and killed runs left journals
     expectNoKey('CLI journal', journal.text)
-  })
+  }, 240_000) // five CLI runs through a TypeScript loader: slow on a loaded 2-core machine
 })
 
 describe('IPC', () => {

@@ -9,10 +9,20 @@ import type { Platform } from '../../platform/platform.ts'
 export type AppChannel = 'app:get-info' | 'app:reveal-log'
 
 /** Handlers of {@link AppChannel}. */
-export function setupAppHandlers(deps: { readonly platform: Platform; readonly logFile: LogFile }): ChannelHandlers<AppChannel> {
+export function setupAppHandlers(deps: {
+  readonly platform: Platform
+  readonly logFile: LogFile
+  /** The offline engine's start-up problem in plain words, if any. */
+  readonly localEngineProblem: () => string | undefined
+}): ChannelHandlers<AppChannel> {
   const { platform, logFile } = deps
   return {
-    'app:get-info': async () => ({ version: platform.appVersion, platform: platform.osPlatform, logFileName: logFile.fileName }),
+    'app:get-info': async () => ({
+      version: platform.appVersion,
+      platform: platform.osPlatform,
+      logFileName: logFile.fileName,
+      localEngineProblem: deps.localEngineProblem() ?? null,
+    }),
     'app:reveal-log': async () => {
       platform.showItemInFolder(logFile.filePath)
     },

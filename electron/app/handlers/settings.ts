@@ -2,6 +2,7 @@
  * The `settings:*` invoke channels: read and update settings, set, clear and check the PDF.co API
  * key. The key itself never leaves main: answers carry `hasApiKey` and a masked form.
  */
+import path from 'node:path'
 import { AppError, PdfCoError } from '../../errors.ts'
 import type { ChannelHandlers } from '../../ipc/dispatcher.ts'
 import type { Logger } from '../../log/logger.ts'
@@ -30,9 +31,14 @@ export function setupSettingsHandlers(deps: {
   readonly jobs: Pick<JobManager, 'setConcurrency'>
   readonly logger: Logger
   readonly onKeyChanged: () => void
+  /** The folder conversions write to now (absolute, chosen or default). */
+  readonly outputDir: () => string
 }): ChannelHandlers<SettingsChannel> {
   const { platform, settings, jobs, logger, onKeyChanged } = deps
-  const settingsDto = () => settings.toDto({ hasLocalEngine: true, defaultOutputFolderName: DEFAULT_OUTPUT_FOLDER_NAME })
+  const settingsDto = () => ({
+    ...settings.toDto({ hasLocalEngine: true, defaultOutputFolderName: DEFAULT_OUTPUT_FOLDER_NAME }),
+    outputFolderDisplayPath: displayPath(deps.outputDir(), platform.dirs.home),
+  })
   return {
     'settings:get': async () => settingsDto(),
     'settings:update': async (patch) => {
@@ -67,4 +73,15 @@ export function setupSettingsHandlers(deps: {
       return { remainingCredits: outcome.remainingCredits }
     },
   }
+}
+
+/**
+ * A folder's full path as people read it: the home folder shown as `~` (e.g.
+ * `~/Pictures/PDF to Image`), any other path as it is. For display only, never to open.
+ */
+export function displayPath(absolutePath: string, homeDir: string): string {
+  const rel = path.relative(homeDir, absolutePath)
+  if (rel === '') return '~'
+  if (rel.startsWith('..') || path.isAbsolute(rel)) return absolutePath
+  return `~${path.sep}${rel}`
 }

@@ -1,13 +1,14 @@
 /**
- * The batch the user sees: the jobs running together, the taskbar progress (mean of the jobs'
- * shares), and the end of the batch (`batch:finished`, plus a system notification when the window
+ * The batch the user sees: the jobs running together, the taskbar progress (the one progress
+ * module's batch share and mode, `shared/progress.ts`, as the window's overall bar), and the end of the batch (`batch:finished`, plus a system notification when the window
  * is not focused). A batch ends when none of its jobs is queued or running; a job retried later
  * starts a new batch.
  */
 import type { EventChannels, JobId } from '../../ipc/contract.ts'
 import type { Logger } from '../../log/logger.ts'
 import type { Platform } from '../../platform/platform.ts'
-import { isActive, jobFraction, type Batch, type Job } from './job.ts'
+import { batchProgress, taskbarProgress } from '../../shared/progress.ts'
+import { isActive, type Batch, type Job } from './job.ts'
 
 /** See the module comment. */
 export interface BatchProgress {
@@ -27,6 +28,8 @@ export function createBatchProgress(deps: {
   readonly platform: Platform
   readonly emit: <C extends keyof EventChannels>(channel: C, payload: EventChannels[C]) => void
   readonly logger: Logger | undefined
+  /** Epoch ms now (for the progress module's time left). */
+  readonly now: () => number
 }): BatchProgress {
   let batch: Batch | null = null
   const members = (b: Batch): Job[] => [...b.jobIds].map((id) => deps.jobs.get(id)).filter((j): j is Job => j !== undefined)
@@ -42,7 +45,8 @@ export function createBatchProgress(deps: {
       if (batch === null) return
       const list = members(batch)
       if (list.length === 0) return
-      deps.platform.setProgressBar(list.reduce((sum, j) => sum + jobFraction(j), 0) / list.length)
+      const { fraction, mode } = taskbarProgress(batchProgress(list.map((j) => j.dto), deps.now()))
+      deps.platform.setProgressBar(fraction, mode)
     },
     finishIfIdle() {
       if (batch === null) return

@@ -13,6 +13,23 @@ import type { BatchProgress } from './batch-progress.ts'
 import type { Job } from './job.ts'
 import type { JournalLinks } from './journal-links.ts'
 
+/**
+ * Where the grid thumbnails of written pages go (the thumbnail service): the engine-made one is
+ * primed; without one, the first {@link WARM_FIRST_PAGES} pages of a run are made at once from
+ * the file (the rows in view when a conversion starts), the rest when the grid asks.
+ */
+export interface OutputThumbnailSink {
+  /** Width (px, one of THUMB_WIDTHS) asked of engines: the grid's. */
+  readonly widthPx: number
+  /** Stores an engine-made thumbnail (ThumbnailService.primeOutput). */
+  prime(outputId: string, widthPx: number, png: Uint8Array): void
+  /** Starts making the output's grid thumbnail from its file now (ThumbnailService.warmOutput). */
+  warm(outputId: string): void
+}
+
+/** Pages per run whose grid thumbnail is made at once when the engine handed none over. */
+export const WARM_FIRST_PAGES = 48
+
 /** Shortest gap between two upload-progress updates of one job, in ms (≤ 10/s). */
 export const UPLOAD_UPDATE_INTERVAL_MS = 100
 
@@ -33,6 +50,8 @@ export function createJobEvents(deps: {
   readonly batch: BatchProgress
   readonly journal: JournalLinks
   readonly logger: Logger | undefined
+  /** Takes the written pages' thumbnails (before `outputs:added` goes out). */
+  readonly thumbnails?: OutputThumbnailSink | undefined
 }): JobEvents {
   const publish = (job: Job): void => {
     if (job.uploadTimer !== undefined) {
@@ -95,7 +114,11 @@ export function createJobEvents(deps: {
 function applyEvent(
   job: Job,
   event: ConversionEvent,
-  deps: { readonly outputs: OutputRegistry; readonly emit: <C extends keyof EventChannels>(channel: C, payload: EventChannels[C]) => void },
+  deps: {
+    readonly outputs: OutputRegistry
+    readonly emit: <C extends keyof EventChannels>(channel: C, payload: EventChannels[C]) => void
+    readonly thumbnails?: OutputThumbnailSink | undefined
+  },
 ): 'publish' | 'upload' | 'none' {
   const d = job.dto
   switch (event.type) {
@@ -122,9 +145,14 @@ function applyEvent(
       return 'upload'
     }
     case 'page-written': {
-      const output = deps.outputs.add({ jobId: d.id, fileId: d.fileId, page: event.page, path: event.path, sizeBytes: event.sizeBytes })
+      const pagesDone = job.doneBefore + event.pagesDone
+      // The pages this file added: 1, or all of a multi-page TIFF's pages at once.
+      const pageCount = Math.max(1, pagesDone - d.pagesDone)
+      const output = deps.outputs.add({ jobId: d.id, fileId: d.fileId, page: event.page, path: event.path, sizeBytes: event.sizeBytes, pageCount })
       job.writtenPages.add(event.page)
-      job.dto = { ...d, pagesDone: job.doneBefore + event.pagesDone, pagesTotal: job.doneBefore + event.pagesTotal }
+      job.dto = { ...d, pagesDone, pagesTotal: job.doneBefore + event.pagesTotal, imagesDone: d.imagesDone + 1 }
+      if (event.thumbnail !== undefined) deps.thumbnails?.prime(output.id, event.thumbnail.widthPx, event.thumbnail.png)
+      else if (job.writtenPages.size <= WARM_FIRST_PAGES) deps.thumbnails?.warm(output.id)
       deps.emit('outputs:added', deps.outputs.toDto(output))
       return 'publish'
     }

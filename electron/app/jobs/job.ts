@@ -4,8 +4,10 @@
  * resume alike.
  */
 import { randomUUID } from 'node:crypto'
+import path from 'node:path'
 import type { LocalConversionRequest, LocalRenderOptions } from '../../engines/local/options.ts'
 import type { EngineKind, FileId, JobDto, JobId, StartJobsRequest } from '../../ipc/contract.ts'
+import type { TiffLayout } from '../../shared/formats.ts'
 import type { BatchJournal } from '../../journal/journal.ts'
 
 /** The jobs running together (see `batch-progress.ts`). */
@@ -17,6 +19,8 @@ export interface Batch {
 export interface Job {
   dto: JobDto
   readonly format: StartJobsRequest['format']
+  /** TIFF only: one file per page or one multi-page file. */
+  readonly tiffLayout: TiffLayout
   readonly overwrite: boolean
   readonly outputDir: string
   readonly password: string | undefined
@@ -43,6 +47,8 @@ export interface JobSpec {
   readonly fileId: string
   readonly engine: EngineKind
   readonly format: StartJobsRequest['format']
+  /** Default: one file per page. */
+  readonly tiffLayout?: TiffLayout
   readonly overwrite: boolean
   readonly outputDir: string
   readonly password: string | undefined
@@ -66,13 +72,18 @@ export function buildJob(spec: JobSpec): Job {
       uploadPercent: 0,
       pagesDone: 0,
       pagesTotal: spec.pages.length,
+      imagesDone: 0,
       startedAtMs: spec.nowMs,
       stageStartedAtMs: spec.nowMs,
+      attemptStartedAtMs: spec.nowMs,
+      pagesAtAttemptStart: 0,
+      outputFolderName: path.basename(spec.outputDir) || spec.outputDir,
       finishedAtMs: null,
       error: null,
       warnings: [],
     },
     format: spec.format,
+    tiffLayout: spec.tiffLayout ?? 'page-files',
     overwrite: spec.overwrite,
     outputDir: spec.outputDir,
     password: spec.password,
@@ -93,35 +104,28 @@ export function isActive(job: Job): boolean {
   return job.dto.stage !== 'done' && job.dto.stage !== 'failed' && job.dto.stage !== 'cancelled'
 }
 
-/** The engine request of a job's run over `pages`. */
-export function requestFor(job: Job, pages: readonly number[]): LocalConversionRequest {
+/** True when the job writes one multi-page TIFF (retried whole: it is one file). */
+export function isMultiPageTiff(job: Pick<Job, 'format' | 'tiffLayout'>): boolean {
+  return job.format === 'tiff' && job.tiffLayout === 'multi-page'
+}
+
+/**
+ * The engine request of a job's run over `pages`. TIFF carries the layout to both engines: PDF.co
+ * through `multiPageTiff`, the local engine through its `local.multiPageTiff` option.
+ * `thumbnailWidthPx` (px) asks the engine for a thumbnail with each written page.
+ */
+export function requestFor(job: Job, pages: readonly number[], thumbnailWidthPx?: number): LocalConversionRequest {
+  const tiff = job.format === 'tiff' ? { multiPageTiff: isMultiPageTiff(job) } : {}
+  const local = job.local === undefined && job.dto.engine !== 'local' ? undefined : { ...job.local, ...tiff }
   return {
+    ...tiff,
+    ...(thumbnailWidthPx === undefined ? {} : { thumbnailWidthPx }),
     sourcePath: job.sourcePath,
     outputDir: job.outputDir,
     format: job.format,
     pages,
     overwrite: job.overwrite,
     ...(job.password === undefined ? {} : { password: job.password }),
-    ...(job.local === undefined ? {} : { local: job.local }),
-  }
-}
-
-/** Share 0..1 of a job done, for the taskbar progress. */
-export function jobFraction(job: Job): number {
-  const d = job.dto
-  switch (d.stage) {
-    case 'queued':
-      return 0
-    case 'inspecting':
-      return 0.02
-    case 'uploading':
-      return 0.05 + 0.15 * (d.uploadPercent / 100)
-    case 'converting':
-    case 'downloading':
-      return 0.2 + 0.8 * (d.pagesTotal > 0 ? d.pagesDone / d.pagesTotal : 0)
-    case 'done':
-    case 'failed':
-    case 'cancelled':
-      return 1
+    ...(local === undefined ? {} : { local }),
   }
 }

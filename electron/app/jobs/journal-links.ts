@@ -53,6 +53,7 @@ export function createJournalLinks(deps: {
           outputDir,
           format: first.format,
           overwrite: first.overwrite,
+          tiffLayout: first.tiffLayout,
           engine: 'pdfco',
           files: created.map((j) => ({ key: j.dto.id, sourcePath: j.sourcePath, pages: [...j.pages], pageRange: null, needsPassword: needsPassword(j) })),
         })

@@ -4,6 +4,7 @@
  * ({@link resumeBatch}). The pages themselves are resumed by the PDF.co engine through its
  * checkpoint (`engines/pdfco/resume-plan.ts`): pages on disk kept, recorded jobs picked up.
  */
+import { DEFAULT_TIFF_LAYOUT } from '../../shared/formats.ts'
 import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
 import { FileError, InputError } from '../../errors.ts'
@@ -117,6 +118,7 @@ async function jobOfEntry(
     engine: 'pdfco',
     format: record.format,
     overwrite: record.overwrite,
+    tiffLayout: record.tiffLayout ?? DEFAULT_TIFF_LAYOUT,
     outputDir: record.outputDir,
     password: file.password,
     sourcePath: file.path,

@@ -2,17 +2,20 @@
  * Encoding of rendered pages with sharp (libvips): PNG, JPG, WebP or TIFF, in colour, greyscale
  * or black-and-white, on white or transparent.
  *
- * Input is the canvas' own pixel memory (@napi-rs/canvas `data()`: RGBA, premultiplied alpha),
- * handed to sharp as `premultiplied` raw pixels: this skips `getImageData`'s un-premultiplying
- * copy (about 48 ms for an A4 page at 150 DPI, measured here).
+ * Input is raw RGBA: PDFium's bitmap read in place from its WebAssembly memory (straight alpha,
+ * `premultiplied: false`), or premultiplied pixels from other sources.
  *
- * Output channels: colour PNG/JPG/TIFF are RGB (RGBA when transparent); greyscale PNG/JPG/TIFF
+ * Output channels: colour PNG/JPG/TIFF are RGB (RGBA when transparent; all-grey pages as grey, below); greyscale PNG/JPG/TIFF
  * are one grey channel (grey + alpha when transparent); black-and-white is thresholded at 50 %
  * grey and written as a 1-bit black/white palette PNG, a 1-bit CCITT G4 TIFF, or an 8-bit grey JPG
  * holding only 0 and 255 before compression. WebP has no grey mode: grey pixels stored as RGB.
  *
  * PNG speed: zlib level 6 without adaptive filtering (sharp's default level). See
- * `bench/RESULTS.md` (local engine) for the measured trade-off against levels 1 and 9.
+ * `bench/RESULTS.md` (local engine) for the measured trade-off against levels 3 and 9.
+ *
+ * Colour pages whose pixels are all grey (R = G = B: most text pages) are written as greyscale
+ * PNG/TIFF: the same pixels, a third of the raw data, so smaller files and faster compression
+ * (lossless; {@link isAllGrey}).
  */
 import sharp from 'sharp'
 import type { OutputFormat } from '../../shared/formats.ts'
@@ -62,7 +65,8 @@ export async function encodePixels(raw: RawPixels, settings: EncodeSettings): Pr
     limitInputPixels: false,
   })
   if (!transparent) img = img.flatten({ background: '#ffffff' })
-  if (color === 'gray') img = img.grayscale().toColourspace('b-w')
+  const storeGrey = color === 'color' && !transparent && (format === 'png' || format === 'tiff') && isAllGrey(input)
+  if (color === 'gray' || storeGrey) img = img.grayscale().toColourspace('b-w')
   else if (color === 'bw') img = img.threshold(128).toColourspace('b-w')
   img = img.withDensity(settings.dpi)
   const quality = Math.min(100, Math.max(1, Math.round(settings.quality)))
@@ -88,4 +92,24 @@ export async function encodePixels(raw: RawPixels, settings: EncodeSettings): Pr
             .tiff({ compression: 'lzw', predictor: 'horizontal', xres: settings.dpi / 25.4, yres: settings.dpi / 25.4 })
             .toBuffer()
   }
+}
+
+/**
+ * True when every pixel of RGBA memory has R = G = B (alpha is ignored: grey flattened onto white
+ * stays grey). Stops at the first coloured pixel; about 2 ms per megapixel when grey.
+ */
+export function isAllGrey(rgba: Uint8Array): boolean {
+  if (rgba.byteOffset % 4 !== 0 || rgba.byteLength % 4 !== 0) {
+    for (let i = 0; i + 2 < rgba.length; i += 4) if (rgba[i] !== rgba[i + 1] || rgba[i] !== rgba[i + 2]) return false
+    return true
+  }
+  const words = new Uint32Array(rgba.buffer, rgba.byteOffset, rgba.byteLength / 4)
+  // Little- or big-endian alike: the three colour bytes are the low 24 or high 24 bits.
+  const littleEndian = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1
+  for (let i = 0; i < words.length; i++) {
+    const v = words[i] ?? 0
+    const rgb = littleEndian ? v & 0xffffff : v >>> 8
+    if (((rgb ^ (rgb >>> 8)) & 0xffff) !== 0) return false
+  }
+  return true
 }

@@ -1,6 +1,6 @@
 /**
- * The local conversion engine: PDF pages → images with pdf.js + @napi-rs/canvas + sharp, offline,
- * off the main thread (issue 4 §1). Same events, naming and output rules as the PDF.co engine
+ * The local conversion engine: PDF pages → images with PDFium (WebAssembly, `render/pdfium-*.ts`)
+ * and sharp, offline, in worker threads (`render-worker.ts`; the run itself is `conversion.ts`). Same events, naming and output rules as the PDF.co engine
  * (`engines/pdfco/engine.ts`), so the CLI, the queue and the GUI treat both alike.
  *
  * Pipeline of one PDF:
@@ -15,7 +15,9 @@
  *    side). Each encoded page is written by this thread to a temp file in the output folder and
  *    published in page order (`engines/page-sequencer.ts`) under `<name>-<page>.<ext>` with
  *    the ` (2)` collision rule (`files/output-names.ts`, `files/atomic-write.ts`); then
- *    `page-written`. pdf.js warnings of a page arrive as `warning` events with its page number.
+ *    `page-written`. Warnings of a page (a substituted font; grouped technical messages of the
+ *    renderer under `details`) arrive as `warning` events with its page number; warnings about the
+ *    whole file (an XFA form, missing fallback fonts) without one.
  *    Multi-page TIFF (`multiPageTiff`): pages are appended in order to one temp TIFF
  *    (`render/tiff.ts` `TiffFileWriter`), published at the end as `<name>.tif` (PDF.co's name).
  * 3. `stage: done`, or on failure `stage: failed` + `failed`; on abort `stage: cancelled` +
@@ -29,38 +31,27 @@
  * thumbnails). Workers keep the last PDF open, so repeated work on one file skips re-parsing it.
  */
 import { availableParallelism } from 'node:os'
-import { mkdir, open, readFile, stat, writeFile, type FileHandle } from 'node:fs/promises'
-import path from 'node:path'
-import { AppError, CancelledError, FileError, InputError, toErrorDto } from '../../errors.ts'
-import { PageSequencer } from '../page-sequencer.ts'
-import { resolveRequestPages } from '../request-pages.ts'
-import type {
-  ConversionEngine,
-  ConversionEvent,
-  ConversionOutcome,
-  ConversionRequest,
-  ConversionStage,
-  ConvertOptions,
-  WrittenFile,
-} from '../types.ts'
-import { commitTempFile, removeQuietly, tempFileName, writeError } from '../../files/atomic-write.ts'
-import { multiPageFileName, outputFileName } from '../../files/output-names.ts'
-import { TiffFileWriter } from '../../render/tiff.ts'
-import type { EncodeSettings } from './encode.ts'
-import { resolveLocalOptions, type LocalConversionRequest, type LocalRenderOptions, type ResolvedLocalOptions } from './options.ts'
-import { DEFAULT_MAX_PAGE_PIXELS, MAX_CANVAS_SIDE_PX, oversizeWarning, planPage, type PagePlan, type PixelLimits } from './page-plan.ts'
+import { AppError, FileError, InputError } from '../../errors.ts'
+import type { ConversionEngine, ConversionOutcome, ConversionRequest, ConvertOptions } from '../types.ts'
+import { callWorker, LocalConversion, type ConversionDeps } from './conversion.ts'
+import type { LocalConversionRequest, LocalRenderOptions } from './options.ts'
+import { DEFAULT_MAX_PAGE_PIXELS, limitsForFormat, MAX_CANVAS_SIDE_PX, planPage, type PixelLimits } from './page-plan.ts'
 import { PixelBudget } from './pixel-budget.ts'
 import type { WorkerCalls, WorkerCallType } from './protocol.ts'
-import { RenderWorkerPool, resolveRenderWorkerEntry, type WorkerLease } from './worker-pool.ts'
+import { lendRenderPool } from '../../render/inspect.ts'
+import { checkOfflineEngine } from './startup-check.ts'
+import { RenderWorkerPool, resolveRenderWorkerEntry } from './worker-pool.ts'
 
 export type { LocalConversionRequest, LocalRenderOptions } from './options.ts'
 
 /** Options of {@link createLocalEngine}. */
 export interface LocalEngineOptions {
-  /** Render threads. Default min(2, available CPUs). */
+  /** Render threads. Default and maximum: the number of CPUs (a larger value is lowered to it). */
   readonly workers?: number | undefined
-  /** pdf.js assets root (standard_fonts/, cmaps/, wasm/, iccs/); default: env PDFJS_ASSETS_DIR, else pdfjs-dist. */
-  readonly assetsDir?: string | undefined
+  /** WASM memory cap of each worker's PDFium in bytes; a page needing more fails its file. Default 512 MiB. */
+  readonly maxWorkerMemoryBytes?: number | undefined
+  /** Process RSS past which the longest-busy worker is stopped (backstop). Default 2 GiB; 0 = off. */
+  readonly maxProcessRssBytes?: number | undefined
   /** Render options used when a request's `local` does not set them (e.g. the app's settings). */
   readonly defaults?: LocalRenderOptions | undefined
   /** Most pixels of one page; larger pages are rendered at a lower DPI with a warning. Default 40 MP. */
@@ -93,7 +84,7 @@ export interface PageImage {
   readonly data: Buffer
   readonly widthPx: number
   readonly heightPx: number
-  /** pdf.js warnings raised while drawing the page. */
+  /** Plain-words warnings raised while drawing the page. */
   readonly warnings: readonly string[]
 }
 
@@ -104,13 +95,18 @@ export const MAX_PAGE_IMAGE_WIDTH_PX = 4096
 export interface LocalEngine extends ConversionEngine {
   readonly kind: 'local'
   /**
+   * A plain-words problem found at creation (PDFium's WASM or the fallback fonts missing), or
+   * undefined when the engine is complete. Without the WASM every conversion fails with it.
+   */
+  readonly problem: string | undefined
+  /**
    * Converts one PDF; the request may carry `local` render options ({@link LocalConversionRequest}).
    * See the module comment for events and errors.
    */
   convert(request: ConversionRequest | LocalConversionRequest, options?: ConvertOptions): Promise<ConversionOutcome>
   /**
    * Renders one page to an image of an exact width on a render worker, for page-picker
-   * thumbnails (issue 4 §3). The worker keeps the PDF open, so consecutive pages of one file
+   * thumbnails. The worker keeps the PDF open, so consecutive pages of one file
    * are cheap. Waits for a free worker like a conversion does (fair with running conversions).
    *
    * @throws InputError 'input/invalid' (width), 'input/page-range' (no such page); FileError
@@ -122,6 +118,7 @@ export interface LocalEngine extends ConversionEngine {
 }
 
 const DEFAULT_PAGE_TIMEOUT_MS = 120_000
+const DEFAULT_MAX_PROCESS_RSS_BYTES = 2 * 1024 * 1024 * 1024
 
 /**
  * Creates the local engine (see the module comment). Workers start on first use.
@@ -131,12 +128,18 @@ const DEFAULT_PAGE_TIMEOUT_MS = 120_000
  * Before throwing it emits `stage: failed|cancelled` and `failed`.
  */
 export function createLocalEngine(options: LocalEngineOptions = {}): LocalEngine {
-  const workers = Math.max(1, Math.floor(options.workers ?? Math.min(2, availableParallelism())))
+  const cpus = Math.max(1, availableParallelism())
+  const workers = Math.min(cpus, Math.max(1, Math.floor(options.workers ?? cpus)))
   const pool = new RenderWorkerPool({
     size: workers,
     entry: resolveRenderWorkerEntry(options.workerEntry),
     idleTimeoutMs: options.idleTimeoutMs,
+    maxWorkerMemoryBytes: options.maxWorkerMemoryBytes,
+    maxProcessRssBytes: options.maxProcessRssBytes ?? DEFAULT_MAX_PROCESS_RSS_BYTES,
   })
+  const startup = checkOfflineEngine()
+  // Page counts of files being added are read on these workers too (see `render/inspect.ts`).
+  const returnPool = lendRenderPool(pool)
   const limits: PixelLimits = {
     maxPagePixels: Math.max(1, options.maxPagePixels ?? DEFAULT_MAX_PAGE_PIXELS),
     maxSidePx: MAX_CANVAS_SIDE_PX,
@@ -145,234 +148,9 @@ export function createLocalEngine(options: LocalEngineOptions = {}): LocalEngine
   const pageTimeoutMs = options.pageTimeoutMs ?? DEFAULT_PAGE_TIMEOUT_MS
   const now = options.now ?? Date.now
 
-  async function convert(request: LocalConversionRequest, convertOptions: ConvertOptions = {}): Promise<ConversionOutcome> {
-    const startedMs = now()
-    const emit = (event: ConversionEvent): void => {
-      try {
-        convertOptions.onEvent?.(event)
-      } catch {
-        // A listener's bug must not break the conversion.
-      }
-    }
-    const stage = (s: ConversionStage): void => emit({ type: 'stage', stage: s, atMs: now() })
-
-    const controller = new AbortController()
-    const outer = convertOptions.signal
-    const onOuterAbort = (): void => controller.abort()
-    if (outer?.aborted) controller.abort()
-    outer?.addEventListener('abort', onOuterAbort, { once: true })
-    const signal = controller.signal
-
-    const temps = new Set<string>()
-    const leases = new Set<WorkerLease>()
-    let tiffHandle: FileHandle | undefined
-    let firstFailure: unknown
-    const failAll = (err: unknown): void => {
-      firstFailure ??= err
-      controller.abort()
-    }
-
-    const call = <K extends WorkerCallType>(
-      lease: WorkerLease,
-      type: K,
-      payload: WorkerCalls[K]['request'],
-      timeout?: CallTimeout,
-    ): Promise<WorkerCalls[K]['reply']> => callWorker(lease, type, payload, signal, () => leases.delete(lease), timeout)
-
-    const acquire = async (priority: 'first' | 'extra', until: AbortSignal = signal): Promise<WorkerLease> => {
-      const lease = await pool.acquire(priority, until)
-      leases.add(lease)
-      return lease
-    }
-    // The worker keeps the PDF open for the next conversion or page image of the same file.
-    const giveBack = async (lease: WorkerLease): Promise<void> => {
-      if (!leases.delete(lease)) return
-      lease.release()
-    }
-
-    try {
-      if (signal.aborted) throw new CancelledError()
-      stage('inspecting')
-      const settings = resolveLocalOptions(request.format, options.defaults, request.local)
-      const openPayload: WorkerCalls['open']['request'] = {
-        sourcePath: request.sourcePath,
-        ...(request.password === undefined || request.password === '' ? {} : { password: request.password }),
-        ...(options.assetsDir === undefined ? {} : { assetsDir: options.assetsDir }),
-      }
-      // Start the other workers now: their start-up overlaps opening and measuring the PDF.
-      pool.prestart(pool.size)
-      const firstLease = await acquire('first')
-      const opened = await call(firstLease, 'open', openPayload)
-      for (const message of opened.warnings) emit({ type: 'warning', message })
-      const pages = resolveRequestPages(request, opened.pageCount)
-      const measured = await call(firstLease, 'measure', { pages })
-      const plans = measured.geometries.map((g) => planPage(g, settings.resolution, limits))
-      emit({ type: 'inspected', pageCount: opened.pageCount, pagesTotal: pages.length })
-      for (const message of measured.warnings) emit({ type: 'warning', message })
-      for (const plan of plans) {
-        const message = oversizeWarning(plan, limits)
-        if (message !== undefined) emit({ type: 'warning', page: plan.page, message })
-      }
-      await mkdir(request.outputDir, { recursive: true }).catch((err: unknown) => {
-        throw writeError(err, request.outputDir)
-      })
-
-      stage('converting')
-      const outputDir = request.outputDir
-      const multiTiff = settings.multiPageTiff
-      const files: WrittenFile[] = []
-      let pagesDone = 0
-
-      // Multi-page TIFF: one temp file that pages are appended to, in order.
-      const tiffName = multiTiff ? multiPageFileName(request.sourcePath, pages, opened.pageCount, 'tiff') : ''
-      let tiffWriter: TiffFileWriter | undefined
-      let tiffTemp = ''
-      if (multiTiff) {
-        tiffTemp = path.join(outputDir, tempFileName(tiffName))
-        temps.add(tiffTemp)
-        tiffHandle = await open(tiffTemp, 'wx').catch((err: unknown) => {
-          throw writeError(err, tiffTemp)
-        })
-        tiffWriter = new TiffFileWriter(tiffHandle)
-      }
-
-      const sequencer = new PageSequencer<WrittenFile | number>({
-        order: pages,
-        commit: async (page, tempPath) => {
-          if (tiffWriter !== undefined) {
-            const bytes = await readFile(tempPath)
-            await tiffWriter.addPage(bytes).catch((err: unknown) => {
-              throw writeError(err, tiffTemp)
-            })
-            temps.delete(tempPath)
-            await removeQuietly(tempPath)
-            return page
-          }
-          const name = outputFileName(request.sourcePath, page, opened.pageCount, request.format)
-          const { size } = await stat(tempPath)
-          const finalPath = await commitTempFile(tempPath, outputDir, name, request)
-          temps.delete(tempPath)
-          return { page, path: finalPath, sizeBytes: size }
-        },
-        onCommitted: (value) => {
-          if (typeof value === 'number') return
-          files.push(value)
-          pagesDone++
-          emit({ type: 'page-written', page: value.page, path: value.path, sizeBytes: value.sizeBytes, pagesDone, pagesTotal: pages.length })
-        },
-        onFailure: failAll,
-      })
-
-      const queue: PagePlan[] = [...plans]
-      // Aborted once the last page is taken: lanes still waiting for a worker stop waiting.
-      const allTaken = new AbortController()
-      const untilAllTaken = AbortSignal.any([signal, allTaken.signal])
-      const encodeFor = (plan: PagePlan): EncodeSettings => encodeSettings(settings, plan.dpi)
-      const renderOne = async (lease: WorkerLease, plan: PagePlan): Promise<void> => {
-        const pixels = plan.widthPx * plan.heightPx
-        await budget.acquire(pixels, signal)
-        let result: WorkerCalls['render']['reply']
-        try {
-          result = await call(lease, 'render', { plan, encode: encodeFor(plan) }, {
-            ms: pageTimeoutMs,
-            error: () =>
-              new FileError('file/damaged', `Page ${plan.page} was still rendering after ${Math.round(pageTimeoutMs / 1000)} s; stopped`),
-          })
-        } finally {
-          budget.release(pixels)
-        }
-        for (const message of result.warnings) emit({ type: 'warning', page: plan.page, message })
-        const name = multiTiff
-          ? outputFileName(request.sourcePath, plan.page, opened.pageCount, 'tiff')
-          : outputFileName(request.sourcePath, plan.page, opened.pageCount, request.format)
-        const temp = path.join(outputDir, tempFileName(name))
-        temps.add(temp)
-        await writeFile(temp, result.data, { flag: 'wx' }).catch((err: unknown) => {
-          throw writeError(err, temp)
-        })
-        sequencer.add(plan.page, temp)
-      }
-
-      /** Renders pages from the shared list until it is empty; extra lanes yield to waiting conversions. */
-      const runLane = async (initial: WorkerLease | undefined, priority: 'first' | 'extra'): Promise<void> => {
-        let lease = initial
-        let isOpen = initial !== undefined
-        try {
-          while (queue.length > 0 && !signal.aborted) {
-            if (lease !== undefined && priority === 'extra' && pool.hasFirstWaiters) {
-              await giveBack(lease)
-              lease = undefined
-            }
-            if (lease === undefined) {
-              try {
-                lease = await acquire(priority, untilAllTaken)
-              } catch (err) {
-                if (allTaken.signal.aborted && !signal.aborted) break
-                throw err
-              }
-              isOpen = false
-              if (queue.length === 0) break
-            }
-            if (!isOpen) {
-              await call(lease, 'open', openPayload)
-              isOpen = true
-            }
-            const plan = queue.shift()
-            if (plan === undefined) break
-            if (queue.length === 0) allTaken.abort()
-            await renderOne(lease, plan)
-          }
-        } catch (err) {
-          failAll(err)
-          throw err
-        } finally {
-          if (lease !== undefined) await giveBack(lease)
-        }
-      }
-
-      const lanes = [runLane(firstLease, 'first')]
-      for (let i = 1; i < Math.min(pool.size, plans.length); i++) lanes.push(runLane(undefined, 'extra'))
-      const settled = await Promise.allSettled(lanes)
-      await sequencer.settled().catch((err: unknown) => failAll(err))
-      if (firstFailure === undefined) {
-        const rejected = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected')
-        if (rejected !== undefined) firstFailure = rejected.reason
-      }
-      if (firstFailure !== undefined) throw outer?.aborted ? new CancelledError() : firstFailure
-      if (outer?.aborted) throw new CancelledError()
-      if (!sequencer.isComplete) throw new AppError('internal', 'Some pages were never rendered')
-
-      if (tiffWriter !== undefined && tiffHandle !== undefined) {
-        await tiffWriter.finish().catch((err: unknown) => {
-          throw writeError(err, tiffTemp)
-        })
-        await tiffHandle.close()
-        tiffHandle = undefined
-        const { size } = await stat(tiffTemp)
-        const finalPath = await commitTempFile(tiffTemp, outputDir, tiffName, request)
-        temps.delete(tiffTemp)
-        const first = pages[0] ?? 1
-        files.push({ page: first, path: finalPath, sizeBytes: size, pageCount: pages.length })
-        pagesDone = pages.length
-        emit({ type: 'page-written', page: first, path: finalPath, sizeBytes: size, pagesDone, pagesTotal: pages.length })
-      }
-
-      stage('done')
-      return { engine: 'local', sourcePath: request.sourcePath, pageCount: opened.pageCount, files, elapsedMs: now() - startedMs }
-    } catch (err) {
-      controller.abort()
-      await Promise.all([...leases].map((lease) => giveBack(lease)))
-      await tiffHandle?.close().catch(() => undefined)
-      await Promise.all([...temps].map((t) => removeQuietly(t)))
-      const cancelled = outer?.aborted === true || err instanceof CancelledError
-      const error = cancelled ? new CancelledError() : err
-      stage(cancelled ? 'cancelled' : 'failed')
-      emit({ type: 'failed', error: toErrorDto(error) })
-      throw error instanceof Error ? error : new Error(String(error))
-    } finally {
-      outer?.removeEventListener('abort', onOuterAbort)
-    }
-  }
+  const deps: ConversionDeps = { pool, budget, limits, pageTimeoutMs, now, defaults: options.defaults, startup }
+  const convert = (request: LocalConversionRequest, convertOptions: ConvertOptions = {}): Promise<ConversionOutcome> =>
+    new LocalConversion(deps, request, convertOptions).run()
 
   async function renderPageImage(request: PageImageRequest, signal?: AbortSignal): Promise<PageImage> {
     const { page, widthPx } = request
@@ -388,10 +166,10 @@ export function createLocalEngine(options: LocalEngineOptions = {}): LocalEngine
         error: () => new FileError('file/damaged', `Page ${page} was still rendering after ${Math.round(pageTimeoutMs / 1000)} s; stopped`),
       })
     try {
+      if (startup.fatal !== undefined) throw new AppError('internal', startup.fatal)
       const opened = await call('open', {
         sourcePath: request.sourcePath,
         ...(request.password === undefined || request.password === '' ? {} : { password: request.password }),
-        ...(options.assetsDir === undefined ? {} : { assetsDir: options.assetsDir }),
       })
       if (page > opened.pageCount) {
         throw new InputError('input/page-range', `Page ${page} is past the end: this PDF has ${opened.pageCount} page${opened.pageCount === 1 ? '' : 's'}`)
@@ -399,13 +177,13 @@ export function createLocalEngine(options: LocalEngineOptions = {}): LocalEngine
       const { geometries } = await call('measure', { pages: [page] })
       const geometry = geometries[0]
       if (geometry === undefined) throw new AppError('internal', `Page ${page} was not measured`)
-      const plan = planPage(geometry, { kind: 'width', widthPx }, limits)
       const format = request.format ?? 'png'
+      const plan = planPage(geometry, { kind: 'width', widthPx }, limitsForFormat(limits, format))
       const pixels = plan.widthPx * plan.heightPx
       await budget.acquire(pixels, signal)
       try {
         const result = await call('render', { plan, encode: { format, color: 'color', background: 'white', quality: 80, dpi: plan.dpi } })
-        return { data: Buffer.from(result.data.buffer, result.data.byteOffset, result.data.byteLength), widthPx: plan.widthPx, heightPx: plan.heightPx, warnings: result.warnings }
+        return { data: Buffer.from(result.data.buffer, result.data.byteOffset, result.data.byteLength), widthPx: plan.widthPx, heightPx: plan.heightPx, warnings: result.warnings.map((w) => w.message) }
       } finally {
         budget.release(pixels)
       }
@@ -414,68 +192,9 @@ export function createLocalEngine(options: LocalEngineOptions = {}): LocalEngine
     }
   }
 
-  return { kind: 'local', convert, renderPageImage, close: () => pool.close() }
-}
-
-/** A page-render deadline and the error to fail with. */
-interface CallTimeout {
-  readonly ms: number
-  readonly error: () => AppError
-}
-
-/**
- * One worker call that ends early on abort (CancelledError) or timeout (the given error): the
- * worker is then terminated (`lease.discard()`, after `onDiscard`), since it may be stuck.
- */
-function callWorker<K extends WorkerCallType>(
-  lease: WorkerLease,
-  type: K,
-  payload: WorkerCalls[K]['request'],
-  signal: AbortSignal | undefined,
-  onDiscard: () => void,
-  timeout?: CallTimeout,
-): Promise<WorkerCalls[K]['reply']> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted === true) {
-      reject(new CancelledError())
-      return
-    }
-    let settled = false
-    let timer: ReturnType<typeof setTimeout> | undefined
-    const finish = (): boolean => {
-      if (settled) return false
-      settled = true
-      signal?.removeEventListener('abort', onAbort)
-      clearTimeout(timer)
-      return true
-    }
-    const stop = (err: AppError): void => {
-      if (!finish()) return
-      onDiscard()
-      void lease.discard()
-      reject(err)
-    }
-    const onAbort = (): void => stop(new CancelledError())
-    signal?.addEventListener('abort', onAbort, { once: true })
-    if (timeout !== undefined && timeout.ms > 0) timer = setTimeout(() => stop(timeout.error()), timeout.ms)
-    lease.worker.call(type, payload).then(
-      (value) => {
-        if (finish()) resolve(value)
-      },
-      (err: unknown) => {
-        if (finish()) reject(err)
-      },
-    )
-  })
-}
-
-/** Encoder settings of one page. */
-function encodeSettings(settings: ResolvedLocalOptions, dpi: number): EncodeSettings {
-  return {
-    format: settings.multiPageTiff ? 'tiff' : settings.format,
-    color: settings.color,
-    background: settings.background,
-    quality: settings.quality,
-    dpi,
+  const close = async (): Promise<void> => {
+    returnPool()
+    await pool.close()
   }
+  return { kind: 'local', problem: startup.fatal ?? startup.warning, convert, renderPageImage, close }
 }

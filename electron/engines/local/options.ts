@@ -1,5 +1,5 @@
 /**
- * Render options of the local engine (issue 4 §1): resolution as DPI or "fit the long side to N px",
+ * Render options of the local engine: resolution as DPI or "fit the long side to N px",
  * JPG/WebP quality, colour mode, background and the multi-page TIFF switch.
  *
  * Options come from two places, merged per conversion: engine-wide defaults given to
@@ -13,7 +13,7 @@ import { InputError } from '../../errors.ts'
 import type { ConversionRequest } from '../types.ts'
 import type { OutputFormat } from '../../shared/formats.ts'
 
-/** Smallest and largest DPI accepted (issue 4 §1). */
+/** Smallest and largest DPI accepted. */
 export const MIN_DPI = 72
 export const MAX_DPI = 600
 /** Default resolution, as pdftoppm's common use and the PDF.co engine's output. */

@@ -1,11 +1,11 @@
 /**
- * Pixel size of each page, computed before anything is rendered (issue 4 §1).
+ * Pixel size of each page, computed before anything is rendered.
  *
- * Input is the page's displayed size in points at scale 1, as pdf.js' viewport gives it: the
+ * Input is the page's displayed size in points at scale 1, as PDFium measures it: the
  * CropBox (clipped to the MediaBox) after /Rotate (inherited too) and multiplied by /UserUnit
  * (PDF 32000-2 §7.7.3.3 table 31, §14.11.2). One point is 1/72 inch, so at `dpi` the page is
  * `round(widthPt * dpi / 72)` pixels wide, the rounding poppler's `pdftoppm` matches to ±1 px
- * (it rounds up). pdftoppm ignores /UserUnit; pdf.js and viewers apply it, and so do we.
+ * (it rounds up). pdftoppm ignores /UserUnit; viewers apply it, and so do we.
  *
  * Pages over the pixel limit are not refused: they are rendered at the highest resolution that
  * fits, and the plan says so (`reducedFromDpi`), for a warning naming the page and effective DPI.
@@ -27,8 +27,10 @@ export interface PageGeometry {
 export interface PixelLimits {
   /** Most pixels (width x height) of one page. */
   readonly maxPagePixels: number
-  /** Longest side in pixels (Skia's canvas limit is 32767). */
+  /** Longest side in pixels (the renderer's limit, or the output format's: WebP 16383, JPEG 65500). */
   readonly maxSidePx: number
+  /** Set when `maxSidePx` comes from the output format, for the warning: e.g. "WebP". */
+  readonly sideLimitFormat?: string | undefined
 }
 
 /** How one page will be rendered. */
@@ -36,10 +38,7 @@ export interface PagePlan {
   readonly page: number
   readonly widthPx: number
   readonly heightPx: number
-  /**
-   * pdf.js viewport scale: pixels per displayed point. pdf.js multiplies it by /UserUnit itself,
-   * and the geometry came from its scale-1 viewport, so this is simply `dpi / 72`.
-   */
+  /** Pixels per displayed point (`dpi / 72`); the renderer fits the page to `widthPx` x `heightPx`. */
   readonly scale: number
   /** Effective resolution in pixels per inch of the displayed page. */
   readonly dpi: number
@@ -49,8 +48,20 @@ export interface PagePlan {
 
 /** Default limit: 40 MP, e.g. A4 at 600 DPI (4961 x 7016 = 34.8 MP) fits; about 160 MB of RGBA. */
 export const DEFAULT_MAX_PAGE_PIXELS = 40_000_000
-/** Skia's largest canvas side. */
+/** Largest bitmap side the renderer is asked for. */
 export const MAX_CANVAS_SIDE_PX = 32_767
+/** Largest image side of each output format (WebP: 14-bit dimensions; JPEG: 16-bit, libjpeg caps at 65500). */
+export const FORMAT_MAX_SIDE_PX: Readonly<Record<string, number>> = { webp: 16_383, jpg: 65_500 }
+
+/**
+ * The limits of one page in `format`: the renderer's, tightened by the format's largest side
+ * (a WebP page taller than 16383 px is lowered to fit instead of failing).
+ */
+export function limitsForFormat(base: PixelLimits, format: string): PixelLimits {
+  const formatSide = FORMAT_MAX_SIDE_PX[format]
+  if (formatSide === undefined || formatSide >= base.maxSidePx) return base
+  return { ...base, maxSidePx: formatSide, sideLimitFormat: format === 'jpg' ? 'JPEG' : format === 'webp' ? 'WebP' : format.toUpperCase() }
+}
 
 /**
  * Plans one page (see the module comment): pixel size, viewport scale and effective DPI, lowered
@@ -94,9 +105,13 @@ export function planPage(geometry: PageGeometry, resolution: PlanResolution, lim
 export function oversizeWarning(plan: PagePlan, limits: PixelLimits): string | undefined {
   if (plan.reducedFromDpi === undefined) return undefined
   const mp = (limits.maxPagePixels / 1e6).toFixed(0)
+  const reason =
+    limits.sideLimitFormat !== undefined && plan.widthPx * plan.heightPx < limits.maxPagePixels * 0.999
+      ? `${limits.sideLimitFormat} images are at most ${limits.maxSidePx} px a side`
+      : `over ${mp} megapixels or ${limits.maxSidePx} px a side`
   return (
     `Page ${plan.page} is too large to render at ${formatDpi(plan.reducedFromDpi)} DPI ` +
-    `(over ${mp} megapixels or ${limits.maxSidePx} px a side): rendered at ${formatDpi(plan.dpi)} DPI ` +
+    `(${reason}): rendered at ${formatDpi(plan.dpi)} DPI ` +
     `(${plan.widthPx}x${plan.heightPx} px) instead`
   )
 }

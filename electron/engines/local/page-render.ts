@@ -1,136 +1,184 @@
 /**
- * One document, one page at a time: measuring pages and rendering a planned page to encoded
- * bytes. Runs inside a render worker (`render-worker.ts`), and in plain Node for tests.
+ * One PDFium instance and at most one open document, page by page: what a render worker
+ * (`render-worker.ts`) does, also usable in plain Node (tests).
  *
- * Viewer parity (issue 4 §1): the document is opened through `render/rasterize.ts`
- * (`openPdfDocument`: standard fonts, packed CMaps, WASM JPEG 2000/JBIG2 decoders and ICC
- * profiles passed to pdf.js); pages are drawn with `AnnotationMode.ENABLE_STORAGE` (annotation
- * appearances and filled form values), through pdf.js' viewport, which renders the CropBox and
- * applies /Rotate (inherited too) and /UserUnit. Non-embedded CJK fonts fall back to an installed
- * CJK system font (`configureFallbackFonts`).
+ * Memory stays flat on any length: each page is closed right after drawing, and the document is
+ * reopened every {@link REOPEN_EVERY_PAGES} pages or as soon as the WASM memory passes
+ * {@link REOPEN_PAST_HEAP_BYTES} (PDFium caches fonts, images and parsed objects per document;
+ * a PDF with one font dictionary per page would grow without end).
  *
- * Memory: one canvas at a time; sharp reads the canvas' pixel memory directly (`canvas.data()` is
- * a view, not a copy), the canvas is freed right after encoding, and `page.cleanup()` frees the
- * page's pdf.js resources after each page.
+ * A page that needs more memory than the instance's cap (`pdfium-module.ts`), or any abort of the
+ * module, fails with FileError 'file/damaged' and marks the session dead: the worker then exits and
+ * the pool replaces it, so the rest of the batch goes on.
  */
-import { createCanvas } from '@napi-rs/canvas'
-import { AppError, FileError } from '../../errors.ts'
-import { collectPdfjsWarnings, loadPdfjs, type PdfjsPage } from '../../render/pdfjs.ts'
-import { configureFallbackFonts, type OpenedPdf } from '../../render/rasterize.ts'
+import { FileError } from '../../errors.ts'
+import { PdfiumDocument, type PdfiumOpenInfo, type RenderedRgba } from '../../render/pdfium-document.ts'
+import { installFontFallback, type FontFallback } from '../../render/pdfium-fonts.ts'
+import { loadPdfium, type PdfiumRuntime } from '../../render/pdfium-module.ts'
+import { thumbnailFromRgba } from '../../thumbnails/from-bitmap.ts'
 import { encodePixels, type EncodeSettings } from './encode.ts'
 import type { PageGeometry, PagePlan } from './page-plan.ts'
 
-type RenderParameters = Parameters<PdfjsPage['render']>[0]
+/** Pages drawn between two reopenings of a document. */
+export const REOPEN_EVERY_PAGES = 100
+/** WASM memory past which the document is reopened before the next page. */
+export const REOPEN_PAST_HEAP_BYTES = 320 * 1024 * 1024
 
-/**
- * Displayed size of each page at scale 1 (points; CropBox, /Rotate, /UserUnit applied), with the
- * pdf.js warnings raised meanwhile.
- *
- * @throws FileError 'file/damaged' naming the page that cannot be read.
- */
-export async function measurePages(opened: OpenedPdf, pages: readonly number[]): Promise<{ geometries: PageGeometry[]; warnings: string[] }> {
-  const collector = collectPdfjsWarnings()
-  try {
-    return { geometries: await measureAll(opened, pages), warnings: uniqueWarnings(collector.messages) }
-  } finally {
-    collector.stop()
-  }
+/** A warning with optional technical details (grouped messages of the renderer). */
+export interface PageWarning {
+  readonly message: string
+  readonly details?: readonly string[]
 }
 
-async function measureAll(opened: OpenedPdf, pages: readonly number[]): Promise<PageGeometry[]> {
-  const out: PageGeometry[] = []
-  for (const n of pages) {
-    let page: PdfjsPage
-    try {
-      page = await opened.doc.getPage(n)
-    } catch (err) {
-      throw new FileError('file/damaged', `Page ${n} cannot be read: ${errorMessage(err)}`, { cause: err })
+/** Geometry of one page as the page picker and PDF.co upload checks need it. */
+export interface InspectedPage extends PageGeometry {
+  /** The page's /Rotate, normalised to 0, 90, 180 or 270. */
+  readonly rotate: number
+}
+
+/** See the module comment. */
+export class RenderSession {
+  readonly #runtime: PdfiumRuntime
+  readonly #fonts: FontFallback
+  #doc: PdfiumDocument | undefined
+  #docKey: string | undefined
+  #dead: string | undefined
+
+  private constructor(runtime: PdfiumRuntime, fonts: FontFallback) {
+    this.#runtime = runtime
+    this.#fonts = fonts
+  }
+
+  /** Loads PDFium and the fallback fonts. @throws Error in plain words when the WASM cannot load. */
+  static async start(maxMemoryBytes?: number): Promise<RenderSession> {
+    const runtime = await loadPdfium({ maxMemoryBytes })
+    const fonts = installFontFallback(runtime.raw, (ptr) => runtime.module.FPDF_SetSystemFontInfo(ptr))
+    return new RenderSession(runtime, fonts)
+  }
+
+  /** Set once the PDFium instance is unusable (memory cap, abort): the reason. */
+  get deadReason(): string | undefined {
+    return this.#dead
+  }
+
+  /** Bytes of WASM memory in use by this instance. */
+  get heapBytes(): number {
+    return this.#runtime.heapBytes()
+  }
+
+  /**
+   * Opens a PDF (closing any other); an open of the same key (path, password, size, mtime) is free.
+   *
+   * @throws FileError as {@link PdfiumDocument.open}.
+   */
+  open(sourcePath: string, password: string | undefined, key: string | undefined): PdfiumOpenInfo & { reused: boolean } {
+    if (this.#doc !== undefined && key !== undefined && key === this.#docKey) return { ...this.#doc.info, reused: true }
+    this.close()
+    const doc = this.#guard(undefined, () => PdfiumDocument.open(this.#runtime, this.#fonts, sourcePath, password))
+    this.#doc = doc
+    this.#docKey = key
+    return { ...doc.info, reused: false }
+  }
+
+  /** Sizes of pages (1-based) in points at scale 1. @throws FileError 'file/damaged'. */
+  measure(pages: readonly number[]): PageGeometry[] {
+    const doc = this.#requireOpen()
+    return pages.map((page) => ({ page, ...doc.pageSize(page) }))
+  }
+
+  /** Sizes and /Rotate of the first `limit` pages. @throws FileError 'file/damaged'. */
+  inspect(limit: number): InspectedPage[] {
+    const doc = this.#requireOpen()
+    const out: InspectedPage[] = []
+    for (let page = 1; page <= Math.min(limit, doc.info.pageCount); page++) out.push({ page, ...doc.pageSize(page), rotate: doc.rotation(page) })
+    return out
+  }
+
+  /**
+   * Draws and encodes one planned page.
+   *
+   * @throws FileError 'file/damaged' (page unreadable, memory cap passed); Error from sharp.
+   */
+  async render(plan: PagePlan, encode: EncodeSettings, thumbnailWidthPx?: number): Promise<{ data: Buffer; warnings: PageWarning[]; thumbnail?: Uint8Array }> {
+    const drawn = this.renderRaw(plan, encode.background === 'transparent')
+    const warnings: PageWarning[] = drawn.warnings.map((message) => ({ message }))
+    const technical = groupMessages(this.#runtime.takeMessages())
+    if (technical.length > 0) {
+      warnings.push({ message: `The PDF renderer reported ${technical.length} kind${technical.length === 1 ? '' : 's'} of technical problem drawing this page`, details: technical })
     }
-    const viewport = page.getViewport({ scale: 1 })
-    out.push({ page: n, widthPt: viewport.width, heightPt: viewport.height })
-    page.cleanup()
-  }
-  return out
-}
-
-/**
- * Renders one planned page and encodes it; returns the bytes and the page's pdf.js warnings.
- *
- * @throws FileError 'file/damaged' when pdf.js cannot read or draw the page; AppError 'internal'
- *   when encoding fails.
- */
-export async function renderPlannedPage(
-  opened: OpenedPdf,
-  plan: PagePlan,
-  encode: EncodeSettings,
-): Promise<{ data: Buffer; warnings: string[] }> {
-  // Non-embedded CJK text is drawn with the canvas' generic families: point them at a CJK font.
-  configureFallbackFonts()
-  const collector = collectPdfjsWarnings()
-  try {
-    const data = await renderAndEncode(opened, plan, encode)
-    return { data, warnings: uniqueWarnings(collector.messages) }
-  } finally {
-    collector.stop()
-  }
-}
-
-async function renderAndEncode(opened: OpenedPdf, plan: PagePlan, encode: EncodeSettings): Promise<Buffer> {
-  const pdfjs = await loadPdfjs()
-  let page: PdfjsPage
-  try {
-    page = await opened.doc.getPage(plan.page)
-  } catch (err) {
-    throw new FileError('file/damaged', `Page ${plan.page} cannot be read: ${errorMessage(err)}`, { cause: err })
-  }
-  try {
-    const viewport = page.getViewport({ scale: plan.scale })
-    const canvas = createCanvas(plan.widthPx, plan.heightPx)
+    for (const problem of this.#fonts.takeProblems()) warnings.push({ message: problem })
     try {
-      // Given a canvas, pdf.js makes its own opaque context (`alpha: false`): right for white pages.
-      // A transparent page needs our own context with alpha, passed without the canvas.
-      const transparent = encode.background === 'transparent'
-      const target = transparent
-        ? { canvas: null, canvasContext: canvas.getContext('2d') as unknown as NonNullable<RenderParameters['canvasContext']> }
-        : { canvas: canvas as unknown as RenderParameters['canvas'] }
-      try {
-        await page.render({
-          ...target,
-          viewport,
-          intent: 'display',
-          annotationMode: pdfjs.AnnotationMode.ENABLE_STORAGE,
-          background: transparent ? 'rgba(0,0,0,0)' : 'rgb(255,255,255)',
-        }).promise
-      } catch (err) {
-        throw new FileError('file/damaged', `Page ${plan.page} cannot be drawn: ${errorMessage(err)}`, { cause: err })
-      }
-      // `data()` is a view of the canvas' own pixel memory (no copy): encode before freeing it.
-      const pixels = canvas.data()
-      try {
-        return await encodePixels({ data: pixels, widthPx: plan.widthPx, heightPx: plan.heightPx, premultiplied: true }, encode)
-      } catch (err) {
-        throw new AppError('internal', `Page ${plan.page} could not be encoded as ${encode.format.toUpperCase()}: ${errorMessage(err)}`, {
-          cause: err,
-        })
-      }
+      // Nothing else runs on this thread's PDFium until the encoder has read the bitmap.
+      // The grid's thumbnail comes from the same bitmap: the written file is never decoded for it.
+      const bitmap = { data: drawn.rgba, width: plan.widthPx, height: plan.heightPx }
+      const [data, thumbnail] = await Promise.all([
+        encodePixels({ data: drawn.rgba, widthPx: plan.widthPx, heightPx: plan.heightPx, premultiplied: false }, encode),
+        thumbnailWidthPx === undefined ? undefined : thumbnailFromRgba(bitmap, thumbnailWidthPx).then((t) => t.png, () => undefined),
+      ])
+      return thumbnail === undefined ? { data, warnings } : { data, warnings, thumbnail }
     } finally {
-      // Free the native pixel buffer now: V8 does not see its size, so GC would come late.
-      canvas.width = 0
-      canvas.height = 0
+      drawn.release()
     }
-  } finally {
-    page.cleanup()
+  }
+
+  /**
+   * Draws one planned page to RGBA without encoding; the caller must `release()` the result
+   * before the next PDFium call. Reopens the document first when due (see the module comment).
+   *
+   * @throws FileError 'file/damaged' (page unreadable, memory cap passed).
+   */
+  renderRaw(plan: PagePlan, transparent = false): RenderedRgba {
+    const doc = this.#requireOpen()
+    if (doc.pagesSinceOpen >= REOPEN_EVERY_PAGES || (doc.pagesSinceOpen > 0 && this.heapBytes > REOPEN_PAST_HEAP_BYTES)) {
+      this.#guard(plan.page, () => doc.reopen())
+    }
+    return this.#guard(plan.page, () => doc.render(plan.page, plan.widthPx, plan.heightPx, transparent))
+  }
+
+  /** Closes the open document, if any. */
+  close(): void {
+    const doc = this.#doc
+    this.#doc = undefined
+    this.#docKey = undefined
+    if (doc !== undefined && this.#dead === undefined) doc.close()
+  }
+
+  #requireOpen(): PdfiumDocument {
+    if (this.#doc === undefined) throw new Error('No PDF is open in this render worker')
+    return this.#doc
+  }
+
+  /** Runs a PDFium call; a memory-cap hit or an abort becomes a specific FileError and kills the session. */
+  #guard<T>(page: number | undefined, fn: () => T): T {
+    if (this.#dead !== undefined) throw new FileError('file/damaged', this.#dead)
+    let result: T
+    try {
+      result = fn()
+    } catch (err) {
+      if (err instanceof FileError && !this.#runtime.memoryCapHit && !this.#runtime.aborted) throw err
+      throw this.#kill(page, err)
+    }
+    if (this.#runtime.memoryCapHit || this.#runtime.aborted) throw this.#kill(page, undefined)
+    return result
+  }
+
+  #kill(page: number | undefined, cause: unknown): FileError {
+    const where = page === undefined ? 'This PDF' : `Page ${page}`
+    const capMb = Math.round(this.#runtime.maxMemoryBytes / (1024 * 1024))
+    this.#dead = this.#runtime.memoryCapHit
+      ? `${where} needs more than ${capMb} MB of memory to draw (for example a compressed stream that expands enormously); it was stopped`
+      : `${where} could not be drawn: the PDF renderer failed (${cause instanceof Error ? cause.message : String(cause)})`
+    this.#doc = undefined
+    return new FileError('file/damaged', this.#dead, { cause })
   }
 }
 
-/** At most this many distinct warnings are kept per page. */
-const MAX_WARNINGS_PER_PAGE = 20
-
-/** Distinct warnings in order of first appearance, at most {@link MAX_WARNINGS_PER_PAGE}. */
-export function uniqueWarnings(messages: readonly string[]): string[] {
-  return [...new Set(messages.map((m) => m.trim()).filter((m) => m !== ''))].slice(0, MAX_WARNINGS_PER_PAGE)
-}
-
-function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err)
+/** Distinct messages with their counts, e.g. "Bad xref (x241)". */
+export function groupMessages(messages: readonly string[]): string[] {
+  const counts = new Map<string, number>()
+  for (const m of messages) {
+    const text = m.trim()
+    if (text !== '') counts.set(text, (counts.get(text) ?? 0) + 1)
+  }
+  return [...counts].slice(0, 20).map(([text, n]) => (n > 1 ? `${text} (x${n})` : text))
 }

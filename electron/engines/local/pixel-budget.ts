@@ -1,7 +1,7 @@
 /**
  * A counting semaphore over pixels: bounds how many page pixels are rendered at once across all
- * render workers, so memory stays bounded when pages are huge (issue 4 §1: "a few bitmaps at
- * most in flight"). Small pages run side by side; a page larger than the budget runs alone.
+ * render workers, so memory stays bounded when pages are huge (a few bitmaps at most in flight).
+ * Small pages run side by side; a page larger than the budget runs alone.
  */
 import { CancelledError } from '../../errors.ts'
 

@@ -10,23 +10,32 @@ import { AppError, CancelledError, FileError, InputError } from '../../errors.ts
 import { ERROR_CODES, type ErrorCode } from '../../shared/error-codes.ts'
 import type { EncodeSettings } from './encode.ts'
 import type { PageGeometry, PagePlan } from './page-plan.ts'
+import type { InspectedPage, PageWarning } from './page-render.ts'
 
 /** Requests and their reply values, by type. */
 export interface WorkerCalls {
   /** Opens the PDF (closing any other the worker had open). */
   open: {
-    readonly request: { readonly sourcePath: string; readonly password?: string | undefined; readonly assetsDir?: string | undefined }
-    readonly reply: { readonly pageCount: number; readonly warnings: readonly string[] }
+    readonly request: { readonly sourcePath: string; readonly password?: string | undefined }
+    readonly reply: { readonly pageCount: number; readonly encrypted: boolean; readonly warnings: readonly string[] }
   }
   /** Displayed page sizes at scale 1 (CropBox, /Rotate, /UserUnit applied). */
   measure: {
     readonly request: { readonly pages: readonly number[] }
     readonly reply: { readonly geometries: readonly PageGeometry[]; readonly warnings: readonly string[] }
   }
-  /** Renders and encodes one page. */
+  /** Sizes and /Rotate of the first `maxPages` pages of the open PDF (all when absent). */
+  inspect: {
+    readonly request: { readonly maxPages?: number | undefined }
+    readonly reply: { readonly pages: readonly InspectedPage[] }
+  }
+  /**
+   * Renders and encodes one page; `heapBytes` is the worker's WASM memory afterwards. With
+   * `thumbnailWidthPx`, also a PNG thumbnail that wide made from the same bitmap (absent if it failed).
+   */
   render: {
-    readonly request: { readonly plan: PagePlan; readonly encode: EncodeSettings }
-    readonly reply: { readonly data: Uint8Array; readonly warnings: readonly string[] }
+    readonly request: { readonly plan: PagePlan; readonly encode: EncodeSettings; readonly thumbnailWidthPx?: number | undefined }
+    readonly reply: { readonly data: Uint8Array; readonly warnings: readonly PageWarning[]; readonly heapBytes: number; readonly thumbnail?: Uint8Array | undefined }
   }
   /** Closes the open PDF, if any. */
   close: {

@@ -23,6 +23,7 @@ import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import { AppError, CancelledError } from '../../errors.ts'
+import { startMemoryWatchdog } from './memory-watchdog.ts'
 import {
   deserializeError,
   type WorkerCalls,
@@ -76,16 +77,12 @@ export function resolveRenderWorkerEntry(override?: string | URL): RenderWorkerE
 }
 
 /**
- * Bootstrap of a TypeScript worker (CommonJS, eval'd): imports pdf.js' two big modules natively
- * first, then registers tsx and imports the real entry. Loaded through tsx's hooks, pdf.mjs and
- * pdf.worker.mjs cost about 340 MB more RSS per thread and seconds of start-up (measured: 439 MB
- * vs 99 MB after opening a PDF); loaded first, they are served from the module cache later, and
- * pdf.js finds its worker module on `globalThis.pdfjsWorker` instead of importing it again.
+ * Bootstrap of a TypeScript worker (CommonJS, eval'd): registers tsx, then imports the real entry
+ * (a worker thread does not inherit the parent's loader hooks on Node 20).
  */
 const TS_BOOTSTRAP = `
 const { workerData } = require('node:worker_threads');
 (async () => {
-  for (const url of workerData.preloadUrls) await import(url);
   const tsx = await import(workerData.tsxApiUrl);
   tsx.register();
   await import(workerData.entryUrl);
@@ -98,31 +95,36 @@ function tsxApiUrl(): string {
   return pathToFileURL(cjs.replace(/\.cjs$/u, '.mjs')).href
 }
 
-/** Modules a TypeScript worker loads before tsx (see {@link TS_BOOTSTRAP}). */
-function preloadUrls(): string[] {
-  const require = createRequire(import.meta.url)
-  return ['pdfjs-dist/legacy/build/pdf.mjs', 'pdfjs-dist/legacy/build/pdf.worker.mjs'].map((m) => pathToFileURL(require.resolve(m)).href)
-}
-
 /** One worker thread with request/reply calls. */
 export class RenderWorker {
   readonly #worker: Worker
   readonly #pending = new Map<number, { resolve: (value: unknown) => void; reject: (err: unknown) => void }>()
   #nextId = 1
   #stopped: AppError | undefined
+  /** Set when the thread announced it will exit (its PDFium instance died). */
+  #retiring = false
   #onStopped: (() => void) | undefined
 
-  constructor(entry: RenderWorkerEntry, onStopped?: () => void) {
+  /** When the current call started (ms since epoch), or undefined while idle. */
+  busySinceMs: number | undefined
+
+  constructor(entry: RenderWorkerEntry, onStopped?: () => void, maxMemoryBytes?: number) {
     this.#onStopped = onStopped
+    const data = { maxMemoryBytes }
     if (entry.typescript) {
-      this.#worker = new Worker(TS_BOOTSTRAP, { eval: true, workerData: { tsxApiUrl: tsxApiUrl(), preloadUrls: preloadUrls(), entryUrl: entry.url.href } })
+      this.#worker = new Worker(TS_BOOTSTRAP, { eval: true, workerData: { ...data, tsxApiUrl: tsxApiUrl(), entryUrl: entry.url.href } })
     } else {
-      this.#worker = new Worker(entry.url)
+      this.#worker = new Worker(entry.url, { workerData: data })
     }
-    this.#worker.on('message', (reply: WorkerReplyMessage) => {
+    this.#worker.on('message', (reply: WorkerReplyMessage | { retire: true }) => {
+      if ('retire' in reply) {
+        this.#retiring = true
+        return
+      }
       const pending = this.#pending.get(reply.id)
       if (pending === undefined) return
       this.#pending.delete(reply.id)
+      if (this.#pending.size === 0) this.busySinceMs = undefined
       if (reply.ok) pending.resolve(reply.value)
       else pending.reject(deserializeError(reply.error))
     })
@@ -132,7 +134,7 @@ export class RenderWorker {
 
   /** True once the thread has ended (crash, exit or terminate). */
   get isStopped(): boolean {
-    return this.#stopped !== undefined
+    return this.#stopped !== undefined || this.#retiring
   }
 
   /**
@@ -144,6 +146,7 @@ export class RenderWorker {
   call<K extends WorkerCallType>(type: K, payload: WorkerCalls[K]['request']): Promise<WorkerCalls[K]['reply']> {
     if (this.#stopped !== undefined) return Promise.reject(this.#stopped)
     const id = this.#nextId++
+    this.busySinceMs ??= Date.now()
     return new Promise<WorkerCalls[K]['reply']>((resolve, reject) => {
       this.#pending.set(id, { resolve: resolve as (value: unknown) => void, reject })
       this.#worker.postMessage({ id, type, payload } as WorkerRequestMessage)
@@ -156,15 +159,15 @@ export class RenderWorker {
     else this.#worker.unref()
   }
 
-  /** Ends the thread now; pending calls reject. Resolves when it has stopped. */
-  async terminate(): Promise<void> {
-    this.#stop('it was stopped')
+  /** Ends the thread now; pending calls reject (with `reason` when given). Resolves when it has stopped. */
+  async terminate(reason?: AppError): Promise<void> {
+    this.#stop('it was stopped', reason)
     await this.#worker.terminate().catch(() => undefined)
   }
 
-  #stop(reason: string): void {
+  #stop(reason: string, error?: AppError): void {
     if (this.#stopped !== undefined) return
-    this.#stopped = new AppError('internal', `The render worker stopped: ${reason}`)
+    this.#stopped = error ?? new AppError('internal', `The render worker stopped: ${reason}`)
     for (const pending of this.#pending.values()) pending.reject(this.#stopped)
     this.#pending.clear()
     const onStopped = this.#onStopped
@@ -189,6 +192,10 @@ export interface RenderWorkerPoolOptions {
   readonly entry: RenderWorkerEntry
   /** An idle worker ends after this long. Default 30 s; 0 = keep until `close()`. */
   readonly idleTimeoutMs?: number | undefined
+  /** WASM memory cap of each worker's PDFium, in bytes (see `render/pdfium-module.ts`). */
+  readonly maxWorkerMemoryBytes?: number | undefined
+  /** Process RSS past which the longest-busy worker is terminated (`memory-watchdog.ts`); 0 = off. */
+  readonly maxProcessRssBytes?: number | undefined
 }
 
 interface Waiter {
@@ -210,12 +217,23 @@ export class RenderWorkerPool {
   readonly #idle: RenderWorker[] = []
   readonly #idleTimers = new Map<RenderWorker, ReturnType<typeof setTimeout>>()
   readonly #waiters: Waiter[] = []
+  readonly #maxWorkerMemoryBytes: number | undefined
+  readonly #stopWatchdog: () => void
   #closed = false
 
   constructor(options: RenderWorkerPoolOptions) {
     this.size = Math.max(1, Math.floor(options.size))
     this.#entry = options.entry
     this.#idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS
+    this.#maxWorkerMemoryBytes = options.maxWorkerMemoryBytes
+    const rssBudget = options.maxProcessRssBytes ?? 0
+    this.#stopWatchdog = rssBudget > 0 ? startMemoryWatchdog(rssBudget, () => [...this.#all].filter((w) => !this.#idle.includes(w))) : () => undefined
+  }
+
+  #create(): RenderWorker {
+    const created: RenderWorker = new RenderWorker(this.#entry, () => this.#forget(created), this.#maxWorkerMemoryBytes)
+    this.#all.add(created)
+    return created
   }
 
   /** Threads currently alive (busy or idle). */
@@ -229,15 +247,11 @@ export class RenderWorkerPool {
   }
 
   /**
-   * Starts idle workers until `count` (at most `size`) are alive, so their start-up (thread, pdf.js
+   * Starts idle workers until `count` (at most `size`) are alive, so their start-up (thread, PDFium
    * modules) overlaps other work; they idle out like any other worker.
    */
   prestart(count: number): void {
-    while (!this.#closed && this.#all.size < Math.min(count, this.size)) {
-      const created: RenderWorker = new RenderWorker(this.#entry, () => this.#forget(created))
-      this.#all.add(created)
-      this.#giveBack(created)
-    }
+    while (!this.#closed && this.#all.size < Math.min(count, this.size)) this.#giveBack(this.#create())
   }
 
   /**
@@ -268,6 +282,7 @@ export class RenderWorkerPool {
   /** Terminates every worker and rejects waiters. Idempotent. */
   async close(): Promise<void> {
     this.#closed = true
+    this.#stopWatchdog()
     for (const waiter of this.#waiters.splice(0)) {
       waiter.signal?.removeEventListener('abort', waiter.onAbort)
       waiter.reject(new AppError('internal', 'The local engine is closed'))
@@ -285,9 +300,7 @@ export class RenderWorkerPool {
       clearTimeout(this.#idleTimers.get(worker))
       this.#idleTimers.delete(worker)
     } else if (this.#all.size < this.size) {
-      const created: RenderWorker = new RenderWorker(this.#entry, () => this.#forget(created))
-      worker = created
-      this.#all.add(worker)
+      worker = this.#create()
     } else {
       return undefined
     }

@@ -24,6 +24,8 @@
  * - TIFF: PDF.co returns one multi-page TIFF per job (`pdfco-api.md` §2.5). Merging TIFFs would
  *   need a TIFF writer for mixed page sizes, so TIFF uses a single job for all selected pages and
  *   writes one file: `<name>.tif` (all pages), `<name>-02.tif` (one page), `<name>-02-04.tif`.
+ *   With `multiPageTiff: false` that one file is split here into one TIFF per page
+ *   (`tiff-split.ts`), named and committed like the pages of any other format (`<name>-01.tif` …).
  * - Cancel (signal): every in-flight request is aborted, temp files are removed, nothing partial
  *   is left; pages already published stay (they are complete files), pages downloaded but still
  *   waiting for their turn in page order are not published any more. Jobs already submitted keep
@@ -132,6 +134,7 @@ async function convert(s: EngineSettings, request: ConversionRequest, convertOpt
       sourcePath: request.sourcePath,
       outputDir: request.outputDir,
       format: request.format,
+      splitTiff: splitsTiff(request),
       overwrite: request.overwrite === true,
       outputBatch: request.outputBatch,
       pages: prepared.pages,
@@ -140,6 +143,7 @@ async function convert(s: EngineSettings, request: ConversionRequest, convertOpt
       downloadConcurrency: s.downloadConcurrency,
       maxImageBytes: prepared.maxImageBytes,
       onFailure: failAll,
+      thumbnailWidthPx: request.thumbnailWidthPx,
     })
     const ctx = chunkContext(s, run, request, prepared, publisher, credits.add)
     if (prepared.units.some((u) => u.reuse === undefined)) await ctx.upload.url()
@@ -165,6 +169,11 @@ async function convert(s: EngineSettings, request: ConversionRequest, convertOpt
   } finally {
     run.close()
   }
+}
+
+/** True when a TIFF conversion asks for one file per page (PDF.co's one multi-page file is split). */
+function splitsTiff(request: ConversionRequest): boolean {
+  return request.format === 'tiff' && request.multiPageTiff === false
 }
 
 /** What the conversion knows before any PDF.co work. */
@@ -196,6 +205,7 @@ async function prepare(s: EngineSettings, run: RunContext, request: ConversionRe
     checkpoint: convertOptions.checkpoint,
     source,
     format: request.format,
+    splitTiff: splitsTiff(request),
     pages,
     pageCount: info.pageCount,
     outputDir: request.outputDir,
@@ -208,7 +218,7 @@ async function prepare(s: EngineSettings, run: RunContext, request: ConversionRe
     pageCount: info.pageCount,
     pages,
     session,
-    units: planWorkUnits(pages, request.format, session, s.chunkSize),
+    units: planWorkUnits(pages, request.format, session, s.chunkSize, splitsTiff(request)),
     maxImageBytes: pageImageCapBytes(first?.widthPt, first?.heightPt),
     uploadName: `${sourceStem(request.sourcePath)}.pdf`,
     source,

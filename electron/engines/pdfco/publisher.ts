@@ -2,7 +2,8 @@
  * The output side of one PDF.co conversion: the output folder is checked writable before any
  * PDF.co work, each page is downloaded into a temp file next to its final name (verified by the
  * client before it counts), and pages are published in page order (`page-sequencer.ts`), durable
- * in the resume record before each rename.
+ * in the resume record before each rename. A TIFF job's one multi-page file is published as it
+ * is, or split into one file per page first (`tiff-split.ts`) when the request asks for that.
  */
 import { mkdir, rm, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
@@ -15,8 +16,9 @@ import type { PdfCoClient } from '../../pdfco/client.ts'
 import type { OutputFormat } from '../../shared/formats.ts'
 import { PageSequencer } from '../page-sequencer.ts'
 import type { RunContext } from '../run-context.ts'
-import type { WrittenFile } from '../types.ts'
+import type { PageThumbnail, WrittenFile } from '../types.ts'
 import type { ResumeSession } from './resume-plan.ts'
+import { splitTiffPages } from './tiff-split.ts'
 
 /**
  * Creates the output folder if needed and proves it writable by creating and deleting a temp
@@ -74,6 +76,8 @@ export interface PublisherInput {
   readonly sourcePath: string
   readonly outputDir: string
   readonly format: OutputFormat
+  /** TIFF only: split each job's multi-page TIFF into one file per page (else keep the one file). */
+  readonly splitTiff?: boolean
   readonly overwrite: boolean
   /** The batch's output-name registry: no two images of one batch share a name. */
   readonly outputBatch?: OutputBatch | undefined
@@ -85,6 +89,8 @@ export interface PublisherInput {
   readonly maxImageBytes: number
   /** Called once when a commit fails (the engine aborts the run). */
   readonly onFailure: (err: unknown) => void
+  /** When set, each page-written event carries a thumbnail this wide (px), made from the download. */
+  readonly thumbnailWidthPx?: number | undefined
 }
 
 /** Downloads and publishes the pages of one conversion. */
@@ -94,7 +100,7 @@ export interface Publisher {
   /** Temp files not published yet (removed when the run fails). */
   readonly temps: ReadonlySet<string>
   readonly downloaded: Set<number>
-  /** Downloads one job's pages (TIFF: its one file) and hands them to the sequencer. */
+  /** Downloads one job's pages (TIFF: its one file, split per page when asked) and hands them to the sequencer. */
   download(jobPages: readonly number[], links: readonly string[]): Promise<void>
   /** Resolves when every handed page is committed; rejects with the first commit failure. */
   settled(): Promise<void>
@@ -103,18 +109,45 @@ export interface Publisher {
   removeTemps(): Promise<void>
 }
 
+/**
+ * Thumbnails of downloaded pages until their page is announced. Each is made right after its
+ * download, while earlier pages are still awaited; a page whose thumbnail fails is announced
+ * without one. sharp is loaded only when thumbnails are asked for (not by the CLI).
+ */
+function createThumbnailStash(widthPx: number | undefined): {
+  make(page: number, imagePath: string): Promise<void>
+  take(page: number): PageThumbnail | undefined
+} {
+  const ready = new Map<number, PageThumbnail>()
+  return {
+    async make(page, imagePath) {
+      if (widthPx === undefined) return
+      await import('../../thumbnails/from-bitmap.ts')
+        .then(({ thumbnailFromImageFile }) => thumbnailFromImageFile(imagePath, widthPx))
+        .then((t) => ready.set(page, t), () => undefined)
+    },
+    take(page) {
+      const t = ready.get(page)
+      ready.delete(page)
+      return t
+    },
+  }
+}
+
 /** Creates the publisher; kept pages are handed to the sequencer at once. */
 export function createPublisher(input: PublisherInput): Publisher {
   const { run, format, pages, session } = input
-  const isTiff = format === 'tiff'
+  /** One multi-page file for the whole conversion (TIFF, unless split per page). */
+  const isOneFile = format === 'tiff' && input.splitTiff !== true
   const temps = new Set<string>()
   const files: WrittenFile[] = []
   const downloaded = new Set<number>()
   const limit = pLimit(input.downloadConcurrency)
   let pagesDone = 0
   let announced = false
+  const thumbnails = createThumbnailStash(input.thumbnailWidthPx)
   const finalNameFor = (page: number): string =>
-    isTiff ? multiPageFileName(input.sourcePath, pages, input.pageCount, format) : outputFileName(input.sourcePath, page, input.pageCount, format)
+    isOneFile ? multiPageFileName(input.sourcePath, pages, input.pageCount, format) : outputFileName(input.sourcePath, page, input.pageCount, format)
 
   const commit = async (page: number, tempPath: string): Promise<WrittenFile> => {
     const keptFile = session.keptFiles.get(page)
@@ -126,40 +159,27 @@ export function createPublisher(input: PublisherInput): Publisher {
     const { size } = await stat(tempPath)
     // Recorded before the rename: a crash right after it still finds this page (see progress.ts).
     await session.recordCommitting(page, name, tempPath, size)
-    const finalPath = await commitTempFile(tempPath, input.outputDir, name, {
-      overwrite: input.overwrite,
-      outputBatch: input.outputBatch,
-      sourcePath: input.sourcePath,
-    })
+    const { overwrite, outputBatch, sourcePath } = input
+    const finalPath = await commitTempFile(tempPath, input.outputDir, name, { overwrite, outputBatch, sourcePath })
     temps.delete(tempPath)
     void session.recordWritten(page, path.basename(finalPath))
-    return isTiff ? { page, path: finalPath, sizeBytes: size, pageCount: pages.length } : { page, path: finalPath, sizeBytes: size }
+    return isOneFile ? { page, path: finalPath, sizeBytes: size, pageCount: pages.length } : { page, path: finalPath, sizeBytes: size }
   }
   const sequencer = new PageSequencer<WrittenFile>({
-    order: isTiff ? [pages[0] ?? 1] : pages,
+    order: isOneFile ? [pages[0] ?? 1] : pages,
     commit,
     onCommitted: (file) => {
       files.push(file)
       pagesDone += file.pageCount ?? 1
-      run.emit({ type: 'page-written', page: file.page, path: file.path, sizeBytes: file.sizeBytes, pagesDone, pagesTotal: pages.length })
+      const thumbnail = thumbnails.take(file.page)
+      const { page, path: filePath, sizeBytes } = file
+      run.emit({ type: 'page-written', page, path: filePath, sizeBytes, pagesDone, pagesTotal: pages.length, ...(thumbnail && { thumbnail }) })
     },
     onFailure: input.onFailure,
   })
-  for (const page of isTiff ? [pages[0] ?? 1] : pages) if (session.keptFiles.has(page)) sequencer.add(page, '')
+  for (const page of isOneFile ? [pages[0] ?? 1] : pages) if (session.keptFiles.has(page)) sequencer.add(page, '')
 
-  const fetchTo = async (page: number, link: string, jobPages: readonly number[]): Promise<void> => {
-    const temp = path.join(input.outputDir, tempFileName(finalNameFor(page)))
-    temps.add(temp)
-    try {
-      await input.client.downloadToFile(link, temp, { signal: run.signal, expectedType: format, maxBytes: input.maxImageBytes })
-    } catch (err) {
-      temps.delete(temp)
-      await removeQuietly(temp)
-      throw withPage(err, isTiff ? undefined : page)
-    }
-    for (const p of isTiff ? jobPages : [page]) downloaded.add(p)
-    sequencer.add(page, temp)
-  }
+  const { fetchTo, fetchSplit } = createFetchers({ input, temps, downloaded, sequencer, finalNameFor, isOneFile, thumbnails })
 
   return {
     files,
@@ -170,9 +190,9 @@ export function createPublisher(input: PublisherInput): Publisher {
         announced = true
         run.stage('downloading')
       }
-      if (isTiff) {
+      if (format === 'tiff') {
         const link = links[0] ?? ''
-        await limit(() => fetchTo(jobPages[0] ?? 1, link, jobPages))
+        await limit(() => (isOneFile ? fetchTo(jobPages[0] ?? 1, link, jobPages) : fetchSplit(jobPages, link)))
         return
       }
       const results = await Promise.allSettled(jobPages.map((page, i) => limit(() => fetchTo(page, links[i] ?? '', jobPages))))
@@ -187,4 +207,66 @@ export function createPublisher(input: PublisherInput): Publisher {
       await Promise.all([...temps].map((t) => removeQuietly(t)))
     },
   }
+}
+
+/** What {@link createFetchers} shares with its publisher. */
+interface FetchContext {
+  readonly input: PublisherInput
+  readonly temps: Set<string>
+  readonly downloaded: Set<number>
+  readonly sequencer: PageSequencer<WrittenFile>
+  readonly finalNameFor: (page: number) => string
+  readonly isOneFile: boolean
+  /** Makes each page's thumbnail right after its download (when thumbnails are asked for). */
+  readonly thumbnails: { make(page: number, imagePath: string): Promise<void> }
+}
+
+/** The publisher's downloads: one link per page (or one multi-page file), or one TIFF split per page. */
+function createFetchers(ctx: FetchContext): {
+  fetchTo(page: number, link: string, jobPages: readonly number[]): Promise<void>
+  fetchSplit(jobPages: readonly number[], link: string): Promise<void>
+} {
+  const { input, temps, downloaded, sequencer, finalNameFor, isOneFile, thumbnails } = ctx
+  const { run, format } = input
+  /** Downloads one link to a temp file named after `finalName`; returns the temp path. */
+  const fetchTemp = async (finalName: string, link: string, errorPage: number | undefined): Promise<string> => {
+    const temp = path.join(input.outputDir, tempFileName(finalName))
+    temps.add(temp)
+    try {
+      await input.client.downloadToFile(link, temp, { signal: run.signal, expectedType: format, maxBytes: input.maxImageBytes })
+    } catch (err) {
+      temps.delete(temp)
+      await removeQuietly(temp)
+      throw withPage(err, errorPage)
+    }
+    return temp
+  }
+  const fetchTo = async (page: number, link: string, jobPages: readonly number[]): Promise<void> => {
+    const temp = await fetchTemp(finalNameFor(page), link, isOneFile ? undefined : page)
+    for (const p of isOneFile ? jobPages : [page]) downloaded.add(p)
+    await thumbnails.make(page, temp)
+    sequencer.add(page, temp)
+  }
+  /** One job's multi-page TIFF, cut into a temp file per page, each handed to the sequencer. */
+  const fetchSplit = async (jobPages: readonly number[], link: string): Promise<void> => {
+    const whole = await fetchTemp(multiPageFileName(input.sourcePath, jobPages, input.pageCount, format), link, undefined)
+    const targets = jobPages.map((page) => ({ page, tempPath: path.join(input.outputDir, tempFileName(finalNameFor(page))) }))
+    for (const t of targets) temps.add(t.tempPath)
+    try {
+      await splitTiffPages(whole, targets, run.signal)
+    } catch (err) {
+      for (const t of targets) temps.delete(t.tempPath)
+      throw err
+    } finally {
+      temps.delete(whole)
+      await removeQuietly(whole)
+    }
+    for (const t of targets) {
+      downloaded.add(t.page)
+      await thumbnails.make(t.page, t.tempPath)
+      sequencer.add(t.page, t.tempPath)
+    }
+  }
+
+  return { fetchTo, fetchSplit }
 }

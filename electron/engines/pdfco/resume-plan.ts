@@ -4,7 +4,8 @@
  * ({@link ResumeSession}) that the engine calls whether or not a checkpoint was given.
  *
  * - The earlier progress is used only for the same unchanged source and the same format (TIFF:
- *   the same pages too, it is one file; its upload stays usable).
+ *   the same pages too; its upload stays usable). A multi-page TIFF is one file, kept or not; a
+ *   TIFF split per page keeps its pages one by one and converts the rest in one job.
  * - Kept pages are verified, not assumed: recorded size and SHA-256 (`journal/resume.ts`), then a
  *   full image check (`pdfco/image-check.ts`). A recorded page that fails it (a truncated image
  *   an older version committed) is deleted, since its bytes are the ones this batch wrote, and
@@ -42,6 +43,8 @@ export interface ResumeInput {
   readonly checkpoint: ConversionCheckpoint | undefined
   readonly source: SourceFingerprint
   readonly format: OutputFormat
+  /** TIFF only: the job's multi-page TIFF is split into one file per page. */
+  readonly splitTiff?: boolean
   /** Selected pages, sorted. */
   readonly pages: readonly number[]
   readonly pageCount: number
@@ -58,7 +61,7 @@ export interface ResumeInput {
 export async function openResumeSession(input: ResumeInput): Promise<ResumeSession> {
   const checkpoint = input.checkpoint
   if (checkpoint === undefined) return NO_RESUME
-  const isTiff = input.format === 'tiff'
+  const isTiff = input.format === 'tiff' && input.splitTiff !== true
   let progress = startingProgress(checkpoint.previous, input)
   const wanted = new Set(isTiff ? [input.pages[0] ?? 1] : input.pages)
   const kept = await findKeptPages(input.outputDir, progress.written, wanted)
@@ -76,7 +79,11 @@ export async function openResumeSession(input: ResumeInput): Promise<ResumeSessi
     keptFiles.set(k.page, { page: k.page, path: k.path, sizeBytes: k.sizeBytes, ...(isTiff ? { pageCount: input.pages.length } : {}) })
   }
   const t = input.now()
-  const reusableJobs = progress.jobs.filter((j) => isJobReusable(j, t, input.jobDeadlineMs) && (!isTiff || samePages(j.pages, input.pages)))
+  // A TIFF job delivers one file of exactly its pages: reusable only for the pages still wanted.
+  const tiffPages = input.pages.filter((p) => !kept.has(p))
+  const reusableJobs = progress.jobs.filter(
+    (j) => isJobReusable(j, t, input.jobDeadlineMs) && (input.format !== 'tiff' || samePages(j.pages, isTiff ? input.pages : tiffPages)),
+  )
   progress = {
     ...progress,
     written: [...kept.values()].map((k) => ({ page: k.page, name: path.basename(k.path), sizeBytes: k.sizeBytes, sha256: k.sha256, state: 'written' as const })),
@@ -140,16 +147,22 @@ export interface WorkUnit {
 
 /**
  * Pages still to convert, grouped by the job that will deliver them: first the recorded jobs
- * (newest claims first), then new chunks of `chunkSize`; in page order. TIFF: one unit.
+ * (newest claims first), then new chunks of `chunkSize`; in page order. TIFF: one unit (split per
+ * page: one unit of the pages not kept).
  */
 export function planWorkUnits(
   pages: readonly number[],
   format: OutputFormat,
   session: Pick<ResumeSession, 'keptFiles' | 'reusableJobs'>,
   chunkSize: number,
+  splitTiff = false,
 ): WorkUnit[] {
   const kept = session.keptFiles
   const jobs = session.reusableJobs
+  if (format === 'tiff' && splitTiff) {
+    const missing = pages.filter((p) => !kept.has(p))
+    return missing.length === 0 ? [] : [{ pages: missing, reuse: jobs.findLast((j) => samePages(j.pages, missing)) }]
+  }
   if (format === 'tiff') return kept.size > 0 || pages.length === 0 ? [] : [{ pages, reuse: jobs[jobs.length - 1] }]
   const remaining = pages.filter((p) => !kept.has(p))
   const unclaimed = new Set(remaining)

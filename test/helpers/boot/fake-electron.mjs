@@ -186,6 +186,10 @@ export const shell = {
 }
 
 // Preload side.
+export const nativeImage = {
+  createFromBuffer: (buffer) => ({ isEmpty: () => buffer.length === 0, toPNG: () => buffer }),
+}
+
 export const contextBridge = {
   exposeInMainWorld(key, api) {
     record.exposed.set(key, api)
@@ -204,4 +208,4 @@ export const webUtils = {
   },
 }
 
-export default { app, BrowserWindow, ipcMain, nativeTheme, protocol, session, dialog, Notification, safeStorage, shell, contextBridge, ipcRenderer, webUtils }
+export default { app, BrowserWindow, ipcMain, nativeTheme, protocol, session, dialog, Notification, safeStorage, shell, nativeImage, contextBridge, ipcRenderer, webUtils }

@@ -94,7 +94,6 @@ const out = {
   thumbTraversal,
   quitPrevented,
   quitCalls: record.quit,
-  pdfjsAssetsDir: process.env.PDFJS_ASSETS_DIR ?? null,
   userDataFiles: path.join(process.env.FAKE_ELECTRON_USER_DATA ?? '', 'user-data'),
 }
 process.stdout.write(`\n@@BOOT@@${JSON.stringify(out)}\n`)

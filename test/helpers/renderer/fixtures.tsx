@@ -32,8 +32,12 @@ export function makeJob(fileId: FileId, patch: Partial<JobDto> = {}): JobDto {
     uploadPercent: 0,
     pagesDone: 0,
     pagesTotal: 4,
+    imagesDone: 0,
     startedAtMs: 1000,
     stageStartedAtMs: 1000,
+    attemptStartedAtMs: 1000,
+    pagesAtAttemptStart: 0,
+    outputFolderName: 'Images',
     finishedAtMs: null,
     error: null,
     warnings: [],
@@ -44,7 +48,7 @@ export function makeJob(fileId: FileId, patch: Partial<JobDto> = {}): JobDto {
 /** An output page of a job. */
 export function makeOutput(job: JobDto, page: number): OutputPageDto {
   const id = uuid() as OutputId
-  return { id, jobId: job.id, fileId: job.fileId, page, displayName: `report-${page}.png`, sizeBytes: 1000, thumbUrl: `pdf-thumb://output/${id}` }
+  return { id, jobId: job.id, fileId: job.fileId, page, displayName: `report-${page}.png`, sizeBytes: 1000, pageCount: 1, thumbUrl: `pdf-thumb://output/${id}` }
 }
 
 /** Settings with a checked key (or, with `hasApiKey: false`, none) and an output folder. */
@@ -68,6 +72,7 @@ export function makeSettings(patch: Partial<SettingsDto> = {}): SettingsDto {
     localDpi: 150,
     localQuality: 90,
     localColor: 'color',
+    tiffLayout: 'page-files',
     ...patch,
   }
 }

@@ -15,6 +15,9 @@ describe('errorText', () => {
 
   it('says what happened, specifically', () => {
     expect(errorText(dto('file/not-pdf'))).toMatch(/not a PDF/i)
+    // The code decides, not the message: an empty file says so whatever main's wording.
+    expect(errorText(dto('file/empty', 'x.pdf has no bytes'))).toBe('The file is empty (0 bytes).')
+    expect(errorText(dto('file/not-pdf', 'x.pdf is empty'))).toMatch(/^Not a PDF/)
     expect(errorText(dto('file/wrong-password'))).toMatch(/wrong password/i)
     expect(errorText(dto('file/exists'))).toMatch(/already added/i)
     expect(errorText(dto('pdfco/unauthorized'))).toMatch(/API key/)

@@ -82,7 +82,7 @@ describe('credits in the batch bar', () => {
     render(<App />)
     const ja = makeJob(a.id, { stage: 'done', pagesDone: 2, pagesTotal: 2, finishedAtMs: 2000, creditsUsed: 11, balanceBeforeCredits: 1000, remainingCredits: 961 })
     const jb = makeJob(b.id, { stage: 'done', pagesDone: 2, pagesTotal: 2, finishedAtMs: 2000, creditsUsed: 11, balanceBeforeCredits: 989, remainingCredits: 930 })
-    act(() => store.getState().startBatch([ja, jb], 'Images'))
+    act(() => store.getState().startBatch([ja, jb]))
     // The balance fell from 1000 to 930: 70 credits (pages included), 930 left.
     await waitFor(() => expect(document.querySelector('.credits-used')?.textContent).toBe('This batch on PDF.co: Used 70 credits · 930 left'))
     // Convert again would send both files once more: its estimate stays beside the cost.
@@ -101,7 +101,7 @@ describe('a PDF.co failure row', () => {
     store.getState().applyAddFilesResult({ added: [file], rejected: [], skippedInFolders: [] })
     store.getState().setPageRange(file.id, '2-3')
     const failed = makeJob(file.id, { format: 'webp', stage: 'failed', finishedAtMs: 2000, error: { code: 'pdfco/no-credits', message: 'Not enough credits', retryable: false } })
-    act(() => store.getState().startBatch([failed], 'Images'))
+    act(() => store.getState().startBatch([failed]))
     render(<App />)
     fireEvent.click(screen.getByRole('button', { name: 'Convert r.pdf on this computer instead' }))
     await waitFor(() => expect(fake.calls.some((c) => c.method === 'startJobs')).toBe(true))
@@ -115,7 +115,7 @@ describe('a PDF.co failure row', () => {
     store.getState().setSettings(makeSettings())
     const file = makeFile({ displayName: 'l.pdf' })
     store.getState().applyAddFilesResult({ added: [file], rejected: [], skippedInFolders: [] })
-    act(() => store.getState().startBatch([makeJob(file.id, { engine: 'local', stage: 'failed', finishedAtMs: 2000, error: { code: 'file/unreadable', message: 'x', retryable: false } })], 'Images'))
+    act(() => store.getState().startBatch([makeJob(file.id, { engine: 'local', stage: 'failed', finishedAtMs: 2000, error: { code: 'file/unreadable', message: 'x', retryable: false } })]))
     render(<App />)
     expect(screen.queryByRole('button', { name: /on this computer instead/ })).toBeNull()
   })

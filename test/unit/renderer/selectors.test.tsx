@@ -1,7 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest'
 import { insertByPage } from '../../../renderer/store/outputs-slice.ts'
 import {
-  selectAttemptStartMs,
   selectJobProgress,
   selectOverallProgress,
   splitRuns,
@@ -124,26 +123,13 @@ describe('jobs', () => {
       makeJob(f.id, { stage: 'converting' }),
       makeJob(f.id, { stage: 'downloading', pagesDone: 2, pagesTotal: 4 }),
       makeJob(f.id, { stage: 'done' }),
-    ].map((j) => selectJobProgress(store.getState(), j).fraction)
+    ].map((j) => selectJobProgress(j).fraction)
     expect(steps).toEqual([...steps].sort((a, b) => a - b))
     expect(steps[0]).toBe(0)
     expect(steps[4]).toBe(1)
     // The local engine's bar does not start at 30 %: 2 of 117 pages is under 2 %.
     const local = makeJob(f.id, { engine: 'local', stage: 'converting', pagesDone: 2, pagesTotal: 117 })
-    expect(selectJobProgress(store.getState(), local).fraction).toBeCloseTo(2 / 117)
-  })
-
-  it("a retry's attempt starts when the settled job works again", () => {
-    const f = makeFile()
-    add(f)
-    const first = makeJob(f.id, { stage: 'converting', startedAtMs: 1000, stageStartedAtMs: 1000 })
-    store.getState().startBatch([first])
-    store.getState().upsertJob({ ...first, stage: 'failed', pagesDone: 2, stageStartedAtMs: 15_000, finishedAtMs: 15_000 })
-    expect(selectAttemptStartMs(store.getState(), store.getState().jobsById[first.id]!)).toBe(1000)
-    const retry = { ...first, stage: 'queued' as const, pagesDone: 2, stageStartedAtMs: 20_000, finishedAtMs: null }
-    store.getState().addToBatch(retry)
-    expect(selectAttemptStartMs(store.getState(), retry)).toBe(20_000)
-    expect(store.getState().attemptById[first.id]).toEqual({ startedAtMs: 20_000, pagesAtStart: 2 })
+    expect(selectJobProgress(local).fraction).toBeCloseTo(2 / 117)
   })
 
   it('an older snapshot never overwrites a newer one (events race invoke answers)', () => {

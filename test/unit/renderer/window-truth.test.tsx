@@ -68,8 +68,8 @@ describe('a file row', () => {
   it('a cancelled file says what was kept and where', () => {
     const file = makeFile({ displayName: 'thesis.pdf', pageCount: 117 })
     add(file)
-    store.getState().startBatch([makeJob(file.id, { stage: 'converting', pagesTotal: 117 })], 'Scans 2026')
-    // The folder changes after the start: the row still names the folder the pages went to.
+    store.getState().startBatch([makeJob(file.id, { stage: 'converting', pagesTotal: 117, outputFolderName: 'Scans 2026' })])
+    // The folder changes after the start: the row names the folder main says the pages went to.
     store.getState().setSettings(makeSettings({ outputFolderName: 'Elsewhere' }))
     render(<App />)
     update({ ...store.getState().jobsById[Object.keys(store.getState().jobsById)[0] as JobDto['id']]!, stage: 'cancelled', pagesDone: 19, stageStartedAtMs: 5000 })
@@ -83,9 +83,10 @@ describe('a file row', () => {
     store.getState().startBatch([first])
     render(<App />)
     update({ ...first, stage: 'failed', pagesDone: 0, stageStartedAtMs: 13_000, finishedAtMs: 13_000 })
-    const retry = { ...first, stage: 'queued' as const, stageStartedAtMs: 14_000, finishedAtMs: null }
+    // Main reports the retry's own start; the row reads it from the job, not from what it saw.
+    const retry = { ...first, stage: 'queued' as const, stageStartedAtMs: 14_000, attemptStartedAtMs: 14_000, finishedAtMs: null }
     act(() => store.getState().addToBatch(retry))
-    update({ ...retry, stage: 'done', pagesDone: 4, stageStartedAtMs: 15_200, finishedAtMs: 15_200 })
+    update({ ...retry, stage: 'done', pagesDone: 4, imagesDone: 4, stageStartedAtMs: 15_200, finishedAtMs: 15_200 })
     expect(screen.getByText('4 images in 0:01 · by PDF.co')).toBeTruthy()
   })
 
@@ -164,10 +165,10 @@ describe('Convert', () => {
 })
 
 describe('adding files and the output folder', () => {
-  it('an empty file is reported as empty', () => {
+  it('an empty file is reported as empty, by its code (the message is not read)', () => {
     store.getState().applyAddFilesResult({
       added: [],
-      rejected: [{ displayName: 'blank.pdf', reason: { code: 'file/not-pdf', message: 'blank.pdf is empty', retryable: false } }],
+      rejected: [{ displayName: 'blank.pdf', reason: { code: 'file/empty', message: 'blank.pdf has nothing in it', retryable: false } }],
       skippedInFolders: [],
     })
     render(<App />)

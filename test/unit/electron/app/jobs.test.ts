@@ -4,7 +4,7 @@ import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createJobManager, UPLOAD_UPDATE_INTERVAL_MS, type JobManager } from '../../../../electron/app/jobs.ts'
 import type { ConversionEngine, ConversionEvent } from '../../../../electron/engines/types.ts'
-import { CancelledError } from '../../../../electron/errors.ts'
+import { CancelledError, FileError } from '../../../../electron/errors.ts'
 import type { EventChannels, FileId, JobDto } from '../../../../electron/ipc/contract.ts'
 import { createNodePlatform, type NodePlatform } from '../../../../electron/platform/node-platform.ts'
 import { createFileRegistry, type FileRegistry } from '../../../../electron/registry/file-registry.ts'
@@ -41,8 +41,9 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true })
 })
 
-function makeManager(engine: ConversionEngine): JobManager {
+function makeManager(engine: ConversionEngine, now?: () => number): JobManager {
   manager = createJobManager({
+    ...(now === undefined ? {} : { now }),
     files,
     outputs: createOutputRegistry('pdf-thumb://'),
     platform,
@@ -121,5 +122,42 @@ describe('job manager', () => {
     expect(events.filter((e) => e.channel === 'batch:finished').map((e) => e.payload)).toEqual([{ done: 0, failed: 0, cancelled: 3 }])
     expect(platform.recorded.progress.at(-1)).toBe(-1)
     expect(() => jobs.cancel('nope')).toThrow(/Unknown job/)
+  })
+
+  it('the taskbar shows the one progress module (pages across the batch, error mode) and a retry reports its own attempt', async () => {
+    const a = (await files.registerPaths([await writePdf(path.join(dir, 'a.pdf'), 4, 'a')])).added[0]!.id
+    const b = (await files.registerPaths([await writePdf(path.join(dir, 'b.pdf'), 4, 'b')])).added[0]!.id
+    let clock = 1_000
+    let releaseB: () => void = () => undefined
+    const engine: ConversionEngine = {
+      kind: 'pdfco',
+      async convert(request, options) {
+        const emit = (e: ConversionEvent): void => options?.onEvent?.(e)
+        emit({ type: 'stage', stage: 'converting', atMs: clock })
+        if (request.sourcePath.endsWith('b.pdf')) await new Promise<void>((resolve) => (releaseB = resolve))
+        else if (request.pages?.[0] === 1) {
+          for (const page of [1, 2]) emit({ type: 'page-written', page, path: path.join(dir, `a-${page}.png`), sizeBytes: 1, pagesDone: page, pagesTotal: 4 })
+          throw new FileError('file/write-failed', 'disk said no')
+        }
+        return { engine: 'pdfco', sourcePath: request.sourcePath, pageCount: 4, files: [], elapsedMs: 1 }
+      },
+    }
+    const jobs = makeManager(engine, () => clock)
+    const [jobA, jobB] = await jobs.start({ items: [a, b].map((fileId) => ({ fileId, pageRange: '' })), format: 'png', overwrite: 'keep-both' }, path.join(dir, 'Scans'))
+    expect(jobA).toMatchObject({ attemptStartedAtMs: 1_000, pagesAtAttemptStart: 0, outputFolderName: 'Scans' })
+    await until(() => updates().some((u) => u.id === jobA!.id && u.stage === 'failed'))
+    // 2 of 8 pages written: a quarter, not the old per-stage formula (0.2 + 0.8 × 2/4 averaged with B).
+    const i = platform.recorded.progress.indexOf(0.25)
+    expect(i).toBeGreaterThanOrEqual(0)
+    expect(platform.recorded.progress.at(-1)).toBe(0.25)
+    expect(platform.recorded.progressModes.at(-1)).toBe('error')
+    clock = 20_000
+    const retried = jobs.retry(jobA!.id)
+    expect(retried).toMatchObject({ startedAtMs: 1_000, attemptStartedAtMs: 20_000, pagesAtAttemptStart: 2, pagesDone: 2, outputFolderName: 'Scans' })
+    await until(() => updates().some((u) => u.id === jobA!.id && u.stage === 'done'))
+    releaseB()
+    await until(() => events.some((e) => e.channel === 'batch:finished'))
+    expect(updates().filter((u) => u.id === jobB!.id).at(-1)).toMatchObject({ stage: 'done', attemptStartedAtMs: 1_000, outputFolderName: 'Scans' })
+    expect(platform.recorded.progress.at(-1)).toBe(-1)
   })
 })

@@ -42,13 +42,17 @@ describe('node platform', () => {
     await expect(platform.openExternal('javascript:alert(1)')).rejects.toMatchObject({ code: 'input/invalid' })
     platform.showNotification({ title: 't', body: 'b' })
     platform.setProgressBar(0.5)
+    platform.setProgressBar(0.25, 'error')
     platform.setProgressBar(Number.NaN)
+    platform.startFileDrag({ absolutePath: '/out/a.png', iconPng: new Uint8Array(70) })
     expect(platform.recorded).toEqual({
       openedPaths: ['/out'],
       shownInFolder: ['/out/a.png'],
+      dragged: [{ path: '/out/a.png', iconBytes: 70 }],
       openedExternal: ['https://pdf.co/'],
       notifications: [{ title: 't', body: 'b' }],
-      progress: [0.5, -1],
+      progress: [0.5, 0.25, -1],
+      progressModes: ['normal', 'error', 'normal'],
     })
     expect(platform.dialogs.shown).toEqual(['Add', 'Add', 'Out'])
   })

@@ -38,7 +38,7 @@ describe('file registry', () => {
     expect(result.rejected.map((r) => [r.displayName, r.reason.code])).toEqual([
       ['fake.pdf', 'file/not-pdf'],
       ['missing.pdf', 'file/not-found'],
-      ['empty.pdf', 'file/not-pdf'],
+      ['empty.pdf', 'file/empty'],
       ['relative.pdf', 'input/invalid'],
     ])
   })

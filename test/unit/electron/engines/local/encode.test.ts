@@ -41,6 +41,22 @@ async function meta(settings: Partial<EncodeSettings>): Promise<{ m: Metadata; s
 }
 
 describe('encodePixels', () => {
+  it('a colour page whose pixels are all grey is stored as greyscale PNG and TIFF, pixel for pixel', async () => {
+    const widthPx = 30
+    const heightPx = 10
+    const data = Buffer.alloc(widthPx * heightPx * 4)
+    for (let i = 0; i < widthPx * heightPx; i++) data.fill(i % 256, i * 4, i * 4 + 3).writeUInt8(255, i * 4 + 3)
+    for (const format of ['png', 'tiff'] as const) {
+      const out = await encodePixels({ data, widthPx, heightPx, premultiplied: false }, { ...base, format })
+      expect((await sharp(out).metadata()).channels, format).toBe(1)
+      const grey = await sharp(out).extractChannel(0).raw().toBuffer()
+      expect([...grey], format).toEqual(Array.from({ length: widthPx * heightPx }, (_, i) => i % 256))
+    }
+    // One coloured pixel keeps the page RGB.
+    data[1] = 7
+    expect((await sharp(await encodePixels({ data, widthPx, heightPx, premultiplied: false }, base)).metadata()).channels).toBe(3)
+  })
+
   it('colour PNG on white: RGB, transparent parts white, density stored', async () => {
     const { m, raw } = await meta({})
     expect(m).toMatchObject({ format: 'png', channels: 3, width: 40, height: 20, density: 150, hasAlpha: false })

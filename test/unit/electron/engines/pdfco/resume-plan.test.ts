@@ -27,6 +27,14 @@ describe('planWorkUnits', () => {
     const kept = new Map([[2, { page: 2, path: '/o/a.tif', sizeBytes: 1, pageCount: 2 }]])
     expect(planWorkUnits([2, 3], 'tiff', { keptFiles: kept, reusableJobs: [] }, 1)).toEqual([])
   })
+  it('TIFF split per page: one job for the pages not kept, reusing only a job of exactly those pages', () => {
+    const kept = new Map([[2, { page: 2, path: '/o/a-2.tif', sizeBytes: 1 }]])
+    const session = { keptFiles: kept, reusableJobs: [job('all', [2, 3, 4]), job('rest', [3, 4])] }
+    expect(planWorkUnits([2, 3, 4], 'tiff', session, 1, true)).toEqual([{ pages: [3, 4], reuse: job('rest', [3, 4]) }])
+    expect(planWorkUnits([2, 3, 4], 'tiff', { keptFiles: kept, reusableJobs: [job('all', [2, 3, 4])] }, 1, true)).toEqual([{ pages: [3, 4], reuse: undefined }])
+    const allKept = new Map([2, 3].map((p) => [p, { page: p, path: `/o/a-${p}.tif`, sizeBytes: 1 }]))
+    expect(planWorkUnits([2, 3], 'tiff', { keptFiles: allKept, reusableJobs: [] }, 1, true)).toEqual([])
+  })
 })
 
 describe('startingProgress', () => {

@@ -13,9 +13,9 @@ import {
   renderPage,
   TiffFileWriter,
   type OpenedPdf,
-} from '../../../../electron/render/rasterize.ts'
-import { joinTiffPages } from '../../../../electron/render/tiff.ts'
-import { makeDamagedPdf, makeEncryptedPdf, makeNotPdf, makePdf, makeRotatedPdf } from '../../../helpers/make-pdf.ts'
+} from '../../pdfco-emulator/rasterize.ts'
+import { joinTiffPages } from '../../../electron/render/tiff.ts'
+import { makeDamagedPdf, makeEncryptedPdf, makeNotPdf, makePdf, makeRotatedPdf } from '../../helpers/make-pdf.ts'
 
 let dir: string
 let small: OpenedPdf // 2 pages: 144 x 72 pt, 100.2 x 50.3 pt

@@ -1,5 +1,6 @@
 /**
- * Page rasterizer: one page of an open pdf.js document → PNG, JPG, WebP or TIFF bytes.
+ * The emulator's page rasterizer (pdf.js, a second renderer standing in for the cloud, so tests
+ * compare two engines): one page of an open pdf.js document → PNG, JPG, WebP or TIFF bytes.
  *
  * Built for reuse by the emulator and the local engine (worker threads, page by page, bounded
  * memory): a document is opened once with {@link openPdfDocument}, each page is rendered with
@@ -21,15 +22,15 @@
  */
 import { createCanvas, GlobalFonts } from '@napi-rs/canvas'
 import sharp from 'sharp'
-import { AppError, CancelledError, FileError } from '../errors.ts'
-import type { OutputFormat } from '../shared/formats.ts'
-import { checkPdfHeader, mapPdfjsOpenError } from './inspect.ts'
+import { AppError, CancelledError, FileError } from '../../electron/errors.ts'
+import type { OutputFormat } from '../../electron/shared/formats.ts'
+import { checkPdfHeader, mapFsError } from '../../electron/render/pdf-header.ts'
 import { collectPdfjsWarnings, loadPdfjs, openPdfjsDocument, type PdfjsDocument, type PdfjsPage } from './pdfjs.ts'
 
 type PdfjsRenderParameters = Parameters<PdfjsPage['render']>[0]
-import { joinTiffPages } from './tiff.ts'
+import { joinTiffPages } from '../../electron/render/tiff.ts'
 
-export { joinTiffPages, TiffFileWriter } from './tiff.ts'
+export { joinTiffPages, TiffFileWriter } from '../../electron/render/tiff.ts'
 
 /** Default rendering resolution (dots per inch). */
 export const DEFAULT_DPI = 150
@@ -276,3 +277,22 @@ function throwIfAborted(signal: AbortSignal | undefined): void {
 function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err)
 }
+
+/**
+ * Maps an error thrown while pdf.js opens a document to a FileError (see {@link inspectPdf}).
+ *
+ * pdf.js signals passwords with `name === 'PasswordException'` and `code` 1 (needed) / 2 (wrong).
+ */
+export function mapPdfjsOpenError(err: unknown, path: string, passwordGiven: boolean): FileError {
+  if (err instanceof FileError) return err
+  const e = err as { name?: unknown; code?: unknown }
+  if (e?.name === 'PasswordException') {
+    if (e.code === 2 || (e.code === 1 && passwordGiven)) {
+      return new FileError('file/wrong-password', `Wrong password for ${path}`, { cause: err })
+    }
+    return new FileError('file/password-required', `${path} is password-protected: a password is needed`, { cause: err })
+  }
+  if (typeof e?.code === 'string') return mapFsError(err, path)
+  return new FileError('file/damaged', `${path} is damaged and cannot be opened: ${errorMessage(err)}`, { cause: err })
+}
+
