@@ -8,7 +8,7 @@ import type { LocalRenderOptions } from '../engines/local/options.ts'
 import { createPdfCoEngine, type PdfCoEngineOptions } from '../engines/pdfco/engine.ts'
 import type { ConversionEngine } from '../engines/types.ts'
 import type { SettingsStore } from '../settings/settings-store.ts'
-import { resolveEngine, type EngineKind } from '../shared/engine-choice.ts'
+import { chooseEngine, type EngineDecision, type EngineKind } from '../shared/engine-choice.ts'
 import { missingKeyError } from './jobs.ts'
 
 /** Engine overrides given to {@link createEngineWiring}. */
@@ -25,6 +25,8 @@ export interface EngineWiring {
   createEngine(kind: EngineKind): ConversionEngine
   /** The engine of a job that names none: the settings' choice, 'auto' by the shared rule. */
   defaultEngine(): EngineKind
+  /** {@link defaultEngine} with its reason (e.g. Auto stayed local: the key is not verified). */
+  engineDecision(): EngineDecision
   /** The local engine's render options from the settings, read once per job. */
   localOptions(): LocalRenderOptions
   /** The one local engine: its workers also count pages and draw the page picker's thumbnails. */
@@ -48,7 +50,8 @@ export function createEngineWiring(settings: SettingsStore, options: EngineWirin
           return localEngine
       }
     },
-    defaultEngine: () => resolveEngine(settings.get().engine, settings.getApiKey() !== null),
+    defaultEngine: () => chooseEngine(settings.get().engine, settings.keyStatus()).engine,
+    engineDecision: () => chooseEngine(settings.get().engine, settings.keyStatus()),
     localOptions() {
       const s = settings.get()
       return { dpi: s.localDpi, quality: s.localQuality, color: s.localColor }

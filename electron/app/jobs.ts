@@ -268,11 +268,11 @@ function pagesToRetry(job: Job): readonly number[] {
   return remaining.length > 0 ? remaining : job.pages
 }
 
-/** The error `jobs:start` answers when PDF.co is chosen (or the default) and no key is set. */
+/** The error `jobs:start` answers when PDF.co is chosen and no key is set (product wording). */
 export function missingKeyError(): PdfCoError {
   return new PdfCoError(
     'pdfco/unauthorized',
-    'No PDF.co API key is set. Enter your key in Settings (get one at https://app.pdf.co), choose the local engine (offline, no key needed), or try the PDF.co emulator: run `npm run emulator`, set the base URL it prints and its test key.',
+    'No PDF.co API key is set. Add your key in Settings → API key (get one at app.pdf.co), or choose "This computer" to convert offline without a key.',
   )
 }
 

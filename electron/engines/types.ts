@@ -109,6 +109,10 @@ export interface ConversionOutcome {
   readonly elapsedMs: number
   /** PDF.co credits reported as used, when known. */
   readonly creditsUsed?: number
+  /** PDF.co: the account's credits left, as last reported during this conversion. */
+  readonly remainingCredits?: number
+  /** PDF.co: the balance before this conversion's first charge (first reported balance + its credits). */
+  readonly balanceBeforeCredits?: number
 }
 
 export interface ConvertOptions {

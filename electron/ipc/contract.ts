@@ -10,7 +10,7 @@
  * and the API key never does (only `hasApiKey` and a masked form).
  */
 import { z } from 'zod'
-import { ENGINE_KINDS, type EngineKind } from '../shared/engine-choice.ts'
+import { ENGINE_KINDS, type EngineKind, type KeyStatus } from '../shared/engine-choice.ts'
 import type { ErrorDto, Result } from '../shared/error-codes.ts'
 import { TIFF_LAYOUTS, type OutputFormat, type TiffLayout } from '../shared/formats.ts'
 import { CONCURRENCY_MAX, CONCURRENCY_MIN, LOCAL_DPI_MAX, LOCAL_DPI_MIN, QUALITY_MAX, QUALITY_MIN } from '../shared/limits.ts'
@@ -99,6 +99,12 @@ export interface JobDto {
   readonly finishedAtMs: number | null
   readonly error: ErrorDto | null
   readonly warnings: readonly string[]
+  /** PDF.co: credits reported as used by this file's conversion (lower bound, see electron/shared/credits.ts). */
+  readonly creditsUsed?: number | null
+  /** PDF.co: the account's balance as last reported during this file. */
+  readonly remainingCredits?: number | null
+  /** PDF.co: the balance before this file's first charge. */
+  readonly balanceBeforeCredits?: number | null
 }
 
 /** One image written to the output folder. */
@@ -126,7 +132,7 @@ export interface StartJobsRequest {
   }[]
   readonly format: OutputFormat
   readonly overwrite: OverwritePolicy
-  /** Engine to use; omitted = the default (PDF.co when a key is set, else local). */
+  /** Engine to use; omitted = the default (electron/shared/engine-choice.ts: Auto is PDF.co only with a checked key). */
   readonly engine?: EngineKind
   /** TIFF only: one file per page or one multi-page file; omitted = one file per page. */
   readonly tiffLayout?: TiffLayout
@@ -135,6 +141,12 @@ export interface StartJobsRequest {
 /** Settings as the renderer may see them. */
 export interface SettingsDto {
   readonly hasApiKey: boolean
+  /** Where the saved key stands (electron/shared/engine-choice.ts); 'Auto' uses PDF.co only when 'verified'. */
+  readonly apiKeyStatus: KeyStatus
+  /** Product wording of the last failed check of the current key (e.g. "PDF.co refused this key"), or null. */
+  readonly apiKeyProblem: string | null
+  /** Credits left as of the last passed check, or null. */
+  readonly remainingCredits: number | null
   /** e.g. `••••••••1a2b`, or '' when no key. */
   readonly apiKeyMasked: string
   /** True when safeStorage encryption is available on this machine. */
@@ -152,7 +164,7 @@ export interface SettingsDto {
   readonly outputFolderDisplayPath?: string
   /** Name of the folder used while none is chosen (e.g. `PDF to Image`, inside Pictures). */
   readonly defaultOutputFolderName: string
-  /** 'auto' = PDF.co when a key is set, else the local engine. */
+  /** 'auto' = PDF.co when the key passed its check, else the local engine. */
   readonly engine: EngineKind | 'auto'
   /** True when the offline local engine is available (always, in this build). */
   readonly hasLocalEngine: boolean

@@ -10,12 +10,12 @@
  * single bad field falls back to its default and the rest is kept.
  */
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
-import { randomBytes } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import path from 'node:path'
 import { z } from 'zod'
 import { InputError } from '../errors.ts'
 import type { OverwritePolicy, SettingsDto, SettingsPatch } from '../ipc/contract.ts'
-import { ENGINE_KINDS, type EngineChoice } from '../shared/engine-choice.ts'
+import { ENGINE_KINDS, type EngineChoice, type KeyStatus } from '../shared/engine-choice.ts'
 import { CONCURRENCY_DEFAULT, CONCURRENCY_MAX, CONCURRENCY_MIN, LOCAL_DPI_DEFAULT, LOCAL_DPI_MAX, LOCAL_DPI_MIN, QUALITY_DEFAULT, QUALITY_MAX, QUALITY_MIN } from '../shared/limits.ts'
 import { DEFAULT_PDFCO_BASE_URL } from '../shared/pdfco.ts'
 import { DEFAULT_TIFF_LAYOUT, OUTPUT_FORMATS, TIFF_LAYOUTS, type OutputFormat } from '../shared/formats.ts'
@@ -44,6 +44,11 @@ const persistedSchema = z.object({
   localQuality: z.number().int().min(QUALITY_MIN).max(QUALITY_MAX).catch(DEFAULT_LOCAL_QUALITY),
   localColor: z.enum(['color', 'gray', 'bw']).catch('color'),
   tiffLayout: z.enum(TIFF_LAYOUTS).catch(DEFAULT_TIFF_LAYOUT),
+  /** The last key that passed the credit-balance check: its fingerprint (never the key). */
+  apiKeyVerified: z
+    .object({ fingerprint: z.string(), checkedAtMs: z.number(), remainingCredits: z.number().nullable() })
+    .nullable()
+    .catch(null),
 })
 
 /** The settings file's shape. */
@@ -62,7 +67,13 @@ const DEFAULTS: PersistedSettings = {
   localQuality: DEFAULT_LOCAL_QUALITY,
   localColor: 'color',
   tiffLayout: DEFAULT_TIFF_LAYOUT,
+  apiKeyVerified: null,
 }
+
+/** The outcome of checking the API key against PDF.co's credit balance. */
+export type KeyCheckOutcome =
+  | { readonly status: 'verified'; readonly remainingCredits: number }
+  | { readonly status: 'refused' | 'unreachable'; readonly message: string; readonly error?: unknown }
 
 /** Settings in memory (the key decrypted, never sent out). */
 export interface SettingsStore {
@@ -83,6 +94,13 @@ export interface SettingsStore {
   clearApiKey(): Promise<void>
   /** Remembers the output folder (absolute path). */
   setOutputDir(absolutePath: string): Promise<void>
+  /**
+   * Where the key stands at the effective base URL: 'verified' only when the saved fingerprint
+   * (SHA-256 of base URL and key) matches the current key; see {@link KeyStatus}.
+   */
+  keyStatus(): KeyStatus
+  /** Records a check of the current key: a pass is persisted (fingerprint), a failure kept for the session. */
+  recordKeyCheck(outcome: KeyCheckOutcome): Promise<void>
 }
 
 /** Facts of the SettingsDto that the settings file does not hold. */
@@ -109,25 +127,34 @@ export async function openSettingsStore(options: {
   const write = createSerialWriter(dir, filePath, logger)
   const persist = (): Promise<void> => write(JSON.stringify(state, null, 2) + '\n')
 
-  const envBaseUrl = (): string | null => {
-    const value = env['PDFCO_BASE_URL']
-    return value === undefined || value.trim() === '' ? null : value.trim().replace(/\/+$/u, '')
-  }
+  const envBaseUrl = (): string | null => env['PDFCO_BASE_URL']?.trim().replace(/\/+$/u, '') || null
+
+  const effectiveBaseUrl = (): string => state.baseUrl ?? envBaseUrl() ?? DEFAULT_PDFCO_BASE_URL
+  const checks = createKeyChecks({
+    fingerprint: () => (apiKey === null ? null : keyFingerprint(effectiveBaseUrl(), apiKey)),
+    verified: () => state.apiKeyVerified,
+    setVerified: (v) => {
+      state = { ...state, apiKeyVerified: v }
+    },
+  })
 
   return {
     filePath,
     getApiKey: () => apiKey,
+    keyStatus: checks.status,
+    async recordKeyCheck(outcome) {
+      if (checks.record(outcome)) await persist()
+    },
     get: () => {
       const { apiKeyEncrypted: _omit, ...rest } = state
       return rest
     },
-    effectiveBaseUrl: () => state.baseUrl ?? envBaseUrl() ?? DEFAULT_PDFCO_BASE_URL,
+    effectiveBaseUrl,
     toDto(context) {
+      const status = checks.status()
       return {
-        hasApiKey: apiKey !== null,
-        apiKeyMasked: maskApiKey(apiKey),
-        canEncryptKey: secrets.isEncryptionAvailable(),
-        baseUrl: state.baseUrl ?? envBaseUrl() ?? DEFAULT_PDFCO_BASE_URL,
+        ...keyDto(apiKey, status, checks.problem(), state, secrets),
+        baseUrl: effectiveBaseUrl(),
         concurrency: state.concurrency,
         format: state.format,
         overwrite: state.overwrite,
@@ -159,7 +186,7 @@ export async function openSettingsStore(options: {
     },
     async clearApiKey() {
       apiKey = null
-      state = { ...state, apiKeyEncrypted: null }
+      state = { ...state, apiKeyEncrypted: null, apiKeyVerified: null }
       await persist()
     },
     async setOutputDir(absolutePath) {
@@ -167,6 +194,60 @@ export async function openSettingsStore(options: {
       await persist()
     },
   }
+}
+
+/** The key's part of the SettingsDto (never the key itself). */
+function keyDto(apiKey: string | null, status: KeyStatus, problem: string | null, state: PersistedSettings, secrets: SecretStorage) {
+  return {
+    apiKeyStatus: status,
+    apiKeyProblem: problem,
+    remainingCredits: status === 'verified' ? (state.apiKeyVerified?.remainingCredits ?? null) : null,
+    hasApiKey: apiKey !== null,
+    apiKeyMasked: maskApiKey(apiKey),
+    canEncryptKey: secrets.isEncryptionAvailable(),
+  }
+}
+
+/**
+ * The key's standing: a passed check is kept in the settings (fingerprint), a failed one for the
+ * session only, each for the key and base URL it was made with.
+ */
+function createKeyChecks(deps: {
+  readonly fingerprint: () => string | null
+  readonly verified: () => PersistedSettings['apiKeyVerified']
+  readonly setVerified: (v: PersistedSettings['apiKeyVerified']) => void
+}): { status(): KeyStatus; problem(): string | null; record(outcome: KeyCheckOutcome): boolean } {
+  let failed: { fingerprint: string; status: 'refused' | 'unreachable'; message: string } | null = null
+  return {
+    status() {
+      const fp = deps.fingerprint()
+      if (fp === null) return 'none'
+      if (deps.verified()?.fingerprint === fp) return 'verified'
+      if (failed?.fingerprint === fp) return failed.status
+      return 'unchecked'
+    },
+    problem: () => (failed !== null && failed.fingerprint === deps.fingerprint() ? failed.message : null),
+    record(outcome) {
+      const fp = deps.fingerprint()
+      if (fp === null) return false
+      if (outcome.status === 'verified') {
+        failed = null
+        deps.setVerified({ fingerprint: fp, checkedAtMs: Date.now(), remainingCredits: outcome.remainingCredits })
+      } else {
+        failed = { fingerprint: fp, status: outcome.status, message: outcome.message }
+        if (deps.verified()?.fingerprint === fp) deps.setVerified(null)
+      }
+      return true
+    },
+  }
+}
+
+/**
+ * The fingerprint a verified key is remembered by: hex SHA-256 of `baseUrl`, a newline and the
+ * key (so a key checked against the emulator does not count for PDF.co). Not reversible.
+ */
+export function keyFingerprint(baseUrl: string, apiKey: string): string {
+  return createHash('sha256').update(`${baseUrl}\n${apiKey}`).digest('hex')
 }
 
 /**

@@ -11,6 +11,7 @@ import { plural } from '../lib/format.ts'
 import { openOutputFolder, pickOutputFolder, startConversion, updateSettings } from '../store/actions.ts'
 import { autoEngineFor, selectCanSubmit, selectEffectiveEngine, selectHasOutputs } from '../store/selectors.ts'
 import { useAppStore } from '../store/store.ts'
+import { CreditLine } from './credit-line.tsx'
 import { BatchProgress } from './batch-progress.tsx'
 import { ExternalIcon, FolderIcon } from './icons.tsx'
 
@@ -104,6 +105,7 @@ export function BatchBar() {
         </div>
       </div>
 
+      <CreditLine />
       <BatchProgress reason={reason} reasonId={reasonId} />
 
       <div className="batch-actions">

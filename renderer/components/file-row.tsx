@@ -45,34 +45,19 @@ export const FileRow = memo(function FileRow({ fileId, onRemoving }: FileRowProp
     onRemoving?.(fileId, cardRef.current?.getBoundingClientRect().height ?? 0)
     void removeFile(fileId)
   }
-  const meta = fileMeta(file, job)
 
   return (
     <li ref={cardRef} className="file-card" aria-labelledby={titleId} data-file-id={fileId} data-stage={job?.stage ?? 'idle'}>
       <div className="file-head">
         <span className="file-icon">{locked ? <LockIcon size={22} /> : <FileIcon size={22} />}</span>
-        <div className="file-title">
-          <h2 id={titleId} className="file-name" title={file.displayName}>
-            {file.displayName}
-          </h2>
-          <p className="file-meta">
-            {meta.map((part, i) => (
-              <span key={i}>{part}</span>
-            ))}
-          </p>
-          {canPick && (
-            <button
-              type="button"
-              className="disclosure"
-              aria-expanded={isPickerOpen}
-              aria-controls={isPickerOpen ? pickerId : undefined}
-              onClick={() => setPickerOpen(fileId, !isPickerOpen)}
-            >
-              {isPickerOpen ? <ChevronDownIcon size={16} /> : <ChevronRightIcon size={16} />}
-              Choose pages
-            </button>
-          )}
-        </div>
+        <FileTitle
+          file={file}
+          job={job}
+          titleId={titleId}
+          pickerId={canPick ? pickerId : null}
+          isPickerOpen={isPickerOpen}
+          onTogglePicker={() => setPickerOpen(fileId, !isPickerOpen)}
+        />
         <div className="file-fields">
           {locked ? (
             <PasswordField fileId={fileId} fileName={file.displayName} />
@@ -109,6 +94,42 @@ export const FileRow = memo(function FileRow({ fileId, onRemoving }: FileRowProp
     </li>
   )
 })
+
+/** The card's name, meta line and (when `pickerId` is set) the "Choose pages" disclosure. */
+function FileTitle(props: {
+  readonly file: FileDescriptor
+  readonly job: JobDto | undefined
+  readonly titleId: string
+  readonly pickerId: string | null
+  readonly isPickerOpen: boolean
+  readonly onTogglePicker: () => void
+}) {
+  const { file, job, titleId, pickerId, isPickerOpen } = props
+  return (
+    <div className="file-title">
+      <h2 id={titleId} className="file-name" title={file.displayName}>
+        {file.displayName}
+      </h2>
+      <p className="file-meta">
+        {fileMeta(file, job).map((part, i) => (
+          <span key={i}>{part}</span>
+        ))}
+      </p>
+      {pickerId !== null && (
+        <button
+          type="button"
+          className="disclosure"
+          aria-expanded={isPickerOpen}
+          aria-controls={isPickerOpen ? pickerId : undefined}
+          onClick={props.onTogglePicker}
+        >
+          {isPickerOpen ? <ChevronDownIcon size={16} /> : <ChevronRightIcon size={16} />}
+          Choose pages
+        </button>
+      )}
+    </div>
+  )
+}
 
 /** The card's meta line: pages (or "Protected"), size, and the engine of its newest job. */
 function fileMeta(file: FileDescriptor, job: JobDto | undefined): string[] {

@@ -4,13 +4,15 @@
  * pages it kept and in which folder.
  */
 import type { JobDto } from '../../electron/ipc/contract.ts'
+import { describeFileCredits } from '../../electron/shared/credits.ts'
 import { assertNever } from '../lib/assert-never.ts'
 import { errorText } from '../lib/error-text.ts'
 import { formatDuration, imagesText, plural } from '../lib/format.ts'
 import { useNow } from '../lib/use-now.ts'
-import { cancelJob, retryJob } from '../store/actions.ts'
+import { cancelJob, convertLocally, retryJob } from '../store/actions.ts'
 import { selectJobProgress } from '../store/progress-selectors.ts'
 import { isActiveStage } from '../store/selectors.ts'
+import { useAppStore } from '../store/store.ts'
 import { RetryIcon } from './icons.tsx'
 
 /** Where a job's pages go and when its current attempt started, for {@link describeJob}. */
@@ -79,6 +81,7 @@ export function JobStatus({ job, fileName }: JobStatusProps) {
   const progress = selectJobProgress(job)
   const { label, detail } = describeJob(job, now, { attemptStartedAtMs: job.attemptStartedAtMs, folderName: job.outputFolderName })
   const canRetry = job.stage === 'failed' || job.stage === 'cancelled'
+  const hasLocalEngine = useAppStore((s) => s.settings?.hasLocalEngine !== false)
 
   return (
     <div className="job-status" role="group" data-stage={job.stage} tabIndex={-1} aria-label={`${fileName}: ${label}. ${detail}`}>
@@ -87,6 +90,9 @@ export function JobStatus({ job, fileName }: JobStatusProps) {
           {label}
         </span>
         <span className="job-detail">{detail}</span>
+        {job.engine === 'pdfco' && typeof job.creditsUsed === 'number' && (
+          <span className="job-credits">{jobCreditsText(job)}</span>
+        )}
       </div>
       <div className="job-actions">
         {isActive && (
@@ -97,6 +103,11 @@ export function JobStatus({ job, fileName }: JobStatusProps) {
         {canRetry && (
           <button type="button" className="button" onClick={() => void retryJob(job.id)} aria-label={`Retry ${fileName}`}>
             <RetryIcon size={16} /> Retry
+          </button>
+        )}
+        {job.stage === 'failed' && job.engine === 'pdfco' && hasLocalEngine && (
+          <button type="button" className="button" onClick={() => void convertLocally(job.id)} aria-label={`Convert ${fileName} on this computer instead`}>
+            Convert on this computer instead
           </button>
         )}
       </div>
@@ -119,4 +130,9 @@ export function JobStatus({ job, fileName }: JobStatusProps) {
       )}
     </div>
   )
+}
+
+/** "About 92 credits · 99,908 left" for a settled PDF.co job (electron/shared/credits.ts). */
+export function jobCreditsText(job: JobDto): string {
+  return describeFileCredits(job) ?? ''
 }

@@ -4,7 +4,7 @@
  * engine's render options (resolution, colour, JPG/WebP quality; the first two also sit in the
  * batch bar while the local engine is in use).
  */
-import { useId, useState } from 'react'
+import { useId, useState, type ReactNode } from 'react'
 import { errorText } from '../lib/error-text.ts'
 import { checkApiKey, clearApiKey, revealLog, setApiKey, updateSettings } from '../store/actions.ts'
 import { useAppStore } from '../store/store.ts'
@@ -106,14 +106,29 @@ function ApiKeySection() {
         <button type="button" className="button button-quiet" disabled={!settings.hasApiKey} onClick={() => void clearApiKey()}>
           Remove key
         </button>
-        <p className="key-check" role="status">
-          {keyCheck.status === 'ok' && (
-            <span className="ok-text">Key works · {keyCheck.remainingCredits.toLocaleString()} credits left</span>
-          )}
-          {keyCheck.status === 'error' && <span className="error-text">{errorText(keyCheck.error)}</span>}
-        </p>
+        <KeyCheckLine />
       </div>
     </section>
+  )
+}
+
+/** The key's standing in words: checking, works (credits left), refused/unreachable (why), or not checked yet. */
+function KeyCheckLine() {
+  const settings = useAppStore((s) => s.settings)
+  const keyCheck = useAppStore((s) => s.keyCheck)
+  if (settings === null) return null
+  let content: ReactNode = null
+  if (keyCheck.status === 'checking') content = 'Checking the key with PDF.co…'
+  else if (settings.apiKeyStatus === 'verified') {
+    const left = keyCheck.status === 'ok' ? keyCheck.remainingCredits : settings.remainingCredits
+    content = <span className="ok-text">Key works{left === null ? '' : ` · ${left.toLocaleString('en-US')} credits left`}</span>
+  } else if (settings.apiKeyProblem !== null) content = <span className="error-text">{settings.apiKeyProblem}</span>
+  else if (keyCheck.status === 'error') content = <span className="error-text">{errorText(keyCheck.error)}</span>
+  else if (settings.apiKeyStatus === 'unchecked') content = 'Not checked yet: Auto converts on this computer until the key passes a check.'
+  return (
+    <p className="key-check" role="status" data-key-status={settings.apiKeyStatus}>
+      {content}
+    </p>
   )
 }
 

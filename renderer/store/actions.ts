@@ -183,6 +183,24 @@ export async function retryJob(jobId: JobId): Promise<void> {
   store.getState().addToBatch(result.value)
 }
 
+/**
+ * "Convert on this computer instead" on a failed PDF.co job: converts that file again with the
+ * local engine, with the same format, page range and overwrite rule (a new job of its own).
+ */
+export async function convertLocally(jobId: JobId): Promise<void> {
+  const state = store.getState()
+  const job = state.jobsById[jobId]
+  if (job === undefined || state.settings === null) return
+  const result = await getPdfApp().startJobs({
+    items: [{ fileId: job.fileId, pageRange: state.pageRangeById[job.fileId] ?? '' }],
+    format: job.format,
+    overwrite: state.settings.overwrite,
+    engine: 'local',
+  })
+  if (reportError(result)) return
+  for (const created of result.value) store.getState().addToBatch(created)
+}
+
 /** Saves settings changes (format, overwrite, base URL, concurrency, engine). */
 export async function updateSettings(patch: SettingsPatch): Promise<boolean> {
   const result = await getPdfApp().updateSettings(patch)
@@ -191,12 +209,20 @@ export async function updateSettings(patch: SettingsPatch): Promise<boolean> {
   return true
 }
 
-/** Stores a new API key (main encrypts it; only the masked form comes back). */
+/**
+ * Stores a new API key (main encrypts it and checks it with PDF.co at once; only the masked form
+ * and the check's outcome, `apiKeyStatus` / `apiKeyProblem`, come back).
+ */
 export async function setApiKey(apiKey: string): Promise<boolean> {
+  store.getState().setKeyCheck({ status: 'checking' })
   const result = await getPdfApp().setApiKey(apiKey)
-  if (reportError(result)) return false
+  if (reportError(result)) {
+    store.getState().setKeyCheck({ status: 'idle' })
+    return false
+  }
   store.getState().setSettings(result.value)
-  store.getState().setKeyCheck({ status: 'idle' })
+  const s = result.value
+  store.getState().setKeyCheck(s.apiKeyStatus === 'verified' && s.remainingCredits !== null ? { status: 'ok', remainingCredits: s.remainingCredits } : { status: 'idle' })
   return true
 }
 
@@ -215,6 +241,9 @@ export async function checkApiKey(): Promise<void> {
   store
     .getState()
     .setKeyCheck(result.ok ? { status: 'ok', remainingCredits: result.value.remainingCredits } : { status: 'error', error: result.error })
+  // The check moved the key's status (verified or not): what 'Auto' does follows it.
+  const settings = await getPdfApp().getSettings()
+  if (settings.ok) store.getState().setSettings(settings.value)
 }
 
 /** Moves the preview to the previous (-1) or next (+1) image of the same file. */

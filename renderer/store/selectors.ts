@@ -4,6 +4,7 @@
  */
 import type { EngineKind, FileDescriptor, FileId, JobDto, JobStage, SettingsDto } from '../../electron/ipc/contract.ts'
 import { describePageRangeIssues, parsePageRange } from '../../electron/shared/page-range.ts'
+import { chooseEngine, describeEngineDecision } from '../../electron/shared/engine-choice.ts'
 import { assertNever } from '../lib/assert-never.ts'
 import type { AppState } from './types.ts'
 
@@ -195,9 +196,17 @@ export function selectEffectiveEngine(state: AppState): EngineKind | null {
   return s.engine === 'auto' ? autoEngineFor(s) : s.engine
 }
 
-/** What the engine setting 'auto' stands for with these settings. */
+/** What the engine setting 'auto' stands for with these settings (the shared rule: PDF.co only with a checked key). */
 export function autoEngineFor(settings: SettingsDto): EngineKind {
-  return settings.hasApiKey || !settings.hasLocalEngine ? 'pdfco' : 'local'
+  if (!settings.hasLocalEngine) return 'pdfco'
+  return chooseEngine('auto', settings.apiKeyStatus).engine
+}
+
+/** Why 'Auto' stays on this computer with a saved key (product wording), or null when nothing needs saying. */
+export function selectEngineNote(state: AppState): string | null {
+  const s = state.settings
+  if (s === null || !s.hasLocalEngine) return null
+  return describeEngineDecision(chooseEngine(s.engine, s.apiKeyStatus))
 }
 
 /** True when PDF.co would be used but no key is set (the banner and Convert's reason say so). */

@@ -119,12 +119,17 @@ describe('services over IPC with the PDF.co emulator', () => {
     file = (await value<AddFilesResult>('files:register-dropped', [a])).added[0]!
     const noKey = await call('jobs:start', { items: [{ fileId: file.id, pageRange: '' }], format: 'png', overwrite: 'keep-both', engine: 'pdfco' })
     expect(noKey).toMatchObject({ ok: false, error: { code: 'pdfco/unauthorized' } })
-    expect(!noKey.ok && noKey.error.message).toMatch(/API key.*local engine.*emulator/s)
+    expect(!noKey.ok && noKey.error.message).toMatch(/Settings → API key.*"This computer"/s)
+    expect(!noKey.ok && noKey.error.message).not.toMatch(/emulator|npm/)
 
-    await value('settings:set-api-key', 'wrong-key-123')
+    // A wrong key is checked when saved: refused at once, and Auto stays on this computer.
+    const wrong = await value<SettingsDto>('settings:set-api-key', 'wrong-key-123')
+    expect(wrong).toMatchObject({ hasApiKey: true, apiKeyStatus: 'refused', remainingCredits: null })
+    expect(wrong.apiKeyProblem).toMatch(/^PDF\.co refused this key/)
     expect(await call('settings:check-key')).toMatchObject({ ok: false, error: { code: 'pdfco/unauthorized' } })
     const set = await value<SettingsDto>('settings:set-api-key', 'test-key')
-    expect(set).toMatchObject({ hasApiKey: true, apiKeyMasked: '••••••••' })
+    expect(set).toMatchObject({ hasApiKey: true, apiKeyMasked: '••••••••', apiKeyStatus: 'verified', apiKeyProblem: null })
+    expect(set.remainingCredits).toBeGreaterThan(0)
     expect(JSON.stringify(set)).not.toContain('test-key')
     const credits = await value<{ remainingCredits: number }>('settings:check-key')
     expect(credits.remainingCredits).toBeGreaterThan(0)

@@ -3,22 +3,28 @@
  * key. The key itself never leaves main: answers carry `hasApiKey` and a masked form.
  */
 import path from 'node:path'
+import { AppError, PdfCoError } from '../../errors.ts'
 import type { ChannelHandlers } from '../../ipc/dispatcher.ts'
 import type { Logger } from '../../log/logger.ts'
-import { createPdfCoClient } from '../../pdfco/client.ts'
 import type { Platform } from '../../platform/platform.ts'
 import type { SettingsStore } from '../../settings/settings-store.ts'
 import { missingKeyError, type JobManager } from '../jobs.ts'
+import { checkSavedKey, KEY_CHECK_TIMEOUT_MS } from '../key-check.ts'
 
 /** Sub-folder of Pictures (or home) used when the user has not chosen an output folder. */
 export const DEFAULT_OUTPUT_FOLDER_NAME = 'PDF to Image'
 /** Deadline of `settings:check-key`, in ms. */
-export const CHECK_KEY_TIMEOUT_MS = 20_000
+export const CHECK_KEY_TIMEOUT_MS = KEY_CHECK_TIMEOUT_MS
 
 /** Channels owned by this module. */
 export type SettingsChannel = 'settings:get' | 'settings:update' | 'settings:set-api-key' | 'settings:clear-api-key' | 'settings:check-key'
 
-/** Handlers of {@link SettingsChannel}; `onKeyChanged` runs after the key is set or cleared. */
+/**
+ * Handlers of {@link SettingsChannel}; `onKeyChanged` runs after the key is set or cleared.
+ * Setting a key checks it at once (credit balance) and answers the settings with its
+ * `apiKeyStatus` / `apiKeyProblem`; so does changing the base URL. `settings:check-key` checks
+ * again and records the outcome, answering the balance or the specific error.
+ */
 export function setupSettingsHandlers(deps: {
   readonly platform: Platform
   readonly settings: SettingsStore
@@ -36,7 +42,9 @@ export function setupSettingsHandlers(deps: {
   return {
     'settings:get': async () => settingsDto(),
     'settings:update': async (patch) => {
+      const before = settings.keyStatus()
       await settings.update(patch)
+      if (patch.baseUrl !== undefined && before !== 'none' && settings.keyStatus() === 'unchecked') await checkSavedKey(settings, logger)
       if (patch.concurrency !== undefined) jobs.setConcurrency(patch.concurrency)
       logger.info('settings updated', { fields: Object.keys(patch) })
       return settingsDto()
@@ -45,6 +53,7 @@ export function setupSettingsHandlers(deps: {
       await settings.setApiKey(apiKey)
       onKeyChanged()
       logger.info('API key set', { persisted: platform.secrets.isEncryptionAvailable() })
+      await checkSavedKey(settings, logger)
       return settingsDto()
     },
     'settings:clear-api-key': async () => {
@@ -54,12 +63,14 @@ export function setupSettingsHandlers(deps: {
       return settingsDto()
     },
     'settings:check-key': async () => {
-      const apiKey = settings.getApiKey()
-      if (apiKey === null) throw missingKeyError()
-      const client = createPdfCoClient({ apiKey, baseUrl: settings.effectiveBaseUrl() })
-      const balance = await client.getCreditBalance({ signal: AbortSignal.timeout(CHECK_KEY_TIMEOUT_MS) })
-      logger.info('API key checked', { remainingCredits: balance.remainingCredits })
-      return { remainingCredits: balance.remainingCredits }
+      const outcome = await checkSavedKey(settings, logger)
+      if (outcome === null) throw missingKeyError()
+      if (outcome.status !== 'verified') {
+        // PDF.co's own (redacted) error goes back as is; the settings carry the product wording.
+        if (outcome.error instanceof AppError) throw outcome.error
+        throw new PdfCoError(outcome.status === 'refused' ? 'pdfco/unauthorized' : 'pdfco/network', outcome.message)
+      }
+      return { remainingCredits: outcome.remainingCredits }
     },
   }
 }

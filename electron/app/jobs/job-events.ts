@@ -88,13 +88,19 @@ export function createJobEvents(deps: {
       const job = deps.jobs.get(id as JobId)
       if (job === undefined) return
       const stage = status.state === 'done' ? 'done' : status.state === 'failed' ? 'failed' : status.state === 'cancelled' ? 'cancelled' : null
+      const credits = creditsOf(status)
+      const hasCredits = Object.keys(credits).length > 0
       if (stage !== null && (job.dto.stage !== stage || (stage !== 'done' && job.dto.error === null))) {
         job.dto = {
           ...job.dto,
           stage,
           finishedAtMs: job.dto.finishedAtMs ?? status.endedAtMs ?? deps.now(),
           error: stage === 'done' ? null : (status.error ?? job.dto.error),
+          ...credits,
         }
+        publish(job)
+      } else if (hasCredits) {
+        job.dto = { ...job.dto, ...credits }
         publish(job)
       }
       if (stage === 'failed') deps.logger?.warn('job failed', { jobId: id, code: status.error?.code, message: status.error?.message })
@@ -159,5 +165,16 @@ function applyEvent(
     case 'job-submitted':
     case 'job-status':
       return 'none'
+  }
+}
+
+/** The credit fields of a settled PDF.co conversion (none for the local engine). */
+function creditsOf(status: QueueItemStatus): { creditsUsed?: number; remainingCredits?: number; balanceBeforeCredits?: number } {
+  const o = status.outcome
+  if (o === null || o.engine !== 'pdfco') return {}
+  return {
+    ...(o.creditsUsed === undefined ? {} : { creditsUsed: o.creditsUsed }),
+    ...(o.remainingCredits === undefined ? {} : { remainingCredits: o.remainingCredits }),
+    ...(o.balanceBeforeCredits === undefined ? {} : { balanceBeforeCredits: o.balanceBeforeCredits }),
   }
 }

@@ -47,7 +47,7 @@ export interface ChunkContext {
   readonly chunkAttempts: number
   readonly pollSchedule: Partial<PollSchedule> | undefined
   readonly expirationMinutes: number | undefined
-  readonly addCredits: (credits: number | undefined) => void
+  readonly addCredits: (credits: number | undefined, remainingCredits?: number) => void
   /** Pages downloaded so far (a TIFF job marks all its pages). */
   readonly downloaded: Set<number>
   /** Downloads one job's result: a link per page (TIFF: one link for the whole file). */
@@ -133,7 +133,7 @@ async function submitJob(ctx: ChunkContext, jobPages: readonly number[]): Promis
         { signal: ctx.run.signal },
       )
       ctx.timing.recordSubmit(ctx.run.now() - submittedAtMs)
-      ctx.addCredits(ack.credits)
+      ctx.addCredits(ack.credits, ack.remainingCredits)
       return { jobId: ack.jobId ?? '', pages: [...jobPages], submittedAtMs, resultUrl: ack.url, state: 'submitted' }
     } catch (err) {
       const gone = err instanceof PdfCoError && err.code === 'pdfco/bad-request' && err.httpStatus === 400
@@ -180,7 +180,7 @@ async function awaitResult(
       now: run.now,
       onCheck: (result, elapsedMs) => {
         if (result.status !== 'success') lastWorkingAtMs = run.now()
-        ctx.addCredits(result.credits)
+        ctx.addCredits(result.credits, result.remainingCredits)
         run.emit({ type: 'job-status', jobId, status: result.status, elapsedMs })
       },
     })

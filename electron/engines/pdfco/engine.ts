@@ -231,7 +231,7 @@ function chunkContext(
   request: ConversionRequest,
   prepared: Prepared,
   publisher: Publisher,
-  addCredits: (c: number | undefined) => void,
+  addCredits: (c: number | undefined, remaining?: number) => void,
 ): ChunkContext {
   const { session } = prepared
   const upload = createUploadSlot(session.recordedUpload, s.now, async () => {
@@ -288,17 +288,35 @@ function runUnits(ctx: ChunkContext, units: readonly WorkUnit[], parallelJobs: n
   )
 }
 
-/** Sums the credits PDF.co reports; `outcome()` is `{ creditsUsed }` when any was reported. */
-function createCreditCounter(): { add(c: number | undefined): void; outcome(): { creditsUsed?: number } } {
+/**
+ * Sums the credits PDF.co reports and follows the balance it reports with them: `outcome()` has
+ * `creditsUsed` when any was reported, `remainingCredits` (the last reported balance) and
+ * `balanceBeforeCredits` (the first reported balance plus that answer's credits) when known.
+ */
+function createCreditCounter(): {
+  add(c: number | undefined, remaining?: number): void
+  outcome(): { creditsUsed?: number; remainingCredits?: number; balanceBeforeCredits?: number }
+} {
   let used = 0
   let known = false
+  let remaining: number | undefined
+  let before: number | undefined
   return {
-    add(c) {
-      if (c !== undefined && Number.isFinite(c)) {
-        used += c
+    add(c, rem) {
+      const credits = c !== undefined && Number.isFinite(c) ? c : undefined
+      if (credits !== undefined) {
+        used += credits
         known = true
       }
+      if (rem !== undefined && Number.isFinite(rem)) {
+        before ??= rem + (credits ?? 0)
+        remaining = rem
+      }
     },
-    outcome: () => (known ? { creditsUsed: used } : {}),
+    outcome: () => ({
+      ...(known ? { creditsUsed: used } : {}),
+      ...(remaining === undefined ? {} : { remainingCredits: remaining }),
+      ...(before === undefined ? {} : { balanceBeforeCredits: before }),
+    }),
   }
 }

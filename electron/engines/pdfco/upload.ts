@@ -31,7 +31,7 @@ export interface UploadInput {
   readonly source: SourceFingerprint
   readonly signal: AbortSignal
   readonly now: () => number
-  readonly addCredits: (credits: number | undefined) => void
+  readonly addCredits: (credits: number | undefined, remainingCredits?: number) => void
   /** Upload progress, throttled to one call per 100 ms (first and last always sent). */
   readonly onProgress: (bytesSent: number, bytesTotal: number) => void
 }
@@ -62,7 +62,7 @@ export async function uploadSource(input: UploadInput): Promise<PresignedUpload>
     if (changed !== undefined) throw changed
     for (let attempt = 1; ; attempt++) {
       const presigned = await input.client.getPresignedUrl({ name: input.name, contentType: input.contentType, signal: watch.signal })
-      input.addCredits(presigned.credits)
+      input.addCredits(presigned.credits, presigned.remainingCredits)
       try {
         await putFile(input, presigned, watch.signal)
         await check()

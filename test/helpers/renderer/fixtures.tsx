@@ -51,10 +51,14 @@ export function makeOutput(job: JobDto, page: number): OutputPageDto {
   return { id, jobId: job.id, fileId: job.fileId, page, displayName: `report-${page}.png`, sizeBytes: 1000, pageCount: 1, thumbUrl: `pdf-thumb://output/${id}` }
 }
 
-/** Settings with a key and an output folder. */
+/** Settings with a checked key (or, with `hasApiKey: false`, none) and an output folder. */
 export function makeSettings(patch: Partial<SettingsDto> = {}): SettingsDto {
+  const hasKey = patch.hasApiKey !== false
   return {
     hasApiKey: true,
+    apiKeyStatus: hasKey ? 'verified' : 'none',
+    apiKeyProblem: null,
+    remainingCredits: hasKey ? 5000 : null,
     apiKeyMasked: '••••••••abcd',
     canEncryptKey: true,
     baseUrl: 'https://api.pdf.co/v1',
