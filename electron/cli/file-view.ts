@@ -1,11 +1,13 @@
 /**
  * What the CLI knows of one file during a run, updated from the queue's events.
  */
-import type { ConversionEvent } from '../engines/types.ts'
+import type { ConversionEvent, ConversionOutcome } from '../engines/types.ts'
 import type { ErrorDto } from '../shared/error-codes.ts'
 import type { InputFile } from './inputs.ts'
 import type { EngineKind } from '../shared/engine-choice.ts'
 import { batchProgress, type BatchProgress, type ProgressJob } from '../shared/progress.ts'
+import type { FileCredits } from '../shared/credits.ts'
+import type { OutputFormat } from '../shared/formats.ts'
 
 /** One file's state as the printers show it. */
 export interface FileView {
@@ -22,6 +24,8 @@ export interface FileView {
   jobs: number
   error: ErrorDto | null
   lastLineMs: number
+  /** What PDF.co reported about credits for this file (from the conversion's outcome), if anything. */
+  credits: FileCredits | null
 }
 
 /** A fresh view: queued, or done already (a resumed run's file whose pages are all on disk). */
@@ -41,6 +45,7 @@ export function newFileView(file: InputFile, doneOutputs?: readonly string[]): F
     jobs: 0,
     error: null,
     lastLineMs: 0,
+    credits: null,
   }
 }
 
@@ -97,4 +102,16 @@ export function toProgressJob(view: FileView, engine: EngineKind, nowMs: number)
 /** Progress of the whole run, by the shared rules. */
 export function runProgress(views: readonly FileView[], engine: EngineKind, nowMs = Date.now()): BatchProgress {
   return batchProgress(views.map((v) => toProgressJob(v, engine, nowMs)), nowMs)
+}
+
+/** Notes a settled conversion's credits (PDF.co outcome fields) on its view. */
+export function noteCredits(view: FileView, outcome: ConversionOutcome | null, format: OutputFormat): void {
+  if (outcome === null || (outcome.creditsUsed === undefined && outcome.remainingCredits === undefined)) return
+  view.credits = {
+    creditsUsed: outcome.creditsUsed,
+    remainingCredits: outcome.remainingCredits,
+    balanceBeforeCredits: outcome.balanceBeforeCredits,
+    format,
+    pagesDone: view.pagesDone,
+  }
 }

@@ -5,6 +5,7 @@
 import type { ConversionEvent } from '../engines/types.ts'
 import type { TerminalInput } from '../files/password-source.ts'
 import type { EngineKind } from '../shared/engine-choice.ts'
+import { describeCreditsUsed, describeFileCredits, fileCreditsUsed, summariseCredits } from '../shared/credits.ts'
 import { describeBatchProgress } from '../shared/progress.ts'
 import { escapeForTerminal as esc } from '../shared/terminal-text.ts'
 import { describeEngineChoice, type CliOptions } from './args.ts'
@@ -57,7 +58,16 @@ function createJsonPrinter(options: CliOptions, out: CliIo['stdout']): Printer {
           failed: all.length - ok,
           elapsedMs,
           ...progressFields(all, options.engine),
-          files: all.map((v) => ({ file: v.file.path, state: v.state, pagesDone: v.pagesDone, pagesTotal: v.pagesTotal, outputs: v.outputs, error: v.error })),
+          ...creditFields(all),
+          files: all.map((v) => ({
+            file: v.file.path,
+            state: v.state,
+            pagesDone: v.pagesDone,
+            pagesTotal: v.pagesTotal,
+            outputs: v.outputs,
+            error: v.error,
+            credits: v.credits === null ? null : fileCreditsUsed(v.credits),
+          })),
           skipped: notConverted.skipped.map((s) => ({ file: s.label, code: s.code, message: s.message })),
           notPdfs: notConverted.notPdfs,
         })}\n`,
@@ -182,9 +192,13 @@ function writeSummary(out: NodeJS.WritableStream, all: readonly FileView[], elap
   const skippedPart = notConverted.skipped.length > 0 ? `, ${notConverted.skipped.length} skipped` : ''
   let s = `\nSummary: ${ok} converted, ${failed} failed${cancelledPart}${skippedPart}, in ${seconds(elapsedMs)} with ${engine} → ${esc(options.outDir)}\n`
   s += `  ${describeBatchProgress(runProgress(all, options.engine))}\n`
+  const credits = summariseCredits(all.flatMap((v) => (v.credits === null ? [] : [v.credits])))
+  if (credits !== null) s += `  PDF.co: ${describeCreditsUsed(credits)}\n`
   for (const v of all) {
     const label = esc(v.file.label)
-    if (v.state === 'done') s += `  ✓ ${label}: ${v.outputs.length} file${v.outputs.length === 1 ? '' : 's'}\n`
+    const credits = v.credits === null ? null : describeFileCredits(v.credits)
+    const creditsPart = credits === null ? '' : ` (${credits.charAt(0).toLowerCase()}${credits.slice(1)})`
+    if (v.state === 'done') s += `  ✓ ${label}: ${v.outputs.length} file${v.outputs.length === 1 ? '' : 's'}${creditsPart}\n`
     else if (isCancelled(v)) s += `  - ${label}: cancelled (${v.outputs.length} page files kept)\n`
     else s += `  ✗ ${label}: ${esc(v.error?.message ?? v.state)} [${v.error?.code ?? 'internal'}]\n`
   }
@@ -202,4 +216,10 @@ function progressFields(all: readonly FileView[], engine: EngineKind): Record<st
     pagesTotal: p.pagesTotal,
     progress: { done: p.doneRatio, failed: p.failedRatio, cancelled: p.cancelledRatio, percent: p.percent },
   }
+}
+
+/** What the run's PDF.co conversions did cost, as `--json` reports it (null when none reported). */
+function creditFields(all: readonly FileView[]): Record<string, unknown> {
+  const summary = summariseCredits(all.flatMap((v) => (v.credits === null ? [] : [v.credits])))
+  return { credits: summary === null ? null : { used: summary.total, reported: summary.reported, byBalance: summary.byBalance, remaining: summary.remainingCredits } }
 }

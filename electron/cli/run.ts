@@ -12,7 +12,7 @@ import { redact } from '../pdfco/redact.ts'
 import { escapeForTerminal as esc } from '../shared/terminal-text.ts'
 import { parseCliArgs, UsageError, type CliOptions } from './args.ts'
 import { createEngine } from './engine.ts'
-import { applyEvent, newFileView, type FileView } from './file-view.ts'
+import { applyEvent, newFileView, noteCredits, type FileView } from './file-view.ts'
 import { HELP } from './help.ts'
 import { collectInputs, type CollectedInputs, type InputFile } from './inputs.ts'
 import { createPrinter, type CliIo, type NotConverted } from './printers.ts'
@@ -137,6 +137,8 @@ async function convertAll({ options, engine, inputs, journalRun, notConverted }:
   })
   const settledWrites: Promise<void>[] = []
   queue.on('settled', (id, status) => {
+    const view = views.get(id)
+    if (view !== undefined) noteCredits(view, status.outcome, status.request.format)
     const key = keyOf(id)
     if (journal === undefined || key === undefined) return
     const state = status.state === 'done' ? 'done' : status.state === 'cancelled' ? 'cancelled' : 'failed'
