@@ -1,7 +1,7 @@
 /**
  * Shared steps of the e2e tests: harness + Chromium start-up, file drops, screenshots, axe checks.
  */
-import { mkdirSync } from 'node:fs'
+import { copyFileSync, mkdirSync } from 'node:fs'
 import { readFile, stat } from 'node:fs/promises'
 import path from 'node:path'
 import type { Locator, Page } from 'playwright-core'
@@ -103,7 +103,33 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   // Let CSS transitions (progress bars, thumbnail fade-in) settle so the picture shows the state.
   await page.waitForTimeout(350)
   await page.screenshot({ path: file })
+  const docName = DOCS_SCREENSHOTS[name]
+  if (process.env['DOCS_SCREENSHOTS'] === '1' && docName !== undefined) copyFileSync(file, path.join(projectRoot, 'docs/screenshots', `${docName}.png`))
   return file
+}
+
+/**
+ * The e2e screenshots the README shows, by the name the tests give them → their file in
+ * docs/screenshots/. `npm run screenshots` (DOCS_SCREENSHOTS=1) runs the e2e suite and refreshes them,
+ * so the README always shows today's window.
+ */
+export const DOCS_SCREENSHOTS: Readonly<Record<string, string>> = {
+  'states-welcome-1280-light': 'welcome',
+  'states-converting-1280-light': 'converting',
+  'states-failed-1280-light': 'failed-retry',
+  'states-done-1280-dark': 'dark',
+  'states-converting-720-light': 'small-window-converting',
+  'states-done-720-light': 'small-window-done',
+  '03-invalid-range': 'invalid-range',
+  '04-settings': 'settings',
+  '06-done-thumbnails': 'thumbnails',
+  '07-preview': 'preview',
+  '31-page-picker': 'page-picker',
+  '32-local-done': 'local-engine',
+  'tiff-choice-1280-light': 'tiff-pages',
+  'tiff-choice-720-light': 'small-window-tiff-choice',
+  'keys-wrong-key-1280': 'wrong-key',
+  'keys-estimate-1280': 'credit-estimate',
 }
 
 /** The card (`<li>`) of one file, found by its displayed name. */

@@ -16,6 +16,7 @@ import type { NodePlatform } from '../../electron/platform/node-platform.ts'
 import type { Result } from '../../electron/shared/error-codes.ts'
 import type { Emulator } from '../pdfco-emulator/server.ts'
 import { makeDamagedPdf, makeEncryptedPdf, makeNotPdf, makePagesPdf } from '../helpers/make-pdf.ts'
+import { waitFor } from '../helpers/wait-for.ts'
 
 const INDEX_URL = 'file:///app/dist/index.html'
 const SMALL = { widthPt: 298, heightPt: 420 }
@@ -44,15 +45,6 @@ async function value<T>(channel: string, ...args: unknown[]): Promise<T> {
   const result = await call<T>(channel, ...args)
   if (!result.ok) throw new Error(`${channel} failed: ${result.error.code} ${result.error.message}`)
   return result.value
-}
-async function waitFor<T>(find: () => T | undefined, what: string, timeoutMs = 30_000): Promise<T> {
-  const until = Date.now() + timeoutMs
-  for (;;) {
-    const found = find()
-    if (found !== undefined) return found
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 20))
-  }
 }
 const jobUpdates = (jobId: string): JobDto[] =>
   events.filter((e) => e.channel === 'jobs:updated' && (e.payload as JobDto).id === jobId).map((e) => e.payload as JobDto)

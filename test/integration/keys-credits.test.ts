@@ -13,6 +13,7 @@ import { CREDITS_PER_JOB_CHECK, CREDITS_PER_PAGE, CREDITS_PER_UPLOAD, estimateCr
 import { keyFingerprint } from '../../electron/settings/settings-store.ts'
 import { makePagesPdf } from '../helpers/make-pdf.ts'
 import { createTestServices, startServicesOnEmulator, type ServicesOnEmulator } from '../helpers/services-on-emulator.ts'
+import { waitFor } from '../helpers/wait-for.ts'
 
 let fx: ServicesOnEmulator
 let shapes = 0
@@ -31,15 +32,6 @@ afterAll(async () => {
   await fx?.close()
 })
 
-async function waitFor<T>(find: () => T | undefined, what: string, timeoutMs = 30_000): Promise<T> {
-  const until = Date.now() + timeoutMs
-  for (;;) {
-    const found = find()
-    if (found !== undefined) return found
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 20))
-  }
-}
 const lastUpdate = (jobId: string): JobDto | undefined =>
   fx.events.filter((e) => e.channel === 'jobs:updated' && (e.payload as JobDto).id === jobId).map((e) => e.payload as JobDto).at(-1)
 const settled = (jobId: string) => waitFor(() => {

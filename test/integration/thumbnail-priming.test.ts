@@ -13,6 +13,7 @@ import type { AddFilesResult, EventChannels, JobDto, OutputPageDto } from '../..
 import { GRID_THUMB_WIDTH } from '../../electron/shared/limits.ts'
 import { makePagesPdf } from '../helpers/make-pdf.ts'
 import { startServicesOnEmulator, type ServicesOnEmulator } from '../helpers/services-on-emulator.ts'
+import { waitFor } from '../helpers/wait-for.ts'
 
 let fx: ServicesOnEmulator
 
@@ -29,15 +30,6 @@ afterAll(async () => {
   await fx?.close()
 })
 
-async function waitFor<T>(find: () => T | undefined, what: string, timeoutMs = 30_000): Promise<T> {
-  const until = Date.now() + timeoutMs
-  for (;;) {
-    const found = find()
-    if (found !== undefined) return found
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 20))
-  }
-}
 
 describe('primed thumbnails (PDF.co engine)', () => {
   it('serves the grid thumbnail of each written page from memory, without reading the image file', async () => {
