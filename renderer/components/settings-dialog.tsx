@@ -241,7 +241,7 @@ function LocalEngineSection() {
       </div>
       <p id={`${id}-quality-hint`} className={isQualityValid ? 'field-hint' : 'field-error'}>
         {isQualityValid
-          ? 'Pages are rendered with pdf.js on this computer, offline. Quality is 1-100 (higher: larger files).'
+          ? 'Pages are rendered with PDFium on this computer, offline. Quality is 1-100 (higher: larger files).'
           : 'Enter a whole number from 1 to 100.'}
       </p>
     </section>

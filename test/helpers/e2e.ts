@@ -118,7 +118,7 @@ export const DOCS_SCREENSHOTS: Readonly<Record<string, string>> = {
   'states-converting-1280-light': 'converting',
   'states-failed-1280-light': 'failed-retry',
   'states-done-1280-dark': 'dark',
-  'states-converting-720-light': 'small-window-converting',
+  'states-converting-720-dark': 'small-window-converting',
   'states-done-720-light': 'small-window-done',
   '03-invalid-range': 'invalid-range',
   '04-settings': 'settings',
@@ -127,7 +127,7 @@ export const DOCS_SCREENSHOTS: Readonly<Record<string, string>> = {
   '31-page-picker': 'page-picker',
   '32-local-done': 'local-engine',
   'tiff-choice-1280-light': 'tiff-pages',
-  'tiff-choice-720-light': 'small-window-tiff-choice',
+  'tiff-choice-720-dark': 'small-window-tiff-choice',
   'keys-wrong-key-1280': 'wrong-key',
   'keys-estimate-1280': 'credit-estimate',
 }
