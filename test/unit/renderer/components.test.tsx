@@ -2,34 +2,28 @@ import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-libra
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { App } from '../../../renderer/app.tsx'
 import { PageRangeField } from '../../../renderer/components/page-range-field.tsx'
-import { installIpcSync } from '../../../renderer/store/ipc-sync.ts'
 import { resetAppStore, useAppStore } from '../../../renderer/store/store.ts'
 import { createFakeApi, type FakeApi } from '../../helpers/renderer/fake-api.tsx'
 import { makeFile, makeJob, makeOutput, makeSettings } from '../../helpers/renderer/fixtures.tsx'
+import { connectFakeApi, fakeElementSize } from '../../helpers/renderer/app-env.tsx'
 
 const store = useAppStore
 let fake: FakeApi
 /** Emits a main event inside act(), as React needs for store-driven renders. */
 const emit: FakeApi['emit'] = (channel, payload) => act(() => fake.emit(channel, payload))
-let offSync: () => void
+let disconnect: () => void
+let undoSize: () => void
 
-// jsdom has no layout: give elements a size so the virtualized thumbnail grid renders rows.
-const sizeProps = { clientWidth: 800, clientHeight: 460 }
 beforeEach(() => {
-  for (const [key, value] of Object.entries(sizeProps)) {
-    Object.defineProperty(HTMLElement.prototype, key, { configurable: true, get: () => value })
-  }
+  undoSize = fakeElementSize()
   resetAppStore()
-  fake = createFakeApi()
-  window.pdfApp = fake.api
-  offSync = installIpcSync(fake.api)
+  ;({ fake, disconnect } = connectFakeApi())
   store.getState().setSettings(makeSettings())
 })
 afterEach(() => {
-  for (const key of Object.keys(sizeProps)) delete (HTMLElement.prototype as unknown as Record<string, unknown>)[key]
+  undoSize()
   cleanup()
-  offSync()
-  delete window.pdfApp
+  disconnect()
 })
 
 describe('PageRangeField', () => {
@@ -88,10 +82,8 @@ describe('App', () => {
   it('shows live job status and thumbnails from main events, and the failure reason with Retry', async () => {
     const file = makeFile({ displayName: 'r.pdf' })
     const retried = makeJob(file.id, { stage: 'queued', startedAtMs: 5000, stageStartedAtMs: 5000 })
-    fake = createFakeApi({ retryJob: async () => ({ ok: true, value: retried }) })
-    window.pdfApp = fake.api
-    offSync()
-    offSync = installIpcSync(fake.api)
+    disconnect()
+    ;({ fake, disconnect } = connectFakeApi({ retryJob: async () => ({ ok: true, value: retried }) }))
     store.getState().applyAddFilesResult({ added: [file], rejected: [], skippedInFolders: [] })
     render(<App />)
     const job = makeJob(file.id, { stage: 'uploading', uploadPercent: 42, stageStartedAtMs: 2 })

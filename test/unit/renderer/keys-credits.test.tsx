@@ -6,28 +6,25 @@
 import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { App } from '../../../renderer/app.tsx'
-import { installIpcSync } from '../../../renderer/store/ipc-sync.ts'
 import { resetAppStore, useAppStore } from '../../../renderer/store/store.ts'
 import { createFakeApi, type FakeApi } from '../../helpers/renderer/fake-api.tsx'
 import { makeFile, makeJob, makeSettings } from '../../helpers/renderer/fixtures.tsx'
+import { connectFakeApi } from '../../helpers/renderer/app-env.tsx'
 
 const store = useAppStore
 let fake: FakeApi
-let offSync: () => void
+let disconnect: () => void
 const REFUSED = 'PDF.co refused this key. Check that you pasted the whole key from your PDF.co dashboard (app.pdf.co).'
 
 function setUp(overrides: Parameters<typeof createFakeApi>[0] = {}): void {
-  fake = createFakeApi(overrides)
-  window.pdfApp = fake.api
-  offSync = installIpcSync(fake.api)
+  ;({ fake, disconnect } = connectFakeApi(overrides))
 }
 beforeEach(() => {
   resetAppStore()
 })
 afterEach(() => {
   cleanup()
-  offSync()
-  delete window.pdfApp
+  disconnect()
 })
 const creditLine = () => document.querySelector('.credit-line')
 

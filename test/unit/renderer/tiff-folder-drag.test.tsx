@@ -7,33 +7,28 @@ import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-libra
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { PdfAppApi, SettingsPatch } from '../../../electron/ipc/contract.ts'
 import { App } from '../../../renderer/app.tsx'
-import { installIpcSync } from '../../../renderer/store/ipc-sync.ts'
 import { resetAppStore, useAppStore } from '../../../renderer/store/store.ts'
-import { createFakeApi, type FakeApi } from '../../helpers/renderer/fake-api.tsx'
+import type { FakeApi } from '../../helpers/renderer/fake-api.tsx'
 import { makeFile, makeJob, makeOutput, makeSettings } from '../../helpers/renderer/fixtures.tsx'
+import { connectFakeApi, fakeElementSize } from '../../helpers/renderer/app-env.tsx'
 
 const store = useAppStore
 let fake: FakeApi
-let offSync: () => void
-const sizeProps = { clientWidth: 800, clientHeight: 460 }
+let disconnect: () => void
+let undoSize: () => void
 
 function setup(overrides: Partial<PdfAppApi> = {}): void {
-  fake = createFakeApi(overrides)
-  window.pdfApp = fake.api
-  offSync = installIpcSync(fake.api)
+  ;({ fake, disconnect } = connectFakeApi(overrides))
 }
 
 beforeEach(() => {
-  for (const [key, value] of Object.entries(sizeProps)) {
-    Object.defineProperty(HTMLElement.prototype, key, { configurable: true, get: () => value })
-  }
+  undoSize = fakeElementSize()
   resetAppStore()
 })
 afterEach(() => {
-  for (const key of Object.keys(sizeProps)) delete (HTMLElement.prototype as unknown as Record<string, unknown>)[key]
+  undoSize()
   cleanup()
-  offSync()
-  delete window.pdfApp
+  disconnect()
 })
 
 describe('TIFF pages', () => {
