@@ -20,7 +20,11 @@ const bundle = path.join(root, 'dist-cli', 'cli.js')
 const CLI_BUILD = { outputs: ['dist-cli/cli.js'], sources: ['electron', 'package.json', 'vite.config.ts'] }
 if (!isBuildFresh(root, CLI_BUILD.outputs, CLI_BUILD.sources)) {
   const vite = path.join(root, 'node_modules', 'vite', 'bin', 'vite.js')
-  const built = spawnSync(process.execPath, [vite, 'build', '--mode', 'cli'], { cwd: root, stdio: ['ignore', 2, 2] })
+  const built = spawnSync(process.execPath, [vite, 'build', '--mode', 'cli'], {
+    cwd: root,
+    stdio: ['ignore', 2, 2],
+    env: { ...process.env, NODE_ENV: 'production' },
+  })
   if (built.status !== 0) {
     process.stderr.write('Could not build the CLI (vite build --mode cli failed).\n')
     process.exit(built.status ?? 1)

@@ -19,7 +19,12 @@ const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)))
 const vite = path.join(root, 'node_modules', 'vite', 'bin', 'vite.js')
 
 if (!isBuildFresh(root, APP_BUILD.outputs, APP_BUILD.sources)) {
-  const built = spawnSync(process.execPath, [vite, 'build'], { cwd: root, stdio: 'inherit' })
+  const built = spawnSync(process.execPath, [vite, 'build'], {
+    cwd: root,
+    stdio: 'inherit',
+    // A NODE_ENV other than production in the user's shell would bundle React's development build.
+    env: { ...process.env, NODE_ENV: 'production' },
+  })
   if (built.status !== 0) {
     process.stderr.write('\nCould not build the app (vite build failed, see above).\n')
     process.exit(built.status ?? 1)

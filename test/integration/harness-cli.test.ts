@@ -1,7 +1,9 @@
 import { spawn } from 'node:child_process'
+import { readdir, readFile } from 'node:fs/promises'
 import net from 'node:net'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ensureHarnessBuild } from '../harness/build.ts'
 
 const root = path.resolve(import.meta.dirname, '../..')
 let blocker: net.Server
@@ -43,5 +45,22 @@ describe('npm run harness on a busy port', () => {
     expect(run.code).toBe(2)
     expect(run.stderr).toContain('the PDF.co emulator cannot listen there')
     expect(run.stderr).toContain(`--emulator-port ${busyPort + 1}`)
+  }, 180_000)
+})
+
+describe('the harness build', () => {
+  // Vitest runs with NODE_ENV=test; a vite build that inherits it bundles React's development
+  // build, several times slower than what the app ships, and every UI measurement would be off.
+  it('bundles React for production even when built from a test run', async () => {
+    expect(process.env['NODE_ENV']).toBe('test')
+    const dir = await ensureHarnessBuild()
+    const assets = path.join(dir, 'assets')
+    const js = (await readdir(assets)).filter((f) => f.endsWith('.js'))
+    expect(js.length).toBeGreaterThan(0)
+    for (const file of js) {
+      const text = await readFile(path.join(assets, file), 'utf8')
+      expect(text, file).not.toContain('jsxDEV')
+      expect(text, file).not.toContain('react-dom.development')
+    }
   }, 180_000)
 })

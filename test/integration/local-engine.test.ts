@@ -2,6 +2,7 @@
  * The local engine end to end on generated PDFs (always run): real worker threads, files on disk,
  * pixel sizes read with sharp. The real-corpus comparison with pdftoppm is in local-corpus.test.ts.
  */
+import { readdirSync, readFileSync } from 'node:fs'
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -105,6 +106,20 @@ describe('local engine', () => {
       [2, 2, 3],
       [3, 3, 3],
     ])
+  })
+
+  it.runIf(process.platform === 'linux')('draws and encodes below normal priority; the main thread keeps its own', async () => {
+    await engine.convert(request('text30', { local: { dpi: 150 } }))
+    // /proc/self/task/<tid>/stat: field 19 is the nice value; comm is the thread's name.
+    const threads = readdirSync('/proc/self/task').map((tid) => {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8')
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      return { tid: Number(tid), name: readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim(), nice: Number(fields[16]) }
+    })
+    expect(threads.find((t) => t.tid === process.pid)?.nice).toBe(0)
+    // The two render workers (named like the main thread) and libvips' encoders.
+    expect(threads.filter((t) => !t.name.startsWith('libvips') && t.nice === 10).length).toBeGreaterThanOrEqual(2)
+    expect(threads.filter((t) => t.name.startsWith('libvips') && t.nice === 10).length).toBeGreaterThanOrEqual(1)
   })
 
   it('renders the CropBox, inherited /Rotate and /UserUnit', async () => {

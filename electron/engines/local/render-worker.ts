@@ -20,12 +20,18 @@ import { AppError } from '../../errors.ts'
 import { checkPdfHeader } from '../../render/pdf-header.ts'
 import { RenderSession } from './page-render.ts'
 import { serializeError, type WorkerCalls, type WorkerReplyMessage, type WorkerRequestMessage } from './protocol.ts'
+import { lowerHelperThreadPriority, lowerOwnThreadPriority } from './thread-priority.ts'
 
 const port = parentPort
 if (port === null) throw new Error('render-worker.ts must run in a worker thread')
 
 // No libvips operation cache: every page is new, and the cache would only hold memory.
 sharp.cache(false)
+// Drawing and encoding run below normal priority, so the window stays responsive while a
+// conversion keeps every core busy (see thread-priority.ts).
+lowerOwnThreadPriority()
+/** When libvips' threads were last lowered (ms); they come and go, so this is repeated. */
+let helpersLoweredAtMs = -Infinity
 
 const maxMemoryBytes = (workerData as { maxMemoryBytes?: number } | null)?.maxMemoryBytes
 let session: Promise<RenderSession> | undefined
@@ -81,6 +87,10 @@ async function run(message: WorkerRequestMessage): Promise<unknown> {
       return { pages: s.inspect(message.payload.maxPages ?? Number.MAX_SAFE_INTEGER) } satisfies WorkerCalls['inspect']['reply']
     case 'render': {
       const { data, warnings, thumbnail } = await s.render(message.payload.plan, message.payload.encode, message.payload.thumbnailWidthPx)
+      if (performance.now() - helpersLoweredAtMs > 250) {
+        lowerHelperThreadPriority()
+        helpersLoweredAtMs = performance.now()
+      }
       return { data, warnings, heapBytes: s.heapBytes, ...(thumbnail && { thumbnail }) } satisfies WorkerCalls['render']['reply']
     }
     case 'close':

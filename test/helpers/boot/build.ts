@@ -45,6 +45,8 @@ export async function ensureBuilt(): Promise<boolean> {
     const env = { ...process.env }
     delete env['VITEST']
     delete env['PDF_APP_HARNESS_OUT_DIR']
+    // Vitest sets NODE_ENV=test, which would make vite bundle React's development build.
+    env['NODE_ENV'] = 'production'
     await exec(process.execPath, [path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build'], { cwd: ROOT, env, maxBuffer: 16 * 1024 * 1024 })
     return true
   } finally {
