@@ -20,7 +20,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import sharp from 'sharp'
-import { buildBundle, buildCliBundle } from './helpers/build-cli.ts'
+import { buildCliBundle } from './helpers/build-cli.ts'
 import { envInt, machineLine, median, shouldRecord, writeResultsBlock } from './helpers/report.ts'
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
@@ -104,8 +104,6 @@ async function main(): Promise<void> {
   const tools: Tool[] = ['engine', 'pdftoppm', 'mutool'].filter((t) => t === 'engine' || spawnSync(t, ['-v']).error === undefined) as Tool[]
   const bundle = await buildCliBundle()
   if (bundle.path === null) throw new Error(bundle.reason)
-  const worker = await buildBundle('electron/engines/local/render-worker.ts', 'render-worker.js')
-  if (worker.path === null) throw new Error(worker.reason)
   const rounds = envInt('BENCH_RUNS', 3)
   const loadBefore = uptime()
   const machine = machineLine()

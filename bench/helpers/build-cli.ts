@@ -11,10 +11,13 @@ import path from 'node:path'
 import { REPO_ROOT } from './cli-process.ts'
 
 /**
- * Builds the CLI bundle and returns its path, or null (with the reason) when esbuild is not
- * installed (it comes with tsx and vite).
+ * Builds the CLI bundle and, next to it, the local engine's render worker (which the CLI starts
+ * for every PDF: page count and sizes before an upload, drawing offline). Returns the CLI's path,
+ * or null (with the reason) when esbuild is not installed (it comes with tsx and vite).
  */
-export function buildCliBundle(): Promise<{ path: string } | { path: null; reason: string }> {
+export async function buildCliBundle(): Promise<{ path: string } | { path: null; reason: string }> {
+  const worker = await buildBundle('electron/engines/local/render-worker.ts', 'render-worker.js')
+  if (worker.path === null) return worker
   return buildBundle('electron/cli/main.ts', 'cli.mjs')
 }
 

@@ -14,16 +14,24 @@
  */
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { runCli } from './run.ts'
+import { prestartSpareWorker } from '../engines/local/worker-pool.ts'
+import type { CliIo } from './printers.ts'
 
-export { describeEngineChoice, parseCliArgs, UsageError, type CliOptions } from './args.ts'
-export { createEngine } from './engine.ts'
-export { collectInputs, type InputFile } from './inputs.ts'
-export type { CliIo } from './printers.ts'
-export { EXIT, runCli } from './run.ts'
+/**
+ * Runs the CLI (see `run.ts`, whose `runCli` this forwards to) and returns the exit code.
+ *
+ * Every conversion reads its PDFs with PDFium on a render worker (page count before an upload,
+ * drawing offline). That thread is started first, so that its start-up (≈ 0.2-0.3 s: the thread,
+ * its modules, PDFium's WASM) runs on another core while this thread loads the rest of the CLI,
+ * which is imported only now for that reason.
+ */
+export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv, io: CliIo, cwd?: string): Promise<number> {
+  if (argv.length > 0 && !argv.some((a) => a === '--help' || a === '-h')) prestartSpareWorker()
+  const run = await import('./run.ts')
+  return run.runCli(argv, env, io, cwd)
+}
 
 const isMain = process.argv[1] !== undefined && path.resolve(process.argv[1]) === path.resolve(fileURLToPath(import.meta.url))
 if (isMain) {
-  const code = await runCli(process.argv.slice(2), process.env, { stdout: process.stdout, stderr: process.stderr })
-  process.exitCode = code
+  process.exitCode = await runCli(process.argv.slice(2), process.env, { stdout: process.stdout, stderr: process.stderr })
 }

@@ -9,7 +9,7 @@
  * Both give the PNG the service would make itself (same width rule: never enlarged; same PNG
  * settings), as a {@link PageThumbnail} for the engine's `page-written` event.
  */
-import sharp from 'sharp'
+import { loadSharp } from '../util/load-sharp.ts'
 import type { PageThumbnail } from '../engines/types.ts'
 
 /** Largest input the thumbnail makers accept, in pixels (sharp's default, 16383 × 16383). */
@@ -45,6 +45,7 @@ export async function thumbnailFromRgba(bitmap: RgbaBitmap, widthPx: number): Pr
   if (data.byteLength !== width * height * 4) {
     throw new RangeError(`thumbnail: expected ${width * height * 4} bytes of RGBA for ${width}×${height}, got ${data.byteLength}`)
   }
+  const sharp = await loadSharp()
   const png = await sharp(data, { raw: { width, height, channels: 4, premultiplied }, limitInputPixels: MAX_INPUT_PIXELS })
     .resize({ width: widthPx, withoutEnlargement: true })
     .png(THUMB_PNG_OPTIONS)
@@ -59,6 +60,7 @@ export async function thumbnailFromRgba(bitmap: RgbaBitmap, widthPx: number): Pr
  * @throws sharp's error for an unreadable or corrupt image (callers treat a thumbnail as optional).
  */
 export async function thumbnailFromImageFile(filePath: string, widthPx: number): Promise<PageThumbnail> {
+  const sharp = await loadSharp()
   const png = await sharp(filePath, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'none' })
     .resize({ width: widthPx, withoutEnlargement: true })
     .png(THUMB_PNG_OPTIONS)

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { PassThrough } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { runCli } from '../../electron/cli/main.ts'
+import { runCli } from '../../electron/cli/run.ts'
 import { makeDamagedPdf, makePagesPdf } from '../helpers/make-pdf.ts'
 
 let dir: string

@@ -8,7 +8,7 @@ import path from 'node:path'
 import { PassThrough } from 'node:stream'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { AppInfo } from '../../electron/ipc/contract.ts'
-import { runCli } from '../../electron/cli/main.ts'
+import { runCli } from '../../electron/cli/run.ts'
 import { makePagesPdf } from '../helpers/make-pdf.ts'
 import { startServicesOnEmulator, type ServicesOnEmulator } from '../helpers/services-on-emulator.ts'
 

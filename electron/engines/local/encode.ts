@@ -17,7 +17,7 @@
  * PNG/TIFF: the same pixels, a third of the raw data, so smaller files and faster compression
  * (lossless; {@link isAllGrey}).
  */
-import sharp from 'sharp'
+import { loadSharp } from '../../util/load-sharp.ts'
 import type { OutputFormat } from '../../shared/formats.ts'
 import type { BackgroundMode, ColorMode } from './options.ts'
 
@@ -52,6 +52,7 @@ export interface EncodeSettings {
  * @throws Error from sharp for impossible input (wrong buffer length); callers map it.
  */
 export async function encodePixels(raw: RawPixels, settings: EncodeSettings): Promise<Buffer> {
+  const sharp = await loadSharp()
   const { format, color } = settings
   const transparent = settings.background === 'transparent' && (format === 'png' || format === 'webp') && color !== 'bw'
   const input = Buffer.isBuffer(raw.data) ? raw.data : Buffer.from(raw.data.buffer, raw.data.byteOffset, raw.data.byteLength)

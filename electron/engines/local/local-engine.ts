@@ -136,6 +136,7 @@ export function createLocalEngine(options: LocalEngineOptions = {}): LocalEngine
     idleTimeoutMs: options.idleTimeoutMs,
     maxWorkerMemoryBytes: options.maxWorkerMemoryBytes,
     maxProcessRssBytes: options.maxProcessRssBytes ?? DEFAULT_MAX_PROCESS_RSS_BYTES,
+    preloadEncoder: true,
   })
   const startup = checkOfflineEngine()
   // Page counts of files being added are read on these workers too (see `render/inspect.ts`).

@@ -15,8 +15,8 @@
  */
 import { stat } from 'node:fs/promises'
 import { parentPort, workerData } from 'node:worker_threads'
-import sharp from 'sharp'
 import { AppError } from '../../errors.ts'
+import { loadSharp } from '../../util/load-sharp.ts'
 import { checkPdfHeader } from '../../render/pdf-header.ts'
 import { RenderSession } from './page-render.ts'
 import { serializeError, type WorkerCalls, type WorkerReplyMessage, type WorkerRequestMessage } from './protocol.ts'
@@ -25,20 +25,28 @@ import { lowerHelperThreadPriority, lowerOwnThreadPriority } from './thread-prio
 const port = parentPort
 if (port === null) throw new Error('render-worker.ts must run in a worker thread')
 
-// No libvips operation cache: every page is new, and the cache would only hold memory.
-sharp.cache(false)
+/**
+ * sharp, loaded before the first page is encoded (not at start: a worker that only reads page
+ * counts and sizes never needs it), without libvips' operation cache: every page is new, and the
+ * cache would only hold memory.
+ */
+let encoder: Promise<void> | undefined
+const encoderReady = (): Promise<void> => (encoder ??= loadSharp().then((sharp) => void sharp.cache(false)))
 // Drawing and encoding run below normal priority, so the window stays responsive while a
 // conversion keeps every core busy (see thread-priority.ts).
 lowerOwnThreadPriority()
 /** When libvips' threads were last lowered (ms); they come and go, so this is repeated. */
 let helpersLoweredAtMs = -Infinity
 
-const maxMemoryBytes = (workerData as { maxMemoryBytes?: number } | null)?.maxMemoryBytes
+const { maxMemoryBytes, preloadEncoder } = (workerData as { maxMemoryBytes?: number; preloadEncoder?: boolean } | null) ?? {}
 let session: Promise<RenderSession> | undefined
 let chain: Promise<void> = Promise.resolve()
 
 // Load PDFium as soon as the thread starts: a prestarted worker is then ready for its first page.
-start().catch(() => undefined)
+// A worker meant for drawing loads the encoder right after.
+start()
+  .then(() => (preloadEncoder === true ? encoderReady() : undefined))
+  .catch(() => undefined)
 
 port.on('message', (message: WorkerRequestMessage) => {
   chain = chain.then(() => handle(message))
@@ -86,6 +94,7 @@ async function run(message: WorkerRequestMessage): Promise<unknown> {
     case 'inspect':
       return { pages: s.inspect(message.payload.maxPages ?? Number.MAX_SAFE_INTEGER) } satisfies WorkerCalls['inspect']['reply']
     case 'render': {
+      await encoderReady()
       const { data, warnings, thumbnail } = await s.render(message.payload.plan, message.payload.encode, message.payload.thumbnailWidthPx)
       if (performance.now() - helpersLoweredAtMs > 250) {
         lowerHelperThreadPriority()

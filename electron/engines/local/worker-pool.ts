@@ -107,10 +107,20 @@ export class RenderWorker {
 
   /** When the current call started (ms since epoch), or undefined while idle. */
   busySinceMs: number | undefined
+  /** The worker script it runs (`RenderWorkerEntry.url`). */
+  readonly entryHref: string
+  /** Its PDFium memory cap (undefined: the default). */
+  readonly maxMemoryBytes: number | undefined
 
-  constructor(entry: RenderWorkerEntry, onStopped?: () => void, maxMemoryBytes?: number) {
+  /**
+   * @param preloadEncoder load the image encoder (sharp) right after PDFium, for a worker that will
+   *   draw pages; otherwise it loads before the first page is drawn.
+   */
+  constructor(entry: RenderWorkerEntry, onStopped?: () => void, maxMemoryBytes?: number, preloadEncoder = false) {
     this.#onStopped = onStopped
-    const data = { maxMemoryBytes }
+    this.entryHref = entry.url.href
+    this.maxMemoryBytes = maxMemoryBytes
+    const data = { maxMemoryBytes, preloadEncoder }
     if (entry.typescript) {
       this.#worker = new Worker(TS_BOOTSTRAP, { eval: true, workerData: { ...data, tsxApiUrl: tsxApiUrl(), entryUrl: entry.url.href } })
     } else {
@@ -130,6 +140,11 @@ export class RenderWorker {
     })
     this.#worker.on('error', (err) => this.#stop(`it failed: ${err.message}`))
     this.#worker.on('exit', (code) => this.#stop(`it exited with code ${code}`))
+  }
+
+  /** Replaces the function called when the thread ends (a spare worker joining a pool). */
+  set onStopped(onStopped: (() => void) | undefined) {
+    this.#onStopped = onStopped
   }
 
   /** True once the thread has ended (crash, exit or terminate). */
@@ -196,6 +211,8 @@ export interface RenderWorkerPoolOptions {
   readonly maxWorkerMemoryBytes?: number | undefined
   /** Process RSS past which the longest-busy worker is terminated (`memory-watchdog.ts`); 0 = off. */
   readonly maxProcessRssBytes?: number | undefined
+  /** Workers load the image encoder at start (pools that draw pages); default false. */
+  readonly preloadEncoder?: boolean | undefined
 }
 
 interface Waiter {
@@ -218,6 +235,7 @@ export class RenderWorkerPool {
   readonly #idleTimers = new Map<RenderWorker, ReturnType<typeof setTimeout>>()
   readonly #waiters: Waiter[] = []
   readonly #maxWorkerMemoryBytes: number | undefined
+  readonly #preloadEncoder: boolean
   readonly #stopWatchdog: () => void
   #closed = false
 
@@ -226,12 +244,15 @@ export class RenderWorkerPool {
     this.#entry = options.entry
     this.#idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS
     this.#maxWorkerMemoryBytes = options.maxWorkerMemoryBytes
+    this.#preloadEncoder = options.preloadEncoder ?? false
     const rssBudget = options.maxProcessRssBytes ?? 0
     this.#stopWatchdog = rssBudget > 0 ? startMemoryWatchdog(rssBudget, () => [...this.#all].filter((w) => !this.#idle.includes(w))) : () => undefined
   }
 
   #create(): RenderWorker {
-    const created: RenderWorker = new RenderWorker(this.#entry, () => this.#forget(created), this.#maxWorkerMemoryBytes)
+    const adopted = takeSpareWorker(this.#entry, this.#maxWorkerMemoryBytes)
+    const created: RenderWorker = adopted ?? new RenderWorker(this.#entry, () => this.#forget(created), this.#maxWorkerMemoryBytes, this.#preloadEncoder)
+    if (adopted !== undefined) adopted.onStopped = () => this.#forget(created)
     this.#all.add(created)
     return created
   }
@@ -387,4 +408,44 @@ export class RenderWorkerPool {
 
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value === '' ? undefined : value
+}
+
+/** How long an unclaimed spare worker lives, in ms. */
+export const SPARE_WORKER_TTL_MS = 10_000
+
+let spare: { worker: RenderWorker; timer: ReturnType<typeof setTimeout> } | undefined
+
+/**
+ * Starts one render worker thread before any pool exists, so that its start-up (thread, modules,
+ * PDFium's WASM) overlaps the caller's own loading; the first pool that needs a worker with the
+ * same entry and memory cap takes it instead of starting one. Used by the CLI as its very first
+ * step. The spare never keeps the process alive and ends after {@link SPARE_WORKER_TTL_MS}
+ * unclaimed. A second call while a spare waits does nothing.
+ */
+export function prestartSpareWorker(entry: RenderWorkerEntry = resolveRenderWorkerEntry()): void {
+  if (spare !== undefined) return
+  const worker = new RenderWorker(entry, () => {
+    if (spare?.worker === worker) {
+      clearTimeout(spare.timer)
+      spare = undefined
+    }
+  })
+  worker.setBusy(false)
+  const timer = setTimeout(() => void worker.terminate(), SPARE_WORKER_TTL_MS)
+  timer.unref()
+  spare = { worker, timer }
+}
+
+/** True while a spare worker started by {@link prestartSpareWorker} waits unclaimed. */
+export function hasSpareWorker(): boolean {
+  return spare !== undefined && !spare.worker.isStopped
+}
+
+/** The waiting spare worker when it matches; it then belongs to the caller. */
+function takeSpareWorker(entry: RenderWorkerEntry, maxMemoryBytes: number | undefined): RenderWorker | undefined {
+  const s = spare
+  if (s === undefined || s.worker.isStopped || s.worker.entryHref !== entry.url.href || s.worker.maxMemoryBytes !== maxMemoryBytes) return undefined
+  clearTimeout(s.timer)
+  spare = undefined
+  return s.worker
 }

@@ -6,7 +6,7 @@
  * them in page order like any other page.
  */
 import { rm } from 'node:fs/promises'
-import sharp from 'sharp'
+import { loadSharp } from '../../util/load-sharp.ts'
 import { CancelledError, PdfCoError } from '../../errors.ts'
 
 /** One page cut out of a multi-page TIFF. */
@@ -29,6 +29,7 @@ export interface SplitPage {
 export async function splitTiffPages(multiPagePath: string, targets: readonly SplitPage[], signal: AbortSignal): Promise<SplitPage[]> {
   const written: SplitPage[] = []
   try {
+    const sharp = await loadSharp()
     const meta = await sharp(multiPagePath).metadata()
     const pages = meta.pages ?? 1
     if (pages !== targets.length) {
