@@ -1,29 +1,32 @@
 /**
- * Bundles `electron/cli/main.ts` into plain JavaScript (esbuild, npm packages left external) so that a
- * benchmark can also time the CLI the way a built/packaged app runs it: plain `node cli.mjs`,
- * without tsx's module loader (which costs seconds when loading pdf.js; see bench/RESULTS.md).
- *
- * The bundle goes to `.bench-tmp/cli-bundle/` (git-ignored) inside the repository so that its
- * bare imports (pdfjs-dist, sharp, …) resolve from the repository's node_modules.
+ * The CLI as a benchmark runs it: plain `node` on the product's own build (no tsx loader, which
+ * costs seconds of start-up; see bench/RESULTS.md), and helper scripts bundled with esbuild into
+ * `.bench-tmp/cli-bundle/` (git-ignored, inside the repository so that their bare imports resolve
+ * from its node_modules).
  */
+import { spawnSync } from 'node:child_process'
 import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
 import { REPO_ROOT } from './cli-process.ts'
 
 /**
- * Builds the CLI bundle and, next to it, the local engine's render worker (which the CLI starts
- * for every PDF: page count and sizes before an upload, drawing offline). Returns the CLI's path,
- * or null (with the reason) when esbuild is not installed (it comes with tsx and vite).
+ * Builds the CLI as the product ships it (`vite build --mode cli`: `dist-cli/cli.js` with its
+ * lazily loaded chunks and the render worker next to it, what `npm run convert` runs) and returns
+ * its path, or null with the reason when the build fails.
  */
 export async function buildCliBundle(): Promise<{ path: string } | { path: null; reason: string }> {
-  const worker = await buildBundle('electron/engines/local/render-worker.ts', 'render-worker.js')
-  if (worker.path === null) return worker
-  return buildBundle('electron/cli/main.ts', 'cli.mjs')
+  const built = spawnSync(process.execPath, [path.join(REPO_ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--mode', 'cli', '--logLevel', 'warn'], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, NODE_ENV: 'production' },
+    encoding: 'utf8',
+  })
+  if (built.status !== 0) return { path: null, reason: `vite build --mode cli failed: ${built.stderr}` }
+  return { path: path.join(REPO_ROOT, 'dist-cli', 'cli.js') }
 }
 
 /**
- * Bundles `entry` (path relative to the repository) to `.bench-tmp/cli-bundle/<outName>` like
- * {@link buildCliBundle}.
+ * Bundles `entry` (path relative to the repository) with esbuild to
+ * `.bench-tmp/cli-bundle/<outName>`, or returns null with the reason when esbuild is missing.
  */
 export async function buildBundle(entry: string, outName: string): Promise<{ path: string } | { path: null; reason: string }> {
   let esbuild: typeof import('esbuild')

@@ -1,6 +1,6 @@
 /**
  * Checks the saved PDF.co API key by asking for its credit balance (`GET
- * /v1/account/credit/balance`, pdfco-api.md §4: it costs nothing and needs a valid key), and
+ * /v1/account/credit/balance` in PDF.co's API reference: it costs nothing and needs a valid key), and
  * records the outcome in the settings: a pass as the key's fingerprint (so 'Auto' may use PDF.co),
  * a failure with a specific product message shown in Settings.
  */

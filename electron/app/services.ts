@@ -72,7 +72,11 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   const { logFile, logger, settings, syncKey } = await openSettings(options)
   const files = await createFileRegistry({ importsDir: path.join(userDataDir, 'imports'), thumbUrlBase, logger: logger.child('files') })
   const outputs = createOutputRegistry(thumbUrlBase)
-  const engines = createEngineWiring(settings, options)
+  // Job timings are kept between runs in the app's data folder (see engines/pdfco/timing-prior.ts).
+  const engines = createEngineWiring(settings, {
+    ...options,
+    pdfcoEngineOptions: { timingFile: path.join(userDataDir, 'pdfco-timing.json'), ...options.pdfcoEngineOptions },
+  })
   if (engines.localEngine.problem !== undefined) logger.warn('local engine', { problem: engines.localEngine.problem })
   const thumbs = createThumbnails({ userDataDir, thumbUrlBase, files, outputs, logger, localEngine: () => engines.localEngine })
   const events = createEventHub(logger)

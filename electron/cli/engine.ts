@@ -2,9 +2,11 @@
  * The engine of a CLI run: PDF.co (key from PDFCO_API_KEY, base URL from PDFCO_BASE_URL) or the
  * offline local engine.
  */
+import path from 'node:path'
 import { createLocalEngine } from '../engines/local/local-engine.ts'
 import { createPdfCoEngine } from '../engines/pdfco/engine.ts'
 import type { ConversionEngine } from '../engines/types.ts'
+import { defaultJournalDir } from '../journal/journal.ts'
 import type { EngineKind } from '../shared/engine-choice.ts'
 import { UsageError, type CliOptions } from './args.ts'
 
@@ -31,6 +33,8 @@ export function createEngine(kind: EngineKind, options: CliOptions, env: NodeJS.
         chunkSize: options.chunkSize,
         parallelJobs: options.parallelJobs,
         jobDeadlineMs: options.jobTimeoutMs,
+        // Job timings of the last run, next to the journal (its state folder).
+        timingFile: path.join(path.dirname(defaultJournalDir(env)), 'pdfco-timing.json'),
       })
     }
     case 'local':

@@ -107,7 +107,7 @@ export function outputFileName(sourcePath: string, page: number, pageCount: numb
 }
 
 /**
- * The name of a multi-page TIFF (PDF.co returns one TIFF per job, `pdfco-api.md` §2.5):
+ * The name of a multi-page TIFF (PDF.co returns one TIFF per job):
  * `<base>.tif` for every page, `<base>-02.tif` for one page, `<base>-02-04.tif` for any other
  * selection (first and last selected page).
  *

@@ -9,7 +9,10 @@
  *   conversion or on earlier jobs of the process, × pages; see `engines/pdfco/job-timing.ts`):
  *   the first check comes just after the expected end; when a check finds the job still working,
  *   the next waits grow with the time past it (10 % of the elapsed time, ≥ 250 ms, ≤ 15 s). A
- *   predictable job costs one check. The model is read again whenever it changes
+ *   predictable job costs one check. When the model is only an estimate saved by an earlier run
+ *   (no job measured yet in this process), the first check goes out no later than the first
+ *   probe without a model would, and the waits past the estimate grow as without a model (25 % of
+ *   the elapsed time): a wrong estimate costs at most a check or two more than no estimate. The model is read again whenever it changes
  *   (`subscribeHint`): a job waiting on a probe re-plans at once, so when one job of a wave ends
  *   its siblings (submitted together, same size) are checked right away instead of at their next
  *   probe.
@@ -67,6 +70,7 @@ export const AFTER_EXPECTED_END_MS = 60
  * @param expectedDurationMs expected job time from the model, when known.
  * @param lastCheckMs elapsed time of the latest check, when one was made.
  * @param phase 0..1: shifts unhinted probes by `factor ** phase` (see the module comment).
+ * @param estimateOnly the expected duration is a saved estimate, not a measurement of this process.
  */
 export function pollDelayMs(
   check: number,
@@ -75,14 +79,18 @@ export function pollDelayMs(
   expectedDurationMs?: number,
   lastCheckMs?: number,
   phase = 0,
+  estimateOnly = false,
 ): number {
   const clamp = (ms: number): number => Math.round(Math.min(schedule.maxDelayMs, Math.max(schedule.minDelayMs, ms)))
   if (expectedDurationMs !== undefined && expectedDurationMs > 0) {
     const dueMs = expectedDurationMs + AFTER_EXPECTED_END_MS
+    // A saved estimate may be far too long (yesterday's load): the first probe of an unknown job
+    // still goes out when it comes sooner.
+    if (estimateOnly && check === 0) return clamp(Math.min(dueMs, schedule.firstDelayMs * schedule.factor ** phase) - elapsedMs)
     if (elapsedMs < dueMs) return clamp(dueMs - elapsedMs)
     // Past the expected end: check at once unless a check already saw it there, then back off.
     if (lastCheckMs === undefined || lastCheckMs < expectedDurationMs) return 0
-    return clamp(elapsedMs * schedule.hintedShare)
+    return clamp(elapsedMs * (estimateOnly ? schedule.factor - 1 : schedule.hintedShare))
   }
   return clamp(schedule.firstDelayMs * schedule.factor ** (check + phase))
 }
@@ -95,6 +103,8 @@ export interface PollJobOptions {
   readonly schedule?: Partial<PollSchedule> | undefined
   /** Estimated job time in ms, or a function read before every wait (see the module comment). */
   readonly expectedDurationMs?: number | (() => number | undefined) | undefined
+  /** True while the estimate is only a saved one (see the module comment); read before every wait. */
+  readonly hintIsEstimate?: (() => boolean) | undefined
   /** Subscribes to changes of the estimate: a wait in progress ends early to re-plan. Returns the unsubscribe. */
   readonly subscribeHint?: ((onChange: () => void) => () => void) | undefined
   /** 0..1: shifts the probes of a job without an estimate (see the module comment). Default 0. */
@@ -138,7 +148,7 @@ export async function pollJob(client: PdfCoClient, jobId: string, options: PollJ
         )
       }
       const hint = typeof options.expectedDurationMs === 'function' ? options.expectedDurationMs() : options.expectedDurationMs
-      const delay = Math.min(pollDelayMs(check, elapsed, schedule, hint, lastCheckMs, options.phase ?? 0), deadlineMs - elapsed)
+      const delay = Math.min(pollDelayMs(check, elapsed, schedule, hint, lastCheckMs, options.phase ?? 0, options.hintIsEstimate?.() ?? false), deadlineMs - elapsed)
       if (delay > 0 && (await hinted.sleep(wait, delay, options.signal)) === 'woken') continue
       const checkElapsed = now() - startedMs
       const force = checkElapsed >= forceAfterMs && check % forceEvery === 0

@@ -7,7 +7,7 @@ import { useId, useState } from 'react'
 import { updateSettings } from '../store/actions.ts'
 import { useAppStore } from '../store/store.ts'
 
-/** PDF.co's production endpoint (`pdfco-api.md` §1). */
+/** PDF.co's production endpoint (its API reference). */
 export const PDFCO_BASE_URL = 'https://api.pdf.co/v1'
 /** Where `npm run emulator -- --port 8787` listens. */
 export const EMULATOR_BASE_URL = 'http://127.0.0.1:8787/v1'

@@ -173,10 +173,10 @@ async function awaitResult(
     done = await pollJob(ctx.client, jobId, {
       signal: run.signal,
       // A picked-up job keeps its original deadline; its first check asks PDF.co for real
-      // (`force`), since an id PDF.co forgot would otherwise answer `working` forever (§6.2).
+      // (`force`), since an id PDF.co forgot would otherwise answer `working` forever.
       deadlineMs: pickedUp ? Math.max(1, ctx.jobDeadlineMs - (run.now() - submitted.submittedAtMs)) : ctx.jobDeadlineMs,
       schedule: ctx.pollSchedule,
-      ...(pickedUp ? { expectedDurationMs: 1, forceAfterMs: 0 } : { expectedDurationMs: expected, subscribeHint: ctx.timing.onChange, phase }),
+      ...(pickedUp ? { expectedDurationMs: 1, forceAfterMs: 0 } : { expectedDurationMs: expected, hintIsEstimate: () => !ctx.timing.measured(), subscribeHint: ctx.timing.onChange, phase }),
       now: run.now,
       onCheck: (result, elapsedMs) => {
         if (result.status !== 'success') lastWorkingAtMs = run.now()

@@ -21,7 +21,7 @@
  *   server or network errors that outlived the request retries. Not retried: password/damaged/
  *   page-range/credits/key errors, rate limiting that outlived its budget, an image over its size
  *   cap, and the job or download deadline (waiting twice as long helps nobody).
- * - TIFF: PDF.co returns one multi-page TIFF per job (`pdfco-api.md` §2.5). Merging TIFFs would
+ * - TIFF: PDF.co returns one multi-page TIFF per job (PDF.co's TIFF conversion). Merging TIFFs would
  *   need a TIFF writer for mixed page sizes, so TIFF uses a single job for all selected pages and
  *   writes one file: `<name>.tif` (all pages), `<name>-02.tif` (one page), `<name>-02-04.tif`.
  *   With `multiPageTiff: false` that one file is split here into one TIFF per page
@@ -38,11 +38,13 @@ import { CancelledError, PdfCoError } from '../../errors.ts'
 import { sourceStem } from '../../files/output-names.ts'
 import { createPdfCoClient, type PdfCoClient } from '../../pdfco/client.ts'
 import { DEFAULT_JOB_DEADLINE_MS, type PollSchedule } from '../../pdfco/jobs.ts'
+import { DEFAULT_PDFCO_BASE_URL } from '../../shared/pdfco.ts'
 import { resolveRequestPages } from '../request-pages.ts'
 import { openRun, type RunContext } from '../run-context.ts'
 import type { ConversionEngine, ConversionOutcome, ConversionRequest, ConvertOptions } from '../types.ts'
 import { runChunk, type ChunkContext } from './chunk-runner.ts'
 import { createJobTiming, processJobTiming } from './job-timing.ts'
+import { saveTimingPrior, seedProcessTiming } from './timing-prior.ts'
 import { createPublisher, ensureWritableOutput, pageImageCapBytes, type Publisher } from './publisher.ts'
 import { openResumeSession, planWorkUnits, type ResumeSession, type WorkUnit } from './resume-plan.ts'
 import { createSlotPool } from './slot-pool.ts'
@@ -71,6 +73,11 @@ export interface PdfCoEngineOptions {
   /** Upload content type: 'application/pdf' (default) or 'application/octet-stream'. */
   readonly uploadContentType?: 'application/pdf' | 'application/octet-stream' | undefined
   readonly now?: (() => number) | undefined
+  /**
+   * File where job timings are kept between runs (`timing-prior.ts`): read before the first job
+   * of the process, written after each conversion. Default: none (every process starts fresh).
+   */
+  readonly timingFile?: string | undefined
 }
 
 /** Settings of one engine, defaults applied. */
@@ -85,6 +92,8 @@ interface EngineSettings {
   readonly contentType: 'application/pdf' | 'application/octet-stream'
   readonly pollSchedule: Partial<PollSchedule> | undefined
   readonly expirationMinutes: number | undefined
+  /** The saved timings: their file and the address they belong to. */
+  readonly timingPrior: { readonly file: string; readonly baseUrl: string } | undefined
 }
 
 /**
@@ -110,6 +119,7 @@ export function createPdfCoEngine(options: PdfCoEngineOptions): ConversionEngine
       contentType: options.uploadContentType ?? 'application/pdf',
       pollSchedule: options.pollSchedule,
       expirationMinutes: options.expirationMinutes,
+      timingPrior: options.timingFile === undefined ? undefined : { file: options.timingFile, baseUrl: options.baseUrl ?? DEFAULT_PDFCO_BASE_URL },
     }
   }
   settings() // the client exists from the start (it registers the key for redaction)
@@ -119,9 +129,11 @@ export function createPdfCoEngine(options: PdfCoEngineOptions): ConversionEngine
 async function convert(s: EngineSettings, request: ConversionRequest, convertOptions: ConvertOptions): Promise<ConversionOutcome> {
   const run = openRun(convertOptions, s.now)
   let publisher: Publisher | undefined
+  const seeded = s.timingPrior === undefined ? undefined : seedProcessTiming(s.timingPrior.file, s.timingPrior.baseUrl, s.now())
   try {
     run.throwIfAborted()
     const prepared = await prepare(s, run, request, convertOptions)
+    await seeded
     const credits = createCreditCounter()
     let firstFailure: unknown
     const failAll = (err: unknown): void => {
@@ -168,6 +180,8 @@ async function convert(s: EngineSettings, request: ConversionRequest, convertOpt
     throw await run.fail(err, async () => p?.removeTemps())
   } finally {
     run.close()
+    const measured = processJobTiming.snapshot()
+    if (s.timingPrior !== undefined && measured !== undefined) await saveTimingPrior(s.timingPrior.file, s.timingPrior.baseUrl, measured, s.now())
   }
 }
 

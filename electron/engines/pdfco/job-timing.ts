@@ -9,6 +9,9 @@
  *   a wave ends, its siblings (same size, submitted together) are checked right away.
  * - Submit latency (request sent → job id back) is measured too: a slot is handed on that much
  *   before the job holding it is expected to end.
+ * - A fresh process starts from the timings saved by the previous one (`timing-prior.ts`), if any:
+ *   an estimate only, which the first measurement replaces, and which the schedule trusts less
+ *   (see {@link JobTiming.measured}).
  */
 
 /** Learned job timings; see the module comment. */
@@ -23,6 +26,23 @@ export interface JobTiming {
   submitMs(): number
   /** Calls `listener` after each {@link record}; returns the unsubscribe function. */
   onChange(listener: () => void): () => void
+  /**
+   * Starts from timings saved earlier (ms per page, submit round trip in ms) while nothing was
+   * measured yet; ignored once anything was, and for values that are not positive numbers.
+   */
+  seed(prior: TimingSnapshot): void
+  /** True once the estimate comes from a job measured in this process (not only from a seed). */
+  measured(): boolean
+  /** The timings measured in this process, to save for the next one; undefined before any. */
+  snapshot(): TimingSnapshot | undefined
+}
+
+/** Timings worth keeping between runs. */
+export interface TimingSnapshot {
+  /** Mean time per page of a job, submit → success, in ms. */
+  readonly msPerPage: number
+  /** Submit round trip, in ms. */
+  readonly submitMs: number
 }
 
 /** Weight of the newest measurement in the process-wide mean. */
@@ -38,12 +58,15 @@ export const processJobTiming: JobTiming = createJobTiming(undefined)
 export function createJobTiming(parent: JobTiming | undefined): JobTiming {
   let msPerPage: number | undefined
   let submitMs: number | undefined
+  let seeded = false
   const listeners = new Set<() => void>()
   const mix = (old: number | undefined, value: number): number => (old === undefined || parent !== undefined ? value : old + (value - old) * NEWEST_WEIGHT)
   return {
     record(pages, ms) {
       if (!(pages > 0 && ms > 0)) return
-      msPerPage = mix(msPerPage, ms / pages)
+      // A seed is replaced, not averaged: this process's own jobs are the better estimate.
+      msPerPage = mix(seeded ? undefined : msPerPage, ms / pages)
+      seeded = false
       parent?.record(pages, ms)
       for (const listener of [...listeners]) listener()
     },
@@ -58,6 +81,20 @@ export function createJobTiming(parent: JobTiming | undefined): JobTiming {
     },
     submitMs() {
       return submitMs ?? parent?.submitMs() ?? 0
+    },
+    seed(prior) {
+      if (msPerPage !== undefined || !(prior.msPerPage > 0)) return
+      msPerPage = prior.msPerPage
+      seeded = true
+      if (submitMs === undefined && prior.submitMs >= 0) submitMs = prior.submitMs
+    },
+    measured() {
+      if (msPerPage !== undefined && !seeded) return true
+      return parent?.measured() ?? false
+    },
+    snapshot() {
+      if (msPerPage === undefined || seeded) return undefined
+      return { msPerPage, submitMs: submitMs ?? 0 }
     },
     onChange(listener) {
       listeners.add(listener)

@@ -1,5 +1,5 @@
 /**
- * Splits PDF.co's multi-page TIFF (one per job, `pdfco-api.md` §2.5) into one TIFF per page, on
+ * Splits PDF.co's multi-page TIFF (one per job: PDF.co's TIFF conversion returns one file) into one TIFF per page, on
  * this computer, for the "one file per page" TIFF layout. Each page is decoded with sharp
  * (`sharp(file, { page: i })`) and written LZW-compressed with the resolution it carried, into a
  * temp file next to its final name (`files/atomic-write.ts` names): the publisher then commits

@@ -1,5 +1,5 @@
 /**
- * Uploading the source PDF once per conversion through a presigned URL (`pdfco-api.md` §1), and
+ * Uploading the source PDF once per conversion through a presigned URL (PDF.co's file upload API), and
  * the guard that the file does not change while it uploads.
  *
  * - A PUT refused with 403 (link expired, e.g. after a long wait, or signature refused) is tried

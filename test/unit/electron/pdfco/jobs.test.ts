@@ -25,6 +25,26 @@ describe('poll schedule', () => {
     expect(pollDelayMs(1, 6_060, DEFAULT_POLL_SCHEDULE, 6_000, 6_060)).toBe(606)
     expect(pollDelayMs(5, 600_000, DEFAULT_POLL_SCHEDULE, 6_000, 590_000)).toBe(15_000)
   })
+  it('with a saved estimate only: first check at the sooner of its end and the first probe, then waits of 25 % of elapsed', () => {
+    expect(pollDelayMs(0, 0, DEFAULT_POLL_SCHEDULE, 600, undefined, 0, true)).toBe(660)
+    // An estimate longer than the first probe without one: that probe still goes out, then the estimate's end.
+    expect(pollDelayMs(0, 0, DEFAULT_POLL_SCHEDULE, 6_000, undefined, 0, true)).toBe(1_000)
+    expect(pollDelayMs(1, 1_000, DEFAULT_POLL_SCHEDULE, 6_000, 1_000, 0, true)).toBe(5_060)
+    expect(pollDelayMs(1, 6_060, DEFAULT_POLL_SCHEDULE, 6_000, 6_060, 0, true)).toBe(1_515)
+    // A job twice as long as estimated (12 s), counted from the check at the estimate's end: checks
+    // at 6.1, 7.6, 9.5, 11.8 and 14.8 s, 5 in all; waits of 10 % would take 9.
+    const countChecks = (estimateOnly: boolean): number => {
+      let t = 6_060
+      let checks = 1
+      while (t < 12_000) {
+        t += pollDelayMs(checks, t, DEFAULT_POLL_SCHEDULE, 6_000, t, 0, estimateOnly)
+        checks++
+      }
+      return checks
+    }
+    expect(countChecks(true)).toBe(5)
+    expect(countChecks(false)).toBe(9)
+  })
   it('without a hint, phase shifts the probes by ×1.25^phase', () => {
     expect(pollDelayMs(0, 0, DEFAULT_POLL_SCHEDULE, undefined, undefined, 0.5)).toBe(1118)
     expect(pollDelayMs(1, 0, DEFAULT_POLL_SCHEDULE, undefined, undefined, 0.5)).toBe(1398)

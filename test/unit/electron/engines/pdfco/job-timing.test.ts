@@ -26,4 +26,19 @@ describe('createJobTiming', () => {
     a.record(2, 100)
     expect(heard).toBe(1)
   })
+  it('a saved estimate seeds a fresh model until the first measurement replaces it', () => {
+    const process = createJobTiming(undefined)
+    process.seed({ msPerPage: 500, submitMs: 40 })
+    const a = createJobTiming(process)
+    expect(a.expectedMs(10)).toBe(5_000)
+    expect(a.submitMs()).toBe(40)
+    expect(a.measured()).toBe(false)
+    expect(process.snapshot()).toBeUndefined() // nothing measured here: nothing to save
+    a.record(10, 2_000)
+    expect(a.measured()).toBe(true)
+    expect(process.expectedMs(10)).toBe(2_000) // replaced, not averaged with the seed
+    expect(process.snapshot()).toEqual({ msPerPage: 200, submitMs: 40 })
+    process.seed({ msPerPage: 900, submitMs: 0 }) // too late: ignored
+    expect(process.expectedMs(1)).toBe(200)
+  })
 })
