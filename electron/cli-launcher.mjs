@@ -42,5 +42,5 @@ for (const stream of [process.stdout, process.stderr]) {
 // `npm run convert` runs scripts from the project folder; INIT_CWD is the folder the user typed the
 // command in, so relative inputs and the default output folder are resolved from there.
 const callerCwd = process.env.npm_lifecycle_event === 'convert' && process.env.INIT_CWD ? process.env.INIT_CWD : process.cwd()
-const { runCli } = await import(pathToFileURL(bundle).href)
-process.exitCode = await runCli(process.argv.slice(2), process.env, { stdout: process.stdout, stderr: process.stderr }, callerCwd)
+const { runCli, exitWhenFlushed } = await import(pathToFileURL(bundle).href)
+await exitWhenFlushed(await runCli(process.argv.slice(2), process.env, { stdout: process.stdout, stderr: process.stderr }, callerCwd))

@@ -31,7 +31,15 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv, io
   return run.runCli(argv, env, io, cwd)
 }
 
-const isMain = process.argv[1] !== undefined && path.resolve(process.argv[1]) === path.resolve(fileURLToPath(import.meta.url))
-if (isMain) {
-  process.exitCode = await runCli(process.argv.slice(2), process.env, { stdout: process.stdout, stderr: process.stderr })
+/**
+ * Ends the process with `code` once stdout and stderr have taken everything written to them. By
+ * then the run has awaited all its work (files, journal); what is left are idle worker threads and
+ * keep-alive sockets, whose teardown would add tens of ms to every run.
+ */
+export async function exitWhenFlushed(code: number): Promise<never> {
+  for (const stream of [process.stdout, process.stderr]) await new Promise<void>((resolve) => stream.write('', () => resolve()))
+  process.exit(code)
 }
+
+const isMain = process.argv[1] !== undefined && path.resolve(process.argv[1]) === path.resolve(fileURLToPath(import.meta.url))
+if (isMain) await exitWhenFlushed(await runCli(process.argv.slice(2), process.env, { stdout: process.stdout, stderr: process.stderr }))

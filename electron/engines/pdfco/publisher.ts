@@ -134,6 +134,36 @@ function createThumbnailStash(widthPx: number | undefined): {
   }
 }
 
+/**
+ * Pages' journal records ("committing", with size and SHA-256), started as soon as a temp file is
+ * complete rather than when its turn comes: pages that become ready together (a job's downloads)
+ * share one durable journal write instead of one each, in turn. A record of a page that never gets
+ * renamed is harmless: a resumed run finds no file of that size and hash under its name and
+ * converts the page again.
+ */
+function createCommitRecords(session: ResumeSession, finalNameFor: (page: number) => string) {
+  const started = new Map<number, Promise<number>>()
+  const start = (page: number, tempPath: string): void => {
+    const sizeBytes = (async () => {
+      const { size } = await stat(tempPath)
+      await session.recordCommitting(page, finalNameFor(page), tempPath, size)
+      return size
+    })()
+    sizeBytes.catch(() => undefined) // reported through `recorded`
+    started.set(page, sizeBytes)
+  }
+  return {
+    start,
+    /** Waits for the page's record (starting it if needed); resolves its size in bytes. */
+    recorded(page: number, tempPath: string): Promise<number> {
+      if (!started.has(page)) start(page, tempPath)
+      const sizeBytes = started.get(page) as Promise<number>
+      started.delete(page)
+      return sizeBytes
+    },
+  }
+}
+
 /** Creates the publisher; kept pages are handed to the sequencer at once. */
 export function createPublisher(input: PublisherInput): Publisher {
   const { run, format, pages, session } = input
@@ -149,6 +179,7 @@ export function createPublisher(input: PublisherInput): Publisher {
   const finalNameFor = (page: number): string =>
     isOneFile ? multiPageFileName(input.sourcePath, pages, input.pageCount, format) : outputFileName(input.sourcePath, page, input.pageCount, format)
 
+  const records = createCommitRecords(session, finalNameFor)
   const commit = async (page: number, tempPath: string): Promise<WrittenFile> => {
     const keptFile = session.keptFiles.get(page)
     if (keptFile !== undefined) return keptFile
@@ -156,9 +187,8 @@ export function createPublisher(input: PublisherInput): Publisher {
     // (removed by the engine's cleanup).
     if (run.cancelledByCaller) throw new CancelledError()
     const name = finalNameFor(page)
-    const { size } = await stat(tempPath)
     // Recorded before the rename: a crash right after it still finds this page (see progress.ts).
-    await session.recordCommitting(page, name, tempPath, size)
+    const size = await records.recorded(page, tempPath)
     const { overwrite, outputBatch, sourcePath } = input
     const finalPath = await commitTempFile(tempPath, input.outputDir, name, { overwrite, outputBatch, sourcePath })
     temps.delete(tempPath)
@@ -179,7 +209,13 @@ export function createPublisher(input: PublisherInput): Publisher {
   })
   for (const page of isOneFile ? [pages[0] ?? 1] : pages) if (session.keptFiles.has(page)) sequencer.add(page, '')
 
-  const { fetchTo, fetchSplit } = createFetchers({ input, temps, downloaded, sequencer, finalNameFor, isOneFile, thumbnails })
+  const handIn = {
+    add(page: number, tempPath: string): void {
+      records.start(page, tempPath)
+      sequencer.add(page, tempPath)
+    },
+  }
+  const { fetchTo, fetchSplit } = createFetchers({ input, temps, downloaded, sequencer: handIn, finalNameFor, isOneFile, thumbnails })
 
   return {
     files,
@@ -214,7 +250,8 @@ interface FetchContext {
   readonly input: PublisherInput
   readonly temps: Set<string>
   readonly downloaded: Set<number>
-  readonly sequencer: PageSequencer<WrittenFile>
+  /** Where a finished temp file goes (the sequencer, after its journal record is started). */
+  readonly sequencer: Pick<PageSequencer<WrittenFile>, 'add'>
   readonly finalNameFor: (page: number) => string
   readonly isOneFile: boolean
   /** Makes each page's thumbnail right after its download (when thumbnails are asked for). */
