@@ -121,6 +121,12 @@ export interface OutputPageDto {
   readonly pageCount: number
   /** `pdf-thumb://output/<id>` (Electron) or the harness's equivalent; add `?w=` from THUMB_WIDTHS. */
   readonly thumbUrl: string
+  /**
+   * The grid's thumbnail (a PNG GRID_THUMB_WIDTH px wide) as a `data:` URL, when the engine made
+   * one as it wrote the page: sent with the `outputs:added` event so that the grid draws it without
+   * asking for it. Absent otherwise (then the grid loads `thumbUrl`).
+   */
+  readonly thumbnailDataUrl?: string
 }
 
 

@@ -2,7 +2,8 @@
  * The page thumbnails of one file, in a virtualized grid: only the rows in view (plus a small
  * overscan) are in the DOM, so a 1000-page file keeps a few dozen `<img>` elements.
  *
- * Images come from `thumbUrl` (`pdf-thumb://…` in Electron, the harness's HTTP route in tests);
+ * Images come with the page's event when the engine made one (`thumbnailDataUrl`), else from
+ * `thumbUrl` (`pdf-thumb://…` in Electron, the harness's HTTP route in tests);
  * never a `file://` URL or a path.
  */
 import { useVirtualizer } from '@tanstack/react-virtual'
@@ -130,7 +131,7 @@ const Thumbnail = memo(function Thumbnail({ output, fileName, position, setSize,
             </span>
           ) : (
             <img
-              src={`${output.thumbUrl}?w=${GRID_THUMB_WIDTH}`}
+              src={output.thumbnailDataUrl ?? `${output.thumbUrl}?w=${GRID_THUMB_WIDTH}`}
               alt={alt}
               decoding="async"
               draggable={false}

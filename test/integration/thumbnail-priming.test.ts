@@ -43,6 +43,7 @@ describe('primed thumbnails (PDF.co engine)', () => {
     await waitFor(() => fx.events.find(isDone), 'the job to finish')
     const outputs = fx.events.filter((e) => e.channel === 'outputs:added').map((e) => e.payload as OutputPageDto)
     expect(outputs.map((o) => o.page)).toEqual([1, 2, 3])
+    expect(outputs.every((o) => o.thumbnailDataUrl?.startsWith('data:image/png;base64,') === true)).toBe(true)
     const thumbs = fx.services.thumbnails
     // Priming reads each file's stats (its cache key) after the event; requests meanwhile wait for it.
     await waitFor(() => (thumbs.stats.primed === 3 ? true : undefined), 'three primed thumbnails', 5000)
@@ -84,6 +85,12 @@ describe('primed thumbnails (local engine)', () => {
     await waitFor(() => fx.events.slice(from).find(isDone), 'the local job to finish')
     const outputs = fx.events.slice(from).filter((e) => e.channel === 'outputs:added').map((e) => e.payload as OutputPageDto)
     expect(outputs.map((o) => o.page)).toEqual([1, 2, 3])
+    // Each event carries the grid's thumbnail itself: the grid needs no request to draw it.
+    for (const o of outputs) {
+      const inline = /^data:image\/png;base64,(.+)$/.exec(o.thumbnailDataUrl ?? '')
+      expect(inline, `page ${o.page}`).not.toBeNull()
+      expect((await sharp(Buffer.from(inline![1]!, 'base64')).metadata()).width).toBe(GRID_THUMB_WIDTH)
+    }
     await waitFor(() => (thumbs.stats.primed === primedBefore + 3 ? true : undefined), 'three primed thumbnails', 5000)
     const rendered = thumbs.stats.rendered
     for (const o of outputs) {

@@ -5,10 +5,11 @@
  * go out at once. A settled run fixes the job's final stage and error.
  */
 import type { QueueItemStatus } from '../../engines/queue.ts'
-import type { ConversionEvent } from '../../engines/types.ts'
-import type { EventChannels, JobId } from '../../ipc/contract.ts'
+import type { ConversionEvent, PageThumbnail } from '../../engines/types.ts'
+import type { EventChannels, JobId, OutputPageDto } from '../../ipc/contract.ts'
 import type { Logger } from '../../log/logger.ts'
 import type { OutputRegistry } from '../../registry/output-registry.ts'
+import { GRID_THUMB_WIDTH } from '../../shared/limits.ts'
 import type { BatchProgress } from './batch-progress.ts'
 import type { Job } from './job.ts'
 import type { JournalLinks } from './journal-links.ts'
@@ -153,7 +154,7 @@ function applyEvent(
       job.dto = { ...d, pagesDone, pagesTotal: job.doneBefore + event.pagesTotal, imagesDone: d.imagesDone + 1 }
       if (event.thumbnail !== undefined) deps.thumbnails?.prime(output.id, event.thumbnail.widthPx, event.thumbnail.png)
       else if (job.writtenPages.size <= WARM_FIRST_PAGES) deps.thumbnails?.warm(output.id)
-      deps.emit('outputs:added', deps.outputs.toDto(output))
+      deps.emit('outputs:added', withGridThumbnail(deps.outputs.toDto(output), event.thumbnail))
       return 'publish'
     }
     case 'warning':
@@ -166,6 +167,19 @@ function applyEvent(
     case 'job-status':
       return 'none'
   }
+}
+
+/** Largest engine-made grid thumbnail sent inline with its event, in bytes (larger ones are requested). */
+const MAX_INLINE_THUMBNAIL_BYTES = 64 * 1024
+
+/**
+ * `dto` with the engine's grid thumbnail inline (`thumbnailDataUrl`), so that the page appears in
+ * the grid the moment its event arrives, without a request back to main; `dto` unchanged when
+ * there is none of the grid's width or it is unusually large.
+ */
+function withGridThumbnail(dto: OutputPageDto, thumbnail: PageThumbnail | undefined): OutputPageDto {
+  if (thumbnail === undefined || thumbnail.widthPx !== GRID_THUMB_WIDTH || thumbnail.png.byteLength > MAX_INLINE_THUMBNAIL_BYTES) return dto
+  return { ...dto, thumbnailDataUrl: `data:image/png;base64,${Buffer.from(thumbnail.png.buffer, thumbnail.png.byteOffset, thumbnail.png.byteLength).toString('base64')}` }
 }
 
 /** The credit fields of a settled PDF.co conversion (none for the local engine). */

@@ -94,6 +94,10 @@ describe('App', () => {
     emit('outputs:added', makeOutput(job, 1))
     const img = screen.getByRole('img', { name: 'Page 1 of r.pdf' }) as HTMLImageElement
     expect(img.getAttribute('src')).toMatch(/^pdf-thumb:\/\/output\/[0-9a-f-]+\?w=160$/)
+    // A page whose event brings its thumbnail is drawn from it, with no request.
+    const inline = 'data:image/png;base64,iVBORw0KGgo='
+    emit('outputs:added', { ...makeOutput(job, 2), thumbnailDataUrl: inline })
+    expect((screen.getByRole('img', { name: 'Page 2 of r.pdf' }) as HTMLImageElement).getAttribute('src')).toBe(inline)
     emit('jobs:updated', {
       ...job,
       stage: 'failed',
