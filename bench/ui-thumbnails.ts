@@ -252,7 +252,7 @@ async function main(): Promise<void> {
     const gz = distSizes?.gz9Bytes ?? harnessSizes?.gz9Bytes ?? 0
     const md = `
 Measured ${new Date().toISOString().slice(0, 10)} (run took ${((Date.now() - t0) / 1000).toFixed(0)} s).
-Machine: ${machine}. **Shared machine: a CI run and other helpers' tests were running, so times are noisy.**
+Machine: ${machine}.
 Browser: Debian Chromium (${chromiumPath}) headless, 1200×820 viewport, via the browser harness (real renderer build,
 real main-process services over WebSocket, PDF.co emulator at 20 DPI in its own Node process: in-process its rendering
 stalls the event loop that serves thumbnails, which made the latency 3-10× worse in trial runs).
@@ -268,7 +268,7 @@ stalls the event loop that serves thumbnails, which made the latency 3-10× wors
 - Size: ${sizeLine('`dist/` (app renderer build)', distSizes)}; ${sizeLine('harness build (adds the WebSocket bridge)', harnessSizes)}.
 - Latency = \`outputs:added\` leaving the services (file already renamed into place) → the \`<img>\`'s \`load\` with
   \`complete && naturalWidth > 0\`, for images inside the grid's visible box; it includes the WebSocket hop, React
-  render, the thumbnail HTTP request (resize in the services) and decode. Event → \`<img>\` mounted: median
+  render and decode (the engine's thumbnail comes with the event; a page without one adds the HTTP request). Event → \`<img>\` mounted: median
   ${local.mountMedianMs.toFixed(0)} ms (local), ${pdfco.mountMedianMs.toFixed(0)} ms (PDF.co).
 - Conversion times: ${LATENCY_PAGES} pages local ${(local.conversionMs / 1000).toFixed(1)} s, emulator ${(pdfco.conversionMs / 1000).toFixed(1)} s; ${PAGES} pages emulator ${(bigConvMs / 1000).toFixed(1)} s.
 
