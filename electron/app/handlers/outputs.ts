@@ -3,7 +3,7 @@
  * opening the folder, opening, revealing or dragging out one image by id (never a path).
  */
 import { randomUUID } from 'node:crypto'
-import { mkdir, rm, stat, writeFile } from 'node:fs/promises'
+import { rm, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import sharp from 'sharp'
 import { FileError, InputError } from '../../errors.ts'
@@ -11,6 +11,7 @@ import type { ChannelHandlers } from '../../ipc/dispatcher.ts'
 import type { Platform } from '../../platform/platform.ts'
 import type { OutputRegistry } from '../../registry/output-registry.ts'
 import type { SettingsStore } from '../../settings/settings-store.ts'
+import { createOutputFolder } from '../../files/output-folder.ts'
 
 /** Channels owned by this module. */
 export type OutputsChannel = 'output:pick-folder' | 'output:open-folder' | 'outputs:open' | 'outputs:reveal' | 'outputs:start-drag'
@@ -34,7 +35,8 @@ export function setupOutputHandlers(deps: {
     },
     'output:open-folder': async () => {
       const dir = outputDir()
-      await mkdir(dir, { recursive: true }).catch((err: unknown) => {
+      await createOutputFolder(dir).catch((err: unknown) => {
+        if (err instanceof FileError) throw err
         throw new FileError('file/write-failed', `Cannot create the output folder ${path.basename(dir)}`, { cause: err })
       })
       await platform.openPath(dir)
@@ -65,9 +67,10 @@ export async function assertWritableFolder(folder: string): Promise<void> {
   const name = path.basename(folder) || folder
   const probe = path.join(folder, `.pdf-to-image-write-check-${randomUUID()}.tmp`)
   try {
-    await mkdir(folder, { recursive: true })
+    await createOutputFolder(folder)
     await writeFile(probe, '', { flag: 'wx' })
   } catch (err) {
+    if (err instanceof FileError) throw err
     const code = (err as NodeJS.ErrnoException).code
     if (code === 'ENOSPC' || code === 'EDQUOT') throw new FileError('file/no-space', `The disk of the folder “${name}” is full`, { cause: err })
     throw new FileError('file/write-failed', `Cannot write in the folder “${name}” (${probeFailure(code)}): choose another folder`, { cause: err })

@@ -3,7 +3,7 @@
  * inspect (options, open, measure, plan), render pages on up to `pool.size` workers in parallel
  * lanes, publish them in page order, and clean up on failure or cancel.
  */
-import { mkdir, open, readFile, stat, writeFile, type FileHandle } from 'node:fs/promises'
+import { open, readFile, stat, writeFile, type FileHandle } from 'node:fs/promises'
 import path from 'node:path'
 import { AppError, CancelledError, FileError, toErrorDto } from '../../errors.ts'
 import { commitTempFile, removeQuietly, tempFileName, writeError } from '../../files/atomic-write.ts'
@@ -19,6 +19,7 @@ import type { PixelBudget } from './pixel-budget.ts'
 import type { WorkerCalls, WorkerCallType } from './protocol.ts'
 import type { OfflineEngineCheck } from './startup-check.ts'
 import type { RenderWorkerPool, WorkerLease } from './worker-pool.ts'
+import { createOutputFolder } from '../../files/output-folder.ts'
 
 /** What a conversion shares with its engine. */
 export interface ConversionDeps {
@@ -160,7 +161,7 @@ export class LocalConversion {
       const message = oversizeWarning(plan, fileLimits)
       if (message !== undefined) this.#emit({ type: 'warning', page: plan.page, message })
     }
-    await mkdir(request.outputDir, { recursive: true }).catch((err: unknown) => {
+    await createOutputFolder(request.outputDir).catch((err: unknown) => {
       throw writeError(err, request.outputDir)
     })
     return { settings, openPayload, pageCount: opened.pageCount, pages, plans, firstLease }

@@ -5,7 +5,7 @@
  * in the resume record before each rename. A TIFF job's one multi-page file is published as it
  * is, or split into one file per page first (`tiff-split.ts`) when the request asks for that.
  */
-import { mkdir, rm, stat, writeFile } from 'node:fs/promises'
+import { rm, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import pLimit from 'p-limit'
 import { CancelledError, PdfCoError } from '../../errors.ts'
@@ -19,6 +19,7 @@ import type { RunContext } from '../run-context.ts'
 import type { PageThumbnail, WrittenFile } from '../types.ts'
 import type { ResumeSession } from './resume-plan.ts'
 import { splitTiffPages } from './tiff-split.ts'
+import { createOutputFolder } from '../../files/output-folder.ts'
 
 /**
  * Creates the output folder if needed and proves it writable by creating and deleting a temp
@@ -27,7 +28,7 @@ import { splitTiffPages } from './tiff-split.ts'
  * @throws FileError 'file/write-failed' | 'file/no-space' naming the folder.
  */
 export async function ensureWritableOutput(outputDir: string): Promise<void> {
-  await mkdir(outputDir, { recursive: true }).catch((err: unknown) => {
+  await createOutputFolder(outputDir).catch((err: unknown) => {
     throw writeError(err, outputDir)
   })
   const probe = path.join(outputDir, tempFileName('write-check'))
