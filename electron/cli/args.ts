@@ -49,7 +49,7 @@ export interface CliOptions {
 }
 
 /** Options that only the local engine understands (an error with --engine pdfco). */
-const LOCAL_ONLY_OPTIONS = ['dpi', 'scale-to', 'quality', 'color', 'transparent', 'multi-page-tiff', 'workers'] as const
+const LOCAL_ONLY_OPTIONS = ['dpi', 'scale-to', 'quality', 'color', 'transparent', 'workers'] as const
 
 /** A usage problem: printed with a hint, exit code 2. */
 export class UsageError extends Error {
@@ -90,7 +90,8 @@ function parseRaw(argv: readonly string[]) {
   try {
     return parseArgs({ args: [...argv], allowPositionals: true, strict: true, options: OPTION_SPEC })
   } catch (err) {
-    throw new UsageError((err as Error).message)
+    // Node's parser words some errors on several lines; an error line is one line.
+    throw new UsageError((err as Error).message.replace(/\s*\n\s*/g, ' '))
   }
 }
 
@@ -170,6 +171,9 @@ function parseLocalOptions(v: RawValues, format: OutputFormat): LocalRenderOptio
   }
   if (local.background === 'transparent' && format !== 'png' && format !== 'webp') {
     throw new UsageError(`--transparent needs --format png or webp (${format} is always on white)`)
+  }
+  if (local.background === 'transparent' && local.color === 'bw') {
+    throw new UsageError('--transparent does not apply to --color bw (black-and-white pages are 1-bit, always on white)')
   }
   if (local.multiPageTiff === true && format !== 'tiff') throw new UsageError('--multi-page-tiff needs --format tiff')
   if (local.quality !== undefined && format !== 'jpg' && format !== 'webp') {

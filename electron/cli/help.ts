@@ -22,9 +22,10 @@ Arguments:
 Options:
   --pages RANGE        pages to convert, 1-based: "1,3-5,8-", "2-last", "last"; whitespace
                        allowed; default: every page. Checked against each file's page count.
-  --format FMT         png (default), jpg, webp or tiff. With PDF.co, TIFF gives one multi-page
-                       file per PDF; the local engine writes one TIFF per page unless
-                       --multi-page-tiff.
+  --format FMT         png (default), jpg, webp or tiff. TIFF: one file per page (PDF.co's
+                       multi-page file is split on this computer) unless --multi-page-tiff.
+  --multi-page-tiff    with --format tiff: one multi-page file per PDF (name.tif, or name-2-4.tif
+                       for a page range), with either engine.
   --out DIR            output folder, created if missing. Default: the folder you run the command in.
                        Files are named <pdf name>-<page>.<ext>, the page zero-padded to the
                        width of the page count (tracemonkey-02.png).
@@ -59,8 +60,6 @@ Local engine only (an error with --engine pdfco; PDF.co renders at its own resol
   --quality N          JPG and WebP quality, 1-100 (default 90).
   --color MODE         color (default), gray (greyscale) or bw (black and white).
   --transparent        transparent background instead of white (png and webp only).
-  --multi-page-tiff    with --format tiff: one multi-page file per PDF (name.tif, or name-2-4.tif
-                       for a page range).
   --workers N          render threads (default and most: the number of CPUs).
 
 Environment:

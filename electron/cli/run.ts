@@ -227,6 +227,9 @@ function enqueueAll(
       ...(options.password === undefined ? {} : { password: options.password }),
       overwrite: options.overwrite,
       outputBatch,
+      // TIFF: one file per page unless --multi-page-tiff, with either engine (PDF.co's one file per
+      // job is split on this computer; the local engine reads the same flag from its options).
+      ...(options.format === 'tiff' ? { multiPageTiff: options.local.multiPageTiff === true } : {}),
     }
     queue.enqueue(id, request)
   })

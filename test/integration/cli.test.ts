@@ -134,6 +134,18 @@ describe('CLI', () => {
     expect((await collectInputs([empty], dir, false)).warnings[0]).toMatch(/no PDF files found/)
   })
 
+  it('TIFF through PDF.co: one file per page like the local engine, one multi-page file with --multi-page-tiff', async () => {
+    const perPage = await cli([pdf14, '--pages', '2-4', '--format', 'tiff', '--out', 'tiff-pages'])
+    expect(perPage.code, perPage.stderr).toBe(0)
+    const pages = (await readdir(path.join(dir, 'tiff-pages'))).sort()
+    expect(pages).toEqual(['name-02.tif', 'name-03.tif', 'name-04.tif'])
+    for (const name of pages) expect((await sharp(path.join(dir, 'tiff-pages', name)).metadata()).pages ?? 1).toBe(1)
+    const one = await cli([pdf14, '--pages', '2-4', '--format', 'tiff', '--multi-page-tiff', '--out', 'tiff-one'])
+    expect(one.code, one.stderr).toBe(0)
+    expect(await readdir(path.join(dir, 'tiff-one'))).toEqual(['name-02-04.tif'])
+    expect((await sharp(path.join(dir, 'tiff-one', 'name-02-04.tif')).metadata()).pages).toBe(3)
+  })
+
   it('a bad page range fails that file with a message naming the bad part', async () => {
     const r = await cli([pdf2, '--pages', '2-1', '--out', path.join(dir, 'out-range')])
     expect(r.code).toBe(1)
@@ -202,6 +214,8 @@ describe('CLI', () => {
     expect(bad(['--engine', 'local', '--color', 'purple'])).toMatch(/--color must be color, gray or bw/)
     expect(bad(['--engine', 'local', '--transparent', '--format', 'jpg'])).toMatch(/--transparent needs --format png or webp/)
     expect(bad(['--engine', 'local', '--multi-page-tiff'])).toMatch(/--multi-page-tiff needs --format tiff/)
+    expect(bad(['--engine', 'local', '--transparent', '--color', 'bw'])).toMatch(/--transparent does not apply to --color bw/)
+    expect(bad(['--pages', '-2'])).toMatch(/^Option '--pages' argument is ambiguous\. Did you forget/)
     // Defaults: key set → pdfco; no key → local; local options pass through.
     expect(parseCliArgs([pdf2], dir, env)).toMatchObject({ engine: 'pdfco', engineChoice: 'key-set' })
     expect(parseCliArgs([pdf2, '--color', 'grey', '--transparent'], dir, {})).toMatchObject({
