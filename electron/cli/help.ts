@@ -37,7 +37,12 @@ Options:
   --overwrite          replace files that were there before this run (default: keep them and
                        write "name-02 (2).png"); never a file this run wrote.
   --json               print one JSON object per line: {"type":"event",...} for every event,
-                       then {"type":"summary",...}. Nothing else is printed on stdout.
+                       then {"type":"summary",...}. Nothing else is printed on stdout (run
+                       npm with -s, "npm run -s convert -- ... --json", or npm adds its banner).
+                       The summary's credits: used (what the batch cost: the drop of the balance
+                       when PDF.co reported one, else the credits it reported), reported (the sum
+                       of the credits in PDF.co's answers), byBalance (the balance's drop, or
+                       null) and remaining (the balance left).
   --concurrency N      PDFs converted at once (default 2).
   --chunk-size N       pages per PDF.co job; a long PDF is split into jobs that run in
                        parallel on one upload (default 10).

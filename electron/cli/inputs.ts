@@ -56,7 +56,10 @@ export async function collectInputs(args: readonly string[], cwd: string, recurs
   const seen = new Set<string>()
   const add = async (p: string, label: string): Promise<void> => {
     const real = await realpath(p).catch(() => p)
-    if (seen.has(real)) return
+    if (seen.has(real)) {
+      found.warnings.push(`${label}: given more than once, converted once`)
+      return
+    }
     seen.add(real)
     found.files.push({ path: p, label: shorterLabel(p, label, cwd) })
   }
@@ -89,6 +92,9 @@ async function addFolder(
   for (const n of scan.notPdfs) found.notPdfs.push(asTyped(n))
   if (scan.pdfs.length === 0 && !scan.skipped.some((s) => s.path === abs)) {
     found.warnings.push(`${arg}: no PDF files found${recursive ? '' : ' (use --recursive for sub-folders)'}`)
+  } else if (scan.notSearched.length > 0) {
+    const n = scan.notSearched.length
+    found.warnings.push(`${arg}: ${n} sub-folder${n === 1 ? '' : 's'} not searched (add --recursive to convert the PDFs in ${n === 1 ? 'it' : 'them'})`)
   }
   for (const f of scan.pdfs) await add(f, path.join(arg, path.relative(abs, f)))
 }

@@ -175,7 +175,8 @@ function lineFor(view: FileView, event: ConversionEvent, engine: EngineKind): st
       view.lastLineMs = t
       return `${engine === 'local' ? 'rendered' : 'downloading'} ${event.pagesDone}/${event.pagesTotal}`
     case 'warning':
-      return `warning: ${event.page === undefined ? '' : `page ${event.page}: `}${event.message}`
+      // A message that already starts by naming its page(s) is not prefixed with the page again.
+      return `warning: ${event.page === undefined || /^(\S+ )?pages? \d/i.test(event.message) ? '' : `page ${event.page}: `}${event.message}`
     case 'failed':
       return event.error.code === 'cancelled' ? null : `failed: ${event.error.message} [${event.error.code}]`
   }

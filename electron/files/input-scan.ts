@@ -35,6 +35,8 @@ export interface FolderScan {
   readonly notPdfs: string[]
   /** Entries refused with a reason: special files, unreadable files, names that are not UTF-8. */
   readonly skipped: SkippedInput[]
+  /** Sub-folders not searched because the scan was not recursive (display names). */
+  readonly notSearched: string[]
 }
 
 /** Options of {@link scanFolder}. */
@@ -132,7 +134,7 @@ export function isValidUtf8Name(raw: Buffer): boolean {
  * reported in `skipped`.
  */
 export async function scanFolder(root: string, options: ScanOptions): Promise<FolderScan> {
-  const result: FolderScan = { pdfs: [], notPdfs: [], skipped: [] }
+  const result: FolderScan = { pdfs: [], notPdfs: [], skipped: [], notSearched: [] }
   const seen = new Set<string>()
   const rootName = path.basename(root)
   const shown = (full: string): string => path.join(rootName, path.relative(root, full)).split(path.sep).join('/')
@@ -171,6 +173,7 @@ export async function scanFolder(root: string, options: ScanOptions): Promise<Fo
     }
     if (kind.isDirectory()) {
       if (options.recursive) await walk(full, false)
+      else result.notSearched.push(shown(full))
       return
     }
     budget--

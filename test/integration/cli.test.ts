@@ -125,6 +125,8 @@ describe('CLI', () => {
     const r = await cli([folder, '--out', out, '--format', 'jpg', '--pages', 'last'])
     expect(r.code).toBe(0)
     expect((await readdir(out)).sort()).toEqual(['a-2.jpg', 'b-no-extension-2.jpg'])
+    // Nothing is left out silently: the sub-folder not searched is named, with the option that would.
+    expect(r.stdout + r.stderr).toContain('folder: 1 sub-folder not searched (add --recursive to convert the PDFs in it)')
     // --recursive, checked in-process (same function the CLI calls).
     const rec = await collectInputs([folder], dir, true)
     expect(rec.files.map((f) => path.relative(folder, f.path))).toEqual(['a.pdf', 'b-no-extension', path.join('sub', 'deep.pdf')])
@@ -132,6 +134,10 @@ describe('CLI', () => {
     const empty = path.join(dir, 'empty')
     await mkdir(empty, { recursive: true })
     expect((await collectInputs([empty], dir, false)).warnings[0]).toMatch(/no PDF files found/)
+    // The same file twice (also through another path) is converted once, and the note says so.
+    const twice = await collectInputs([path.join(folder, 'a.pdf'), path.join(folder, 'sub', '..', 'a.pdf')], dir, false)
+    expect(twice.files).toHaveLength(1)
+    expect(twice.warnings).toEqual([`${path.join(folder, 'sub', '..', 'a.pdf')}: given more than once, converted once`])
   })
 
   it('TIFF through PDF.co: one file per page like the local engine, one multi-page file with --multi-page-tiff', async () => {

@@ -77,7 +77,7 @@ export async function runChunk(ctx: ChunkContext, unit: WorkUnit, slot: Slot, ph
       await ctx.session.recordJob({ ...unit.reuse, state: 'failed' })
       remaining = remaining.filter((p) => !ctx.downloaded.has(p))
       if (remaining.length === 0) return
-      ctx.run.emit({ type: 'warning', page: remaining[0], message: `Converting pages ${formatPages(remaining)} again: the interrupted job could not be used (${(err as Error).message})` })
+      ctx.run.emit({ type: 'warning', page: remaining[0], message: `Converting ${pagesWord(remaining)} again: the interrupted job could not be used (${(err as Error).message})` })
     }
   }
   for (let attempt = 1; ; attempt++) {
@@ -89,7 +89,7 @@ export async function runChunk(ctx: ChunkContext, unit: WorkUnit, slot: Slot, ph
       if (attempt >= ctx.chunkAttempts || !(err as PdfCoError).retryable) throw err
       remaining = remaining.filter((p) => !ctx.downloaded.has(p))
       if (remaining.length === 0) return
-      ctx.run.emit({ type: 'warning', page: remaining[0], message: `Retrying pages ${formatPages(remaining)} after: ${(err as Error).message}` })
+      ctx.run.emit({ type: 'warning', page: remaining[0], message: `Retrying ${pagesWord(remaining)} after: ${(err as Error).message}` })
     }
   }
 }
@@ -241,6 +241,11 @@ function lendWhenExpectedToEnd(ctx: ChunkContext, slot: Slot, submittedAtMs: num
     clearTimeout(timer)
     off()
   }
+}
+
+/** "page 3" or "pages 1-10" (see {@link formatPages}). */
+function pagesWord(pages: readonly number[]): string {
+  return `${pages.length === 1 ? 'page' : 'pages'} ${formatPages(pages)}`
 }
 
 /** "4-6" or "4". */
