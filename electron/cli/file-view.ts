@@ -113,5 +113,6 @@ export function noteCredits(view: FileView, outcome: ConversionOutcome | null, f
     balanceBeforeCredits: outcome.balanceBeforeCredits,
     format,
     pagesDone: view.pagesDone,
+    pagesCharged: outcome.pagesCharged,
   }
 }

@@ -113,6 +113,12 @@ export interface ConversionOutcome {
   readonly remainingCredits?: number
   /** PDF.co: the balance before this conversion's first charge (first reported balance + its credits). */
   readonly balanceBeforeCredits?: number
+  /**
+   * PDF.co: pages of the jobs whose success this conversion saw (PDF.co charges a job's pages
+   * then). After a resume, pages kept on disk or fetched from a job the interrupted run had
+   * already seen succeed are not among them.
+   */
+  readonly pagesCharged?: number
 }
 
 export interface ConvertOptions {

@@ -105,6 +105,8 @@ export interface JobDto {
   readonly remainingCredits?: number | null
   /** PDF.co: the balance before this file's first charge. */
   readonly balanceBeforeCredits?: number | null
+  /** PDF.co: pages it charged this file's conversion for (fewer than `pagesDone` after a resume). */
+  readonly pagesCharged?: number | null
 }
 
 /** One image written to the output folder. */

@@ -109,6 +109,8 @@ export interface FileCredits {
   /** Output format and pages converted, to add the page charge when the answers left it out. */
   readonly format?: OutputFormat | undefined
   readonly pagesDone?: number | undefined
+  /** Pages PDF.co charged this conversion for, when known (after a resume, fewer than `pagesDone`). */
+  readonly pagesCharged?: number | null | undefined
 }
 
 /**
@@ -120,7 +122,8 @@ export interface FileCredits {
 export function fileCreditsUsed(f: FileCredits): number | null {
   const reported = f.creditsUsed ?? null
   if (reported === null) return null
-  const pageCharge = f.format === undefined || f.pagesDone === undefined ? 0 : f.pagesDone * CREDITS_PER_PAGE[f.format]
+  const pages = f.pagesCharged ?? f.pagesDone
+  const pageCharge = f.format === undefined || pages === undefined ? 0 : pages * CREDITS_PER_PAGE[f.format]
   return reported >= pageCharge ? reported : reported + pageCharge
 }
 

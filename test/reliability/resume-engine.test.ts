@@ -138,6 +138,10 @@ describe('resume from the journal (engine)', () => {
     for (const p of newJobPages) expect(recordedPages.has(p)).toBe(false)
     // Kept pages are not downloaded again.
     expect(imageDownloads(r.requests)).toHaveLength(12 - keptBefore.length)
+    // Pages charged by this run: those of the jobs it saw succeed, never the kept ones (the
+    // file's credit figure is built on it).
+    expect(r.outcome.pagesCharged).toBeGreaterThanOrEqual(newJobPages.length)
+    expect(r.outcome.pagesCharged).toBeLessThanOrEqual(12 - keptBefore.length)
     // Disk: exactly the 12 pages, no duplicates, no temp files; every page reported once.
     const stem = path.basename(run.pdf, '.pdf')
     expect(await listing(run.out)).toEqual(Array.from({ length: 12 }, (_, i) => `${stem}-${String(i + 1).padStart(2, '0')}.png`))

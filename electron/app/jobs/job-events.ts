@@ -183,12 +183,13 @@ function withGridThumbnail(dto: OutputPageDto, thumbnail: PageThumbnail | undefi
 }
 
 /** The credit fields of a settled PDF.co conversion (none for the local engine). */
-function creditsOf(status: QueueItemStatus): { creditsUsed?: number; remainingCredits?: number; balanceBeforeCredits?: number } {
+function creditsOf(status: QueueItemStatus): { creditsUsed?: number; remainingCredits?: number; balanceBeforeCredits?: number; pagesCharged?: number } {
   const o = status.outcome
   if (o === null || o.engine !== 'pdfco') return {}
   return {
     ...(o.creditsUsed === undefined ? {} : { creditsUsed: o.creditsUsed }),
     ...(o.remainingCredits === undefined ? {} : { remainingCredits: o.remainingCredits }),
     ...(o.balanceBeforeCredits === undefined ? {} : { balanceBeforeCredits: o.balanceBeforeCredits }),
+    ...(o.pagesCharged === undefined ? {} : { pagesCharged: o.pagesCharged }),
   }
 }

@@ -48,6 +48,8 @@ export interface ChunkContext {
   readonly pollSchedule: Partial<PollSchedule> | undefined
   readonly expirationMinutes: number | undefined
   readonly addCredits: (credits: number | undefined, remainingCredits?: number) => void
+  /** Counts the pages of a job whose success was seen here (what PDF.co charges per page for). */
+  readonly addChargedPages: (pages: number) => void
   /** Pages downloaded so far (a TIFF job marks all its pages). */
   readonly downloaded: Set<number>
   /** Downloads one job's result: a link per page (TIFF: one link for the whole file). */
@@ -187,6 +189,7 @@ async function awaitResult(
   } finally {
     stopLending()
   }
+  ctx.addChargedPages(submitted.pages.length)
   if (!pickedUp) ctx.timing.record(jobPages.length, jobTimeMs(submitted.submittedAtMs, lastWorkingAtMs, run.now(), done.jobDuration))
   const validTillMs = parseValidTill(done.raw['outputLinkValidTill']) ?? run.now() + (ctx.expirationMinutes ?? 60) * 60_000
   const noLink = (): PdfCoError => new PdfCoError('pdfco/bad-response', `PDF.co job ${jobId} succeeded without a result link`, { retryable: true })

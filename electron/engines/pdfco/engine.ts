@@ -157,7 +157,7 @@ async function convert(s: EngineSettings, request: ConversionRequest, convertOpt
       onFailure: failAll,
       thumbnailWidthPx: request.thumbnailWidthPx,
     })
-    const ctx = chunkContext(s, run, request, prepared, publisher, credits.add)
+    const ctx = chunkContext(s, run, request, prepared, publisher, credits)
     if (prepared.units.some((u) => u.reuse === undefined)) await ctx.upload.url()
     if (prepared.units.length > 0) run.stage('converting')
     const settled = await runUnits(ctx, prepared.units, s.parallelJobs, failAll)
@@ -245,9 +245,10 @@ function chunkContext(
   request: ConversionRequest,
   prepared: Prepared,
   publisher: Publisher,
-  addCredits: (c: number | undefined, remaining?: number) => void,
+  credits: ReturnType<typeof createCreditCounter>,
 ): ChunkContext {
   const { session } = prepared
+  const addCredits = credits.add
   const upload = createUploadSlot(session.recordedUpload, s.now, async () => {
     run.stage('uploading')
     const presigned = await uploadSource({
@@ -278,6 +279,7 @@ function chunkContext(
     pollSchedule: s.pollSchedule,
     expirationMinutes: s.expirationMinutes,
     addCredits,
+    addChargedPages: credits.addPages,
     downloaded: publisher.downloaded,
     download: (jobPages, links) => publisher.download(jobPages, links),
   }
@@ -309,8 +311,10 @@ function runUnits(ctx: ChunkContext, units: readonly WorkUnit[], parallelJobs: n
  */
 function createCreditCounter(): {
   add(c: number | undefined, remaining?: number): void
-  outcome(): { creditsUsed?: number; remainingCredits?: number; balanceBeforeCredits?: number }
+  addPages(pages: number): void
+  outcome(): { creditsUsed?: number; remainingCredits?: number; balanceBeforeCredits?: number; pagesCharged?: number }
 } {
+  let pagesCharged = 0
   let used = 0
   let known = false
   let remaining: number | undefined
@@ -327,8 +331,11 @@ function createCreditCounter(): {
         remaining = rem
       }
     },
+    addPages(pages) {
+      pagesCharged += pages
+    },
     outcome: () => ({
-      ...(known ? { creditsUsed: used } : {}),
+      ...(known ? { creditsUsed: used, pagesCharged } : {}),
       ...(remaining === undefined ? {} : { remainingCredits: remaining }),
       ...(before === undefined ? {} : { balanceBeforeCredits: before }),
     }),

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { chooseEngine, describeEngineDecision, resolveEngine } from '../../../../electron/shared/engine-choice.ts'
-import { estimateCredits, expectedJobs, summariseCredits } from '../../../../electron/shared/credits.ts'
+import { estimateCredits, expectedJobs, fileCreditsUsed, summariseCredits } from '../../../../electron/shared/credits.ts'
 
 describe('chooseEngine', () => {
   it('Auto is PDF.co only with a verified key; otherwise local with the reason', () => {
@@ -37,6 +37,11 @@ describe('credits', () => {
     expect(expectedJobs(45, 'tiff')).toEqual({ jobs: 1, checks: 4 })
   })
 
+  it("a file's credits add the page charge of the pages PDF.co charged this run, not of pages kept from an interrupted run", () => {
+    // 241 pages on disk, 120 of them kept from before: this run's jobs covered 121 pages.
+    expect(fileCreditsUsed({ creditsUsed: 75, format: 'png', pagesDone: 241, pagesCharged: 121 })).toBe(75 + 121 * 15)
+    expect(fileCreditsUsed({ creditsUsed: 75, format: 'png', pagesDone: 241 })).toBe(75 + 241 * 15)
+  })
   it('estimates pages × rate + 7 per file + 2 per expected check', () => {
     const e = estimateCredits([{ pages: 45 }, { pages: 0 }, { pages: 2 }], 'webp')
     expect(e).toMatchObject({ files: 2, pages: 47, pageCredits: 47 * 18, uploadCredits: 14, expectedChecks: 14 + 4, checkCredits: 36 })
