@@ -22,7 +22,6 @@
  * `jobs/batch-progress.ts` (taskbar, batch end), `jobs/journal-links.ts` (journal batches),
  * `jobs/resume.ts` (resuming a kept batch). This module composes them and checks requests.
  */
-import path from 'node:path'
 import { ConversionQueue } from '../engines/queue.ts'
 import type { ConversionEngine } from '../engines/types.ts'
 import { FileError, InputError, PdfCoError } from '../errors.ts'
@@ -39,7 +38,7 @@ import { createJobEvents, type JobEvents, type OutputThumbnailSink } from './job
 import { buildJob, isActive, isMultiPageTiff, joinBatch, requestFor, type Job } from './jobs/job.ts'
 import { createJournalLinks, type JournalLinks } from './jobs/journal-links.ts'
 import { findResumable, resumeBatch } from './jobs/resume.ts'
-import { createOutputFolder } from '../files/output-folder.ts'
+import { createOutputFolderForWindow } from '../files/output-folder.ts'
 
 export { UPLOAD_UPDATE_INTERVAL_MS } from './jobs/job-events.ts'
 
@@ -181,10 +180,7 @@ async function startJobs(st: ManagerState, request: StartJobsRequest, outputDir:
   const kind = request.engine ?? deps.defaultEngine()
   deps.createEngine(kind) // throws when the engine cannot run (e.g. no API key)
   const planned = planStart(deps.files, request)
-  await createOutputFolder(outputDir).catch((err: unknown) => {
-    if (err instanceof FileError) throw err
-    throw new FileError('file/write-failed', `Cannot create the output folder ${path.basename(outputDir)}`, { cause: err })
-  })
+  await createOutputFolderForWindow(outputDir)
   const local = kind === 'local' ? deps.localOptions?.() : undefined
   const b = batch.current()
   const created = planned.map(({ file, pages }) => {

@@ -42,3 +42,17 @@ export async function createOutputFolder(dir: string): Promise<void> {
   }
   await mkdir(dir, { recursive: true })
 }
+
+/**
+ * Creates `dir` like {@link createOutputFolder}, for the window: a failure names only the
+ * folder's last segment (the window shows folder names, not paths).
+ *
+ * @throws FileError 'file/write-failed': the refusal of a system folder as is, any other failure
+ *   as "Cannot create the output folder <name>" with the `mkdir` error as its cause.
+ */
+export async function createOutputFolderForWindow(dir: string): Promise<void> {
+  await createOutputFolder(dir).catch((err: unknown) => {
+    if (err instanceof FileError) throw err
+    throw new FileError('file/write-failed', `Cannot create the output folder ${path.basename(dir)}`, { cause: err })
+  })
+}

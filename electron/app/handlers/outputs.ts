@@ -11,7 +11,7 @@ import type { ChannelHandlers } from '../../ipc/dispatcher.ts'
 import type { Platform } from '../../platform/platform.ts'
 import type { OutputRegistry } from '../../registry/output-registry.ts'
 import type { SettingsStore } from '../../settings/settings-store.ts'
-import { createOutputFolder } from '../../files/output-folder.ts'
+import { createOutputFolder, createOutputFolderForWindow } from '../../files/output-folder.ts'
 
 /** Channels owned by this module. */
 export type OutputsChannel = 'output:pick-folder' | 'output:open-folder' | 'outputs:open' | 'outputs:reveal' | 'outputs:start-drag'
@@ -35,10 +35,7 @@ export function setupOutputHandlers(deps: {
     },
     'output:open-folder': async () => {
       const dir = outputDir()
-      await createOutputFolder(dir).catch((err: unknown) => {
-        if (err instanceof FileError) throw err
-        throw new FileError('file/write-failed', `Cannot create the output folder ${path.basename(dir)}`, { cause: err })
-      })
+      await createOutputFolderForWindow(dir)
       await platform.openPath(dir)
     },
     'outputs:open': async (outputId) => {

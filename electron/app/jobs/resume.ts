@@ -6,7 +6,7 @@
  */
 import { DEFAULT_TIFF_LAYOUT } from '../../shared/formats.ts'
 import path from 'node:path'
-import { FileError, InputError } from '../../errors.ts'
+import { InputError } from '../../errors.ts'
 import { sourceStem } from '../../files/output-names.ts'
 import type { FileDescriptor, JobId, RejectedFile, ResumableBatchDto, ResumeResult } from '../../ipc/contract.ts'
 import type { BatchJournal, JournalStore } from '../../journal/journal.ts'
@@ -15,7 +15,7 @@ import type { Logger } from '../../log/logger.ts'
 import type { FileRegistry } from '../../registry/file-registry.ts'
 import type { BatchProgress } from './batch-progress.ts'
 import { buildJob, joinBatch, type Job } from './job.ts'
-import { createOutputFolder } from '../../files/output-folder.ts'
+import { createOutputFolderForWindow } from '../../files/output-folder.ts'
 
 /** The newest batch the journal holds from a crash or quit mid-batch, or null. */
 export async function findResumable(journal: JournalStore | undefined): Promise<ResumableBatchDto | null> {
@@ -60,10 +60,7 @@ export async function resumeBatch(deps: ResumeDeps, batchId: string): Promise<Re
   if (found === undefined) throw new InputError('input/invalid', 'This interrupted conversion is no longer available')
   const journal = await deps.journal.resumeBatch(batchId)
   const record = journal.record()
-  await createOutputFolder(record.outputDir).catch((err: unknown) => {
-    if (err instanceof FileError) throw err
-    throw new FileError('file/write-failed', `Cannot create the output folder ${path.basename(record.outputDir)}`, { cause: err })
-  })
+  await createOutputFolderForWindow(record.outputDir)
   const added: FileDescriptor[] = []
   const skipped: RejectedFile[] = []
   const created: Job[] = []
