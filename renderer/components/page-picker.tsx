@@ -9,9 +9,10 @@
  * every click writes new text (`nextPageRangeText`), so the field and the picker cannot disagree.
  */
 import { useVirtualizer } from '@tanstack/react-virtual'
-import { memo, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type RefObject } from 'react'
+import { memo, useEffect, useRef, useState, type KeyboardEvent, type RefObject } from 'react'
 import type { FileId } from '../../electron/ipc/contract.ts'
 import { plural } from '../lib/format.ts'
+import { useContainerWidth } from '../lib/use-container-width.ts'
 import { nextPageRangeText, pageSpan } from '../lib/page-pick.ts'
 import { selectPickedPages } from '../store/selectors.ts'
 import { useAppStore } from '../store/store.ts'
@@ -48,7 +49,7 @@ export function PagePicker({ fileId, fileName, pageCount, thumbUrlBase, isDisabl
   const picked = useAppStore((s) => selectPickedPages(s, fileId))
   const setPageRange = useAppStore((s) => s.setPageRange)
   const scrollRef = useRef<HTMLDivElement>(null)
-  const columns = pickerColumnsFor(useContainerWidth(scrollRef))
+  const columns = pickerColumnsFor(useContainerWidth(scrollRef, FALLBACK_WIDTH_PX))
   const virtualizer = useVirtualizer({
     count: Math.ceil(pageCount / columns),
     getScrollElement: () => scrollRef.current,
@@ -134,24 +135,6 @@ function PickerHead({ summary, isAllDisabled, onAll }: { readonly summary: strin
       </button>
     </div>
   )
-}
-
-/** The element's client width in CSS px, kept current (FALLBACK_WIDTH_PX until measured). */
-function useContainerWidth(ref: RefObject<HTMLDivElement | null>): number {
-  const [widthPx, setWidthPx] = useState(FALLBACK_WIDTH_PX)
-  useLayoutEffect(() => {
-    const el = ref.current
-    if (el === null) return
-    const measure = () => {
-      if (el.clientWidth > 0) setWidthPx(el.clientWidth)
-    }
-    measure()
-    if (typeof ResizeObserver === 'undefined') return
-    const observer = new ResizeObserver(measure)
-    observer.observe(el)
-    return () => observer.disconnect()
-  }, [ref])
-  return widthPx
 }
 
 /**

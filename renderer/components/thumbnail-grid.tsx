@@ -7,8 +7,9 @@
  * never a `file://` URL or a path.
  */
 import { useVirtualizer } from '@tanstack/react-virtual'
-import { memo, useEffect, useLayoutEffect, useRef, useState } from 'react'
+import { memo, useEffect, useRef, useState } from 'react'
 import type { OutputPageDto } from '../../electron/ipc/contract.ts'
+import { useContainerWidth } from '../lib/use-container-width.ts'
 import { dragOutHandler } from '../store/actions.ts'
 import { GRID_THUMB_WIDTH } from '../../electron/shared/limits.ts'
 import { useAppStore } from '../store/store.ts'
@@ -36,22 +37,7 @@ export function columnsFor(widthPx: number): number {
 /** The virtualized grid of a file's page images. */
 export function ThumbnailGrid({ outputs, fileName }: ThumbnailGridProps) {
   const scrollRef = useRef<HTMLDivElement>(null)
-  const [widthPx, setWidthPx] = useState(FALLBACK_WIDTH_PX)
-
-  useLayoutEffect(() => {
-    const el = scrollRef.current
-    if (el === null) return
-    const measure = () => {
-      if (el.clientWidth > 0) setWidthPx(el.clientWidth)
-    }
-    measure()
-    if (typeof ResizeObserver === 'undefined') return
-    const observer = new ResizeObserver(measure)
-    observer.observe(el)
-    return () => observer.disconnect()
-  }, [])
-
-  const columns = columnsFor(widthPx)
+  const columns = columnsFor(useContainerWidth(scrollRef, FALLBACK_WIDTH_PX))
   const rowCount = Math.ceil(outputs.length / columns)
   const virtualizer = useVirtualizer({
     count: rowCount,
